@@ -1,0 +1,46 @@
+import { z } from 'zod'
+
+import type { CodeExecutionTool } from '../code-execution-tool.js'
+import { formatExecutionResult, type Language } from '../execution-result.js'
+import { HYPERLIGHT_LANGUAGES, LANGUAGE_DESCRIPTION } from '../input-schema.js'
+
+/** The options `tool()` of the OpenAI Agents SDK takes for a code-execution tool (framework-free). */
+export interface OpenAIAgentsToolOptions {
+  /** The tool's name. */
+  name: string
+  /** The tool's description. */
+  description: string
+  /** The parameters: `code`, plus a required-but-nullable `language` for hyperlight (strict mode's way of optional). */
+  parameters: z.ZodObject<z.ZodRawShape>
+  /** Strict mode: the model must follow the schema. */
+  strict: true
+  /** Whether a person must approve each call; the run stops with an interruption until they do. */
+  needsApproval: boolean
+  /** Runs the code; resolves with the text the model reads. */
+  execute: (input: unknown, context?: unknown, details?: { signal?: AbortSignal }) => Promise<string>
+}
+
+/**
+ * Builds the `tool()` options for the OpenAI Agents SDK. Strict mode needs every field required, so the
+ * hyperlight `language` is `nullable` (null means the default, python) rather than optional.
+ */
+export function openAIAgentsToolOptions(codeTool: CodeExecutionTool): OpenAIAgentsToolOptions {
+  const code = codeTool.inputSchema.shape.code
+  const parameters: z.ZodObject<z.ZodRawShape> =
+    codeTool.environment === 'hyperlight'
+      ? z.object({ code, language: z.enum(HYPERLIGHT_LANGUAGES).nullable().describe(LANGUAGE_DESCRIPTION) })
+      : z.object({ code })
+  return {
+    name: codeTool.name,
+    description: codeTool.description,
+    parameters,
+    strict: true,
+    needsApproval: codeTool.needsApproval,
+    execute: async (input, _context, details) => {
+      // The SDK has parsed the input against `parameters`; execute() checks it again and reports problems.
+      const { code, language } = (input ?? {}) as { code: string; language?: Language | null }
+      const result = await codeTool.execute({ code, language }, details?.signal ? { signal: details.signal } : {})
+      return formatExecutionResult(result)
+    },
+  }
+}

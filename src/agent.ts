@@ -1,0 +1,72 @@
+import type { Agent, AgentOptions } from '@openai/agents'
+
+import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
+import { openAIAgentsToolOptions } from './adapters/openai-agents-tool-options.js'
+import { requireOptionalPeer } from './optional-peer.js'
+
+/** Options of {@link createInterpreterAgent}: the tool's options, the agent's options, or a ready tool. */
+export type InterpreterAgentOptions = Omit<CodeExecutionToolOptions, 'name'> &
+  Partial<AgentOptions> & {
+    /** Use this tool instead of creating one from the tool options. */
+    tool?: CodeExecutionTool
+    /** The code tool's name as the model sees it. Default `execute_code`. */
+    toolName?: string
+  }
+
+const TOOL_OPTION_KEYS = [
+  'environment',
+  'approvalMode',
+  'timeoutMs',
+  'maxOutputBytes',
+  'maxCodeBytes',
+  'tmpDirectory',
+  'logDirectory',
+  'persistent',
+  'memoryMb',
+  'pythonPath',
+  'env',
+  'loadNativeAddon',
+] as const satisfies readonly (keyof CodeExecutionToolOptions)[]
+
+/** The instructions of the interpreter agent for a tool: when to run code, and what the tool can do. */
+export function interpreterAgentInstructions(codeTool: CodeExecutionTool): string {
+  const where =
+    codeTool.environment === 'python'
+      ? `The \`${codeTool.name}\` tool runs Python 3 on the user's machine; every call is a fresh process, so each program must be complete.`
+      : `The \`${codeTool.name}\` tool runs JavaScript, Python, C or C++ in an isolated micro-VM; choose with the \`language\` field (python when omitted). ${
+          codeTool.persistent
+            ? 'Variables and functions persist between calls in the same language, as in a notebook.'
+            : 'Every call starts from a clean state, so each program must be complete.'
+        }`
+  return [
+    'You are a code interpreter. When a question needs calculation, data processing or a precise check, write a short program, run it with the tool, and answer from what it printed.',
+    where,
+    'Print every value you need to see.',
+    'If a run fails, read the error, fix the code and run it again. Never claim a result the tool did not print.',
+  ].join(' ')
+}
+
+/**
+ * An OpenAI Agents SDK `Agent` that answers by running code, like the seed's `create_interpreter_agent`:
+ * `createInterpreterAgent({ environment: 'hyperlight' })`. Tool options (environment, limits, approval) and
+ * agent options (model, name, instructions, more tools…) go in one object. Needs the optional peer
+ * dependency `@openai/agents`.
+ */
+export function createInterpreterAgent(options: InterpreterAgentOptions = {}): Agent {
+  const agents = requireOptionalPeer<typeof import('@openai/agents')>('@openai/agents', 'createInterpreterAgent')
+  const toolOptions: CodeExecutionToolOptions = {}
+  const agentOptions: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'tool' || key === 'toolName') continue
+    if ((TOOL_OPTION_KEYS as readonly string[]).includes(key)) (toolOptions as Record<string, unknown>)[key] = value
+    else agentOptions[key] = value
+  }
+  const codeTool = options.tool ?? new CodeExecutionTool({ ...toolOptions, name: options.toolName })
+  const extraTools = options.tools ?? []
+  return new agents.Agent({
+    ...(agentOptions as Partial<AgentOptions>),
+    name: options.name ?? 'Code Interpreter',
+    instructions: options.instructions ?? interpreterAgentInstructions(codeTool),
+    tools: [agents.tool(openAIAgentsToolOptions(codeTool) as Parameters<typeof agents.tool>[0]), ...extraTools],
+  })
+}

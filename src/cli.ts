@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+/**
+ * The command line: `local-code-interpreter run <file>` runs a program and exits with its exit code;
+ * `local-code-interpreter mcp` serves the tool to MCP clients over stdio. `--help` lists every flag.
+ */
+import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { parseArgs } from 'node:util'
+
+import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
+import { InvalidConfigError } from './errors.js'
+import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type Language } from './execution-result.js'
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
+import { serveMcpOverStdio } from './mcp-server.js'
+
+/** The exit status for bad arguments. */
+export const USAGE_EXIT_CODE = 2
+
+/** The exit status when the program could not run (bad input, no interpreter, no hypervisor…). */
+export const SETUP_FAILURE_EXIT_CODE = 1
+
+/** The exit status when the program ran past its time limit (as `timeout(1)` does). */
+export const TIMEOUT_EXIT_CODE = 124
+
+/** The help text. */
+export const USAGE = `Usage:
+  local-code-interpreter run <file> [options]   run a program, print its output, exit with its exit code
+  local-code-interpreter mcp [options]          serve the execute_code tool over stdio (MCP)
+  local-code-interpreter --help | --version
+
+Options:
+  -e, --environment <name>     python (default): local python3 subprocess, for trusted code;
+                               hyperlight: Hyperlight micro-VM, for untrusted code
+  -t, --timeout <duration>     time limit per run: milliseconds, or with a unit (500ms, 10s, 2m);
+                               default ${DEFAULT_TIMEOUT_MS / 1000}s
+  -l, --language <language>    run: the file's language (${LANGUAGES.join(', ')});
+                               default from the extension (.py, .js/.mjs, .c, .cpp/.cc/.cxx)
+      --max-output-bytes <n>   output kept per run, beginning and end; default ${DEFAULT_MAX_OUTPUT_BYTES}
+      --persistent             mcp, hyperlight: keep state between calls (one session per language)
+      --python <command>       python: the interpreter to use; default python3
+      --tmp-directory <dir>    where temporary files go
+      --log-directory <dir>    hyperlight: where the sandbox writes its logs
+      --approval <mode>        mcp: never_require (default) or always_require, shown to the client
+  -h, --help                   show this help
+  -v, --version                show the version
+
+Exit status of run: the program's exit code; ${TIMEOUT_EXIT_CODE} when it timed out; ${SETUP_FAILURE_EXIT_CODE} when it could not run;
+${USAGE_EXIT_CODE} for bad arguments. run prints the program's stdout and stderr, in the order written, on stdout;
+its own messages go to stderr.
+`
+
+const EXTENSION_LANGUAGES: Record<string, Language> = {
+  '.py': 'python',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.c': 'c',
+  '.cpp': 'cpp',
+  '.cc': 'cpp',
+  '.cxx': 'cpp',
+}
+
+/** A bad command line; the message says what is wrong. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** Parses a duration: `1500` (milliseconds), `1500ms`, `10s`, `2m`. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim())
+  if (!match) throw new UsageError(`--timeout: expected a duration such as 5000, 500ms, 10s or 2m, got "${text}"`)
+  const value = Number(match[1]) * (match[2] === 's' ? 1000 : match[2] === 'm' ? 60_000 : 1)
+  const ms = Math.round(value)
+  if (ms <= 0) throw new UsageError('--timeout must be more than 0')
+  return ms
+}
+
+/** The parsed command line. */
+export interface CliCommand {
+  /** What to do. */
+  command: 'run' | 'mcp' | 'help' | 'version'
+  /** The file to run (`run`). */
+  file?: string
+  /** The language given with --language. */
+  language?: Language
+  /** Options for the tool. */
+  toolOptions: CodeExecutionToolOptions
+}
+
+/** Parses arguments (without `node` and the script); throws {@link UsageError} for bad ones. */
+export function parseCommandLine(args: string[]): CliCommand {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        environment: { type: 'string', short: 'e' },
+        timeout: { type: 'string', short: 't' },
+        language: { type: 'string', short: 'l' },
+        'max-output-bytes': { type: 'string' },
+        persistent: { type: 'boolean' },
+        python: { type: 'string' },
+        'tmp-directory': { type: 'string' },
+        'log-directory': { type: 'string' },
+        approval: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { command: 'help', toolOptions: {} }
+  if (values.version) return { command: 'version', toolOptions: {} }
+  const [command, ...rest] = positionals
+  if (command === undefined) throw new UsageError('missing command: run or mcp')
+  if (command !== 'run' && command !== 'mcp') throw new UsageError(`unknown command "${command}": expected run or mcp`)
+
+  const toolOptions: CodeExecutionToolOptions = {}
+  if (values.environment !== undefined) {
+    if (!ENVIRONMENTS.includes(values.environment as EnvironmentName)) {
+      throw new UsageError(`--environment: expected ${ENVIRONMENTS.join(' or ')}, got "${values.environment}"`)
+    }
+    toolOptions.environment = values.environment as EnvironmentName
+  }
+  if (values.timeout !== undefined) toolOptions.timeoutMs = parseDuration(values.timeout)
+  if (values['max-output-bytes'] !== undefined) {
+    const bytes = Number(values['max-output-bytes'])
+    if (!Number.isInteger(bytes) || bytes <= 0) {
+      throw new UsageError(`--max-output-bytes: expected a positive integer, got "${values['max-output-bytes']}"`)
+    }
+    toolOptions.maxOutputBytes = bytes
+  }
+  if (values.persistent) {
+    if (command !== 'mcp') throw new UsageError('--persistent applies to mcp only')
+    if (toolOptions.environment !== 'hyperlight') throw new UsageError('--persistent needs --environment hyperlight')
+    toolOptions.persistent = true
+  }
+  if (values.python !== undefined) toolOptions.pythonPath = values.python
+  if (values['tmp-directory'] !== undefined) toolOptions.tmpDirectory = values['tmp-directory']
+  if (values['log-directory'] !== undefined) toolOptions.logDirectory = values['log-directory']
+  if (values.approval !== undefined) {
+    if (values.approval !== 'never_require' && values.approval !== 'always_require') {
+      throw new UsageError(`--approval: expected never_require or always_require, got "${values.approval}"`)
+    }
+    toolOptions.approvalMode = values.approval
+  }
+
+  if (command === 'mcp') {
+    if (rest.length > 0) throw new UsageError(`mcp takes no arguments, got "${rest.join(' ')}"`)
+    if (values.language !== undefined) throw new UsageError('--language applies to run only')
+    return { command, toolOptions }
+  }
+  if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'run: missing <file>' : 'run: expected one <file>')
+  const file = rest[0]
+  let language: Language | undefined
+  if (values.language !== undefined) {
+    if (!LANGUAGES.includes(values.language as Language)) {
+      throw new UsageError(`--language: expected one of ${LANGUAGES.join(', ')}, got "${values.language}"`)
+    }
+    language = values.language as Language
+  } else {
+    language = EXTENSION_LANGUAGES[extname(file).toLowerCase()]
+    if (language === undefined) throw new UsageError(`run: cannot tell the language of "${file}"; pass --language`)
+  }
+  return { command, file, language, toolOptions }
+}
+
+async function runFile(command: CliCommand): Promise<number> {
+  let code: string
+  try {
+    code = await readFile(command.file!, 'utf8')
+  } catch (error) {
+    process.stderr.write(`local-code-interpreter: cannot read ${command.file}: ${(error as Error).message}\n`)
+    return SETUP_FAILURE_EXIT_CODE
+  }
+  let tool: CodeExecutionTool
+  try {
+    tool = new CodeExecutionTool(command.toolOptions)
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error
+    process.stderr.write(`local-code-interpreter: ${error.message}\n`)
+    return USAGE_EXIT_CODE
+  }
+  try {
+    const result = await tool.execute({ code, language: command.language })
+    if (result.output.length > 0) await write(process.stdout, result.output)
+    if (result.truncated) process.stderr.write('local-code-interpreter: output was truncated\n')
+    if (result.timedOut) {
+      process.stderr.write(`local-code-interpreter: ${result.error?.message ?? 'timed out'}\n`)
+      return TIMEOUT_EXIT_CODE
+    }
+    if (result.exitCode === -1) {
+      process.stderr.write(`local-code-interpreter: ${result.error?.code}: ${result.error?.message}\n`)
+      return SETUP_FAILURE_EXIT_CODE
+    }
+    return result.exitCode
+  } finally {
+    await tool.close()
+  }
+}
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => stream.write(text, () => resolve()))
+}
+
+/** Runs the command line; resolves with the exit status (`mcp` keeps serving and resolves with 0 once connected). */
+export async function main(args: string[]): Promise<number> {
+  let command: CliCommand
+  try {
+    command = parseCommandLine(args)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    process.stderr.write(`local-code-interpreter: ${error.message}\n\n${USAGE}`)
+    return USAGE_EXIT_CODE
+  }
+  switch (command.command) {
+    case 'help':
+      process.stdout.write(USAGE)
+      return 0
+    case 'version':
+      process.stdout.write(`${(require('../package.json') as { version: string }).version}\n`)
+      return 0
+    case 'mcp':
+      await serveMcpOverStdio(command.toolOptions)
+      return 0
+    case 'run':
+      return runFile(command)
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (status) => {
+      // mcp keeps the process alive through stdin until the client disconnects.
+      process.exitCode = status
+    },
+    (error: unknown) => {
+      process.stderr.write(`local-code-interpreter: ${(error as Error)?.stack ?? String(error)}\n`)
+      process.exitCode = SETUP_FAILURE_EXIT_CODE
+    },
+  )
+}

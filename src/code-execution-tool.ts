@@ -1,0 +1,214 @@
+import { performance } from 'node:perf_hooks'
+
+import { HyperlightEnvironment } from './environments/hyperlight.js'
+import type { ExecutionEnvironment, RunOptions } from './environments/environment.js'
+import { PythonEnvironment } from './environments/python.js'
+import { ExecutionErrorCode, InvalidConfigError, errorMessageOf } from './errors.js'
+import { ENVIRONMENTS, errorResult, type EnvironmentName, type ExecutionResult, type Language } from './execution-result.js'
+import {
+  inputJsonSchemaFor,
+  inputSchemaFor,
+  type CodeExecutionInput,
+  type HyperlightInputSchema,
+  type PythonInputSchema,
+} from './input-schema.js'
+import { DEFAULT_MAX_CODE_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, positiveInteger } from './limits.js'
+import type { NativeAddonLoader } from './native-addon.js'
+import { describeTool } from './tool-description.js'
+
+/** Whether a person must approve each call before it runs; adapters map it to their framework's mechanism. */
+export type ApprovalMode = 'never_require' | 'always_require'
+
+/** Options of {@link CodeExecutionTool}. Every one is optional. */
+export interface CodeExecutionToolOptions {
+  /** `python` (default): a local subprocess, trusted code. `hyperlight`: a micro-VM, untrusted code. */
+  environment?: EnvironmentName
+  /** The tool's name as models see it. Default `execute_code`. */
+  name?: string
+  /** Whether each call needs a person's approval first. Default `never_require`. */
+  approvalMode?: ApprovalMode
+  /** Time limit per call, in milliseconds. Default 30,000. */
+  timeoutMs?: number
+  /** Most bytes of output kept per call (beginning and end, with a marker between). Default 100,000. */
+  maxOutputBytes?: number
+  /** Largest code accepted, in bytes (UTF-8). Default 1 MiB. */
+  maxCodeBytes?: number
+  /** Where temporary files go (python: each call's private directory; hyperlight: the sandbox's). */
+  tmpDirectory?: string
+  /** Where the micro-VM sandbox writes logs (hyperlight). */
+  logDirectory?: string
+  /** Keep state between calls, one session per language, as notebook interpreters do (hyperlight only). */
+  persistent?: boolean
+  /** Guest memory in MiB (hyperlight). */
+  memoryMb?: number
+  /** The Python command or path (python). Default `python3`, resolved once to the real executable. */
+  pythonPath?: string
+  /** Extra environment variables for programs (python); nothing else is inherited beyond a short allow-list. */
+  env?: Record<string, string>
+  /** Loads the native addon (hyperlight); for tests and embedders that load it themselves. */
+  loadNativeAddon?: NativeAddonLoader
+}
+
+/** Per-call options of {@link CodeExecutionTool.execute}. */
+export interface ExecuteOptions {
+  /** Aborting kills the program (python environment; hyperlight honours it only before the run starts). */
+  signal?: AbortSignal
+}
+
+const LANGUAGE_ALIASES: Record<string, Language> = {
+  javascript: 'javascript',
+  js: 'javascript',
+  node: 'javascript',
+  python: 'python',
+  python3: 'python',
+  py: 'python',
+  c: 'c',
+  cpp: 'cpp',
+  'c++': 'cpp',
+  cxx: 'cpp',
+  cc: 'cpp',
+}
+
+/**
+ * A code-execution tool for AI agents: the model sends `{ code, language? }`, the tool runs it and resolves
+ * with an {@link ExecutionResult}. Every failure (invalid input, a crash, a timeout, a micro-VM that cannot
+ * start) is a result the model can read; `execute` never rejects. The framework adapters
+ * (`local-code-interpreter/openai-agents`, `/ai-sdk`, `/langchain`, `/mcp`) wrap one of these.
+ */
+export class CodeExecutionTool {
+  /** The tool's name as models see it. */
+  readonly name: string
+  /** The environment that runs the code. */
+  readonly environment: EnvironmentName
+  /** What the model reads: languages, isolation, state and limits for this environment. */
+  readonly description: string
+  /** The input schema as zod: `{ code }`, plus `language` for hyperlight. */
+  readonly inputSchema: PythonInputSchema | HyperlightInputSchema
+  /** The same input schema as JSON Schema. */
+  readonly inputJsonSchema: Record<string, unknown>
+  /** Whether each call needs approval. */
+  readonly approvalMode: ApprovalMode
+  /** The languages this tool runs; the first is the default. */
+  readonly languages: readonly Language[]
+  /** Time limit per call, in milliseconds. */
+  readonly timeoutMs: number
+  /** Most bytes of output kept per call. */
+  readonly maxOutputBytes: number
+  /** Largest code accepted, in bytes. */
+  readonly maxCodeBytes: number
+  /** Whether calls share state (hyperlight sessions). */
+  readonly persistent: boolean
+  private readonly runner: ExecutionEnvironment
+
+  /** Creates the tool; throws {@link InvalidConfigError} (code `ERR_INVALID_CONFIG`) for invalid options. */
+  constructor(options: CodeExecutionToolOptions = {}) {
+    const environment = options.environment ?? 'python'
+    if (!ENVIRONMENTS.includes(environment)) {
+      throw new InvalidConfigError(`environment must be one of ${ENVIRONMENTS.join(', ')}, got ${String(environment)}`)
+    }
+    const approvalMode = options.approvalMode ?? 'never_require'
+    if (approvalMode !== 'never_require' && approvalMode !== 'always_require') {
+      throw new InvalidConfigError(`approvalMode must be never_require or always_require, got ${String(approvalMode)}`)
+    }
+    if (options.persistent && environment !== 'hyperlight') {
+      throw new InvalidConfigError('persistent sessions exist in the hyperlight environment only')
+    }
+    this.environment = environment
+    this.approvalMode = approvalMode
+    this.name = options.name ?? 'execute_code'
+    this.timeoutMs = positiveInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS)
+    this.maxOutputBytes = positiveInteger('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES)
+    this.maxCodeBytes = positiveInteger('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES)
+    if (options.memoryMb !== undefined) positiveInteger('memoryMb', options.memoryMb, 0)
+    this.persistent = options.persistent ?? false
+    this.runner =
+      environment === 'python'
+        ? new PythonEnvironment({
+            pythonPath: options.pythonPath,
+            tmpDirectory: options.tmpDirectory,
+            timeoutMs: this.timeoutMs,
+            maxOutputBytes: this.maxOutputBytes,
+            env: options.env,
+          })
+        : new HyperlightEnvironment({
+            logDirectory: options.logDirectory,
+            tmpDirectory: options.tmpDirectory,
+            timeoutMs: this.timeoutMs,
+            maxOutputBytes: this.maxOutputBytes,
+            memoryMb: options.memoryMb,
+            persistent: this.persistent,
+            loadAddon: options.loadNativeAddon,
+          })
+    this.languages = this.runner.languages
+    this.description = describeTool({
+      environment,
+      timeoutMs: this.timeoutMs,
+      maxOutputBytes: this.maxOutputBytes,
+      persistent: this.persistent,
+    })
+    this.inputSchema = inputSchemaFor(environment)
+    this.inputJsonSchema = inputJsonSchemaFor(environment)
+  }
+
+  /** True when `approvalMode` is `always_require`. */
+  get needsApproval(): boolean {
+    return this.approvalMode === 'always_require'
+  }
+
+  /**
+   * Runs `code` and resolves with what happened. Never rejects: invalid input (`ERR_INVALID_INPUT`,
+   * `ERR_EMPTY_CODE`, `ERR_CODE_TOO_LARGE`, `ERR_UNKNOWN_LANGUAGE`) and every failure come back as a result
+   * with `error` set.
+   */
+  async execute(input: CodeExecutionInput, options: ExecuteOptions = {}): Promise<ExecutionResult> {
+    const started = performance.now()
+    const defaultLanguage = this.languages[0]
+    try {
+      if (input === null || typeof input !== 'object' || typeof input.code !== 'string') {
+        return errorResult(this.environment, defaultLanguage, ExecutionErrorCode.InvalidInput, 'The input must be an object with a string `code`.')
+      }
+      const language = this.resolveLanguage(input.language)
+      if (language === undefined) {
+        return errorResult(
+          this.environment,
+          defaultLanguage,
+          ExecutionErrorCode.UnknownLanguage,
+          `The ${this.environment} environment does not run "${String(input.language)}"; it runs ${this.languages.join(', ')}.`,
+        )
+      }
+      if (input.code.trim().length === 0) {
+        return errorResult(this.environment, language, ExecutionErrorCode.EmptyCode, 'The code is empty: send the program to run.')
+      }
+      const size = Buffer.byteLength(input.code, 'utf8')
+      if (size > this.maxCodeBytes) {
+        return errorResult(
+          this.environment,
+          language,
+          ExecutionErrorCode.CodeTooLarge,
+          `The code is ${size} bytes; the limit is ${this.maxCodeBytes} bytes. Send a shorter program.`,
+        )
+      }
+      const runOptions: RunOptions = options.signal ? { signal: options.signal } : {}
+      return await this.runner.run(input.code, language, runOptions)
+    } catch (error) {
+      return errorResult(this.environment, defaultLanguage, ExecutionErrorCode.Internal, errorMessageOf(error), performance.now() - started)
+    }
+  }
+
+  /** Forgets state kept between calls (hyperlight sessions); a no-op where every call is fresh. */
+  reset(): Promise<void> {
+    return this.runner.reset()
+  }
+
+  /** Releases sessions and sandboxes; later calls resolve with `ERR_TOOL_CLOSED`. */
+  close(): Promise<void> {
+    return this.runner.close()
+  }
+
+  private resolveLanguage(language: unknown): Language | undefined {
+    if (language === undefined || language === null || language === '') return this.languages[0]
+    if (typeof language !== 'string') return undefined
+    const resolved = LANGUAGE_ALIASES[language.trim().toLowerCase()]
+    return resolved !== undefined && this.languages.includes(resolved) ? resolved : undefined
+  }
+}

@@ -1,0 +1,271 @@
+import { performance } from 'node:perf_hooks'
+
+import { ExecutionErrorCode, errorCodeOf, errorMessageOf } from '../errors.js'
+import { errorResult, type ExecutionResult, type Language } from '../execution-result.js'
+import { capText, truncationMarker } from '../limits.js'
+import {
+  loadNativeAddon,
+  type NativeAddonLoader,
+  type NativeSandbox,
+  type NativeSandboxConfig,
+  type NativeSession,
+  type NativeWorkloadResult,
+} from '../native-addon.js'
+import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
+
+/** Options of the hyperlight environment; the tool fills in its defaults. */
+export interface HyperlightEnvironmentOptions {
+  /** Where the sandbox writes its logs. */
+  logDirectory?: string
+  /** Where the sandbox keeps temporary files. */
+  tmpDirectory?: string
+  /** Time limit per call, in milliseconds. */
+  timeoutMs: number
+  /** Most bytes of output kept per call. */
+  maxOutputBytes: number
+  /** Guest memory in MiB (the addon's default per language when unset). */
+  memoryMb?: number
+  /** Keep state between calls: one session per language, as notebook interpreters do. */
+  persistent?: boolean
+  /** Loads the native addon; replaceable for tests and embedders. Default: the package's napi loader. */
+  loadAddon?: NativeAddonLoader
+}
+
+/** Advice appended to the addon's message for setup problems a user can act on. */
+const SETUP_ADVICE: Record<string, string> = {
+  ERR_NO_HYPERVISOR:
+    'The hyperlight environment needs a Linux machine with KVM (/dev/kvm) that the current user can open.',
+  ERR_HYPERVISOR_UNUSABLE:
+    'A hypervisor device exists but cannot run Hyperlight guests here (for example a paravirtualized or nested KVM without the needed features).',
+  ERR_GUEST_IMAGE_MISSING: 'The guest image for this language is not installed with the package.',
+  ERR_NOT_SUPPORTED: 'This build of the native addon does not run this language yet.',
+}
+
+interface OpenSession {
+  session: Promise<NativeSession>
+  /** The tail of the chain of calls: calls to one session take turns. */
+  queue: Promise<unknown>
+}
+
+/**
+ * Runs code in Hyperlight micro-VMs through the native addon (`NanvixSandbox`): JavaScript, Python, C and C++,
+ * isolated by hardware virtualization. The addon is loaded on the first call; every failure to load it, to
+ * create the sandbox or to start a guest becomes an error result the model can read.
+ */
+export class HyperlightEnvironment implements ExecutionEnvironment {
+  /** Always `hyperlight`. */
+  readonly name = 'hyperlight' as const
+  /** Python first: it is the default language. */
+  readonly languages: readonly Language[] = ['python', 'javascript', 'c', 'cpp']
+  /** Whether calls share state through sessions. */
+  readonly persistent: boolean
+  private readonly config: NativeSandboxConfig
+  private readonly maxOutputBytes: number
+  private readonly timeoutMs: number
+  private readonly loadAddon: NativeAddonLoader
+  private sandbox: NativeSandbox | undefined
+  private readonly sessions = new Map<Language, OpenSession>()
+  private closed = false
+
+  /** Creates the environment; the addon is not loaded until the first call. */
+  constructor(options: HyperlightEnvironmentOptions) {
+    this.persistent = options.persistent ?? false
+    this.timeoutMs = options.timeoutMs
+    this.maxOutputBytes = options.maxOutputBytes
+    this.loadAddon = options.loadAddon ?? loadNativeAddon
+    this.config = {
+      timeoutMs: options.timeoutMs,
+      maxOutputBytes: options.maxOutputBytes,
+      ...(options.logDirectory !== undefined && { logDirectory: options.logDirectory }),
+      ...(options.tmpDirectory !== undefined && { tmpDirectory: options.tmpDirectory }),
+      ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
+    }
+  }
+
+  /**
+   * Runs code in a micro-VM. An abort signal is honoured only before the run starts: a run in a guest
+   * cannot be interrupted from here, and the time limit bounds it.
+   */
+  async run(code: string, language: Language, options: RunOptions = {}): Promise<ExecutionResult> {
+    const started = performance.now()
+    const elapsed = () => performance.now() - started
+    if (this.closed) {
+      return errorResult('hyperlight', language, ExecutionErrorCode.ToolClosed, 'This tool was closed; create a new one.')
+    }
+    if (options.signal?.aborted) {
+      return errorResult('hyperlight', language, ExecutionErrorCode.Aborted, 'The call was aborted before it started.')
+    }
+    let sandbox: NativeSandbox
+    try {
+      sandbox = this.getSandbox()
+    } catch (error) {
+      return this.setupErrorResult(error, language, elapsed())
+    }
+    if (!this.persistent) {
+      try {
+        return this.toResult(await sandbox.runCode(code, language), language, elapsed(), '')
+      } catch (error) {
+        return this.setupErrorResult(error, language, elapsed())
+      }
+    }
+    if (typeof sandbox.session !== 'function') {
+      return errorResult(
+        'hyperlight',
+        language,
+        ExecutionErrorCode.SessionsUnsupported,
+        'Persistent sessions need a newer native addon (one whose NanvixSandbox has session()); use persistent: false or update local-code-interpreter.',
+        elapsed(),
+      )
+    }
+    return this.runInSession(sandbox, code, language, started)
+  }
+
+  /** Returns every open session to a clean state (variables, imports and functions are forgotten). */
+  async reset(): Promise<void> {
+    const open = [...this.sessions.entries()]
+    await Promise.all(
+      open.map(async ([language, entry]) => {
+        const done = entry.queue.then(async () => (await entry.session).reset())
+        entry.queue = done.catch(() => undefined)
+        try {
+          await done
+        } catch {
+          // A session that cannot reset is dropped; the next call opens a new one.
+          this.dropSession(language, entry)
+        }
+      }),
+    )
+  }
+
+  /** Closes every session and refuses later calls. */
+  async close(): Promise<void> {
+    this.closed = true
+    const open = [...this.sessions.entries()]
+    await Promise.all(open.map(([language, entry]) => this.dropSession(language, entry)))
+  }
+
+  private getSandbox(): NativeSandbox {
+    if (this.sandbox) return this.sandbox
+    let addon
+    try {
+      addon = this.loadAddon()
+    } catch (error) {
+      throw Object.assign(
+        new Error(
+          `The hyperlight environment needs the native addon of local-code-interpreter (a prebuilt .node for linux-x64-gnu), and it could not be loaded: ${errorMessageOf(error)}`,
+        ),
+        { code: ExecutionErrorCode.NativeAddonUnavailable },
+      )
+    }
+    this.sandbox = new addon.NanvixSandbox(this.config)
+    return this.sandbox
+  }
+
+  private async runInSession(
+    sandbox: NativeSandbox,
+    code: string,
+    language: Language,
+    started: number,
+  ): Promise<ExecutionResult> {
+    let entry = this.sessions.get(language)
+    if (!entry) {
+      const session = Promise.resolve().then(() => sandbox.session!(language))
+      entry = { session, queue: session }
+      this.sessions.set(language, entry)
+    }
+    const current = entry
+    const call = current.queue.then(
+      () => this.runOnce(current, code, language, started),
+      () => this.runOnce(current, code, language, started),
+    )
+    current.queue = call.catch(() => undefined)
+    return call
+  }
+
+  private async runOnce(entry: OpenSession, code: string, language: Language, started: number): Promise<ExecutionResult> {
+    const elapsed = () => performance.now() - started
+    let session: NativeSession
+    try {
+      session = await entry.session
+    } catch (error) {
+      this.sessions.delete(language)
+      return this.setupErrorResult(error, language, elapsed())
+    }
+    let workload: NativeWorkloadResult
+    try {
+      workload = await session.runCode(code)
+    } catch (error) {
+      await this.dropSession(language, entry)
+      const result = this.setupErrorResult(error, language, elapsed())
+      result.error!.message += ' The session was discarded: the next call starts a new one, and earlier state is gone.'
+      return result
+    }
+    let stateNote = ''
+    if (workload.timedOut) {
+      try {
+        await session.reset()
+        stateNote = ' The session was reset: variables, imports and functions defined earlier are gone.'
+      } catch {
+        await this.dropSession(language, entry)
+        stateNote = ' The session was discarded: the next call starts a new one, and earlier state is gone.'
+      }
+    }
+    return this.toResult(workload, language, elapsed(), stateNote)
+  }
+
+  private async dropSession(language: Language, entry: OpenSession): Promise<void> {
+    if (this.sessions.get(language) === entry) this.sessions.delete(language)
+    try {
+      await (await entry.session).close()
+    } catch {
+      // Already unusable; nothing more to release.
+    }
+  }
+
+  private toResult(workload: NativeWorkloadResult, language: Language, durationMs: number, stateNote: string): ExecutionResult {
+    // The addon caps output itself; this guards the model's context should it not (the marker may add a little).
+    const slack = truncationMarker(Number.MAX_SAFE_INTEGER).length
+    const output = capText(String(workload.output ?? ''), this.maxOutputBytes + slack)
+    const stderr = capText(String(workload.stderr ?? ''), this.maxOutputBytes + slack)
+    const exitCode = Number.isInteger(workload.exitCode) ? workload.exitCode : workload.success ? 0 : -1
+    const result: ExecutionResult = {
+      output: output.text,
+      stderr: stderr.text,
+      exitCode,
+      timedOut: Boolean(workload.timedOut),
+      truncated: Boolean(workload.truncated) || output.truncated || stderr.truncated,
+      durationMs,
+      environment: 'hyperlight',
+      language,
+    }
+    const nativeError = workload.error ? String(workload.error) : undefined
+    if (result.timedOut) {
+      result.error = {
+        code: ExecutionErrorCode.Timeout,
+        message: `Execution timed out after ${this.timeoutMs} ms and the guest was stopped. Output up to that point is shown.${stateNote}`,
+      }
+    } else if (!workload.success) {
+      if (exitCode !== 0) {
+        const reason = nativeError ?? lastLine(result.stderr) ?? lastLine(result.output)
+        result.error = {
+          code: ExecutionErrorCode.ExitStatus,
+          message: reason ? `The program exited with code ${exitCode}: ${reason}` : `The program exited with code ${exitCode}.`,
+        }
+      } else {
+        result.error = {
+          code: ExecutionErrorCode.WorkloadFailed,
+          message: nativeError ?? 'The micro-VM reported a failure without a reason.',
+        }
+      }
+    }
+    return result
+  }
+
+  private setupErrorResult(error: unknown, language: Language, durationMs: number): ExecutionResult {
+    const nativeCode = errorCodeOf(error)
+    const code = nativeCode?.startsWith('ERR_') ? (nativeCode as ExecutionErrorCode) : ExecutionErrorCode.Internal
+    const advice = SETUP_ADVICE[code]
+    const message = errorMessageOf(error)
+    return errorResult('hyperlight', language, code, advice ? `${message} ${advice}` : message, durationMs)
+  }
+}

@@ -1,0 +1,278 @@
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { constants as osConstants, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+import { ExecutionErrorCode, errorMessageOf } from '../errors.js'
+import { errorResult, type ExecutionResult, type Language } from '../execution-result.js'
+import { HeadTailBuffer } from '../limits.js'
+import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
+import { InterpreterResolutionError, resolvePythonExecutable } from './interpreter-resolution.js'
+import { PYTHON_PRELUDE } from './python-prelude.js'
+
+/**
+ * The only variables a program inherits from the parent process: enough to find programs, the user's
+ * home and locale, nothing that usually holds a secret. Everything else (API keys, tokens, cloud
+ * credentials) stays out. Add more with `PythonEnvironmentOptions.env`.
+ */
+export const INHERITED_ENVIRONMENT_VARIABLES: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LANGUAGE',
+  'LC_ALL',
+  'LC_CTYPE',
+  'LC_NUMERIC',
+  'LC_TIME',
+  'LC_COLLATE',
+  'LC_MONETARY',
+  'LC_MESSAGES',
+  'TZ',
+]
+
+/** How long to wait for the output pipes to close after the program exited (a detached grandchild may hold them). */
+const PIPE_DRAIN_GRACE_MS = 500
+
+/** Options of the python environment; the tool fills in its defaults. */
+export interface PythonEnvironmentOptions {
+  /** The Python command or path; resolved once to the real executable. Default `python3`. */
+  pythonPath?: string
+  /** Where each call's private working directory is created. Default: the OS temporary directory. */
+  tmpDirectory?: string
+  /** Time limit per call, in milliseconds. */
+  timeoutMs: number
+  /** Most bytes of output kept per call (beginning and end). */
+  maxOutputBytes: number
+  /** Extra variables for the program, on top of the allow-listed ones (these win). */
+  env?: Record<string, string>
+}
+
+/**
+ * Runs Python in a local subprocess, for trusted code: a fresh interpreter per call, with a stripped
+ * environment, a private temporary working directory removed afterwards, empty stdin, a time limit that kills
+ * the whole process group (children and grandchildren too), and output capped with beginning and end kept.
+ * Processes the program leaves running in the background are killed when it exits.
+ */
+export class PythonEnvironment implements ExecutionEnvironment {
+  /** Always `python`. */
+  readonly name = 'python' as const
+  /** Only Python. */
+  readonly languages: readonly Language[] = ['python']
+  private readonly pythonPath: string
+  private readonly tmpDirectory: string
+  private readonly timeoutMs: number
+  private readonly maxOutputBytes: number
+  private readonly extraEnv: Record<string, string>
+  private closed = false
+
+  /** Creates the environment; nothing is spawned until the first call. */
+  constructor(options: PythonEnvironmentOptions) {
+    this.pythonPath = options.pythonPath ?? 'python3'
+    this.tmpDirectory = options.tmpDirectory ?? tmpdir()
+    this.timeoutMs = options.timeoutMs
+    this.maxOutputBytes = options.maxOutputBytes
+    this.extraEnv = options.env ?? {}
+  }
+
+  /** Runs `code` as a Python script in a new interpreter process. */
+  async run(code: string, _language: Language = 'python', options: RunOptions = {}): Promise<ExecutionResult> {
+    const started = performance.now()
+    const elapsed = () => performance.now() - started
+    if (this.closed) {
+      return errorResult('python', 'python', ExecutionErrorCode.ToolClosed, 'This tool was closed; create a new one.')
+    }
+    let executable: string
+    try {
+      executable = await resolvePythonExecutable(this.pythonPath)
+    } catch (error) {
+      const notFound = error instanceof InterpreterResolutionError && error.code === 'ENOENT'
+      return errorResult(
+        'python',
+        'python',
+        notFound ? ExecutionErrorCode.InterpreterNotFound : ExecutionErrorCode.SpawnFailed,
+        notFound
+          ? `${errorMessageOf(error)}. Install Python 3 or set the tool's pythonPath option.`
+          : errorMessageOf(error),
+        elapsed(),
+      )
+    }
+    if (options.signal?.aborted) {
+      return errorResult('python', 'python', ExecutionErrorCode.Aborted, 'The call was aborted before it started.', elapsed())
+    }
+
+    let privateDirectory: string
+    try {
+      privateDirectory = await mkdtemp(join(this.tmpDirectory, 'lci-python-'))
+    } catch (error) {
+      return errorResult(
+        'python',
+        'python',
+        ExecutionErrorCode.SpawnFailed,
+        `Could not create a temporary directory in ${this.tmpDirectory}: ${errorMessageOf(error)}`,
+        elapsed(),
+      )
+    }
+    try {
+      const script = join(privateDirectory, 'main.py')
+      const workDirectory = join(privateDirectory, 'work')
+      await Promise.all([writeFile(script, code, 'utf8'), mkdir(workDirectory)])
+      return await this.spawnScript(executable, script, workDirectory, started, options.signal)
+    } catch (error) {
+      return errorResult('python', 'python', ExecutionErrorCode.Internal, errorMessageOf(error), elapsed())
+    } finally {
+      await rm(privateDirectory, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)
+    }
+  }
+
+  /** Nothing to reset: every call starts a new interpreter. */
+  async reset(): Promise<void> {}
+
+  /** Refuses later calls. Calls already running finish. */
+  async close(): Promise<void> {
+    this.closed = true
+  }
+
+  /** The environment variables a program sees. */
+  programEnvironment(workDirectory: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {}
+    for (const name of INHERITED_ENVIRONMENT_VARIABLES) {
+      const value = process.env[name]
+      if (value !== undefined) env[name] = value
+    }
+    env.PATH ??= '/usr/local/bin:/usr/bin:/bin'
+    Object.assign(env, {
+      PYTHONUNBUFFERED: '1',
+      PYTHONUTF8: '1',
+      PYTHONIOENCODING: 'utf-8',
+      PYTHONDONTWRITEBYTECODE: '1',
+      TMPDIR: workDirectory,
+      TEMP: workDirectory,
+      TMP: workDirectory,
+    })
+    return Object.assign(env, this.extraEnv)
+  }
+
+  private spawnScript(
+    executable: string,
+    script: string,
+    workDirectory: string,
+    started: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ExecutionResult> {
+    return new Promise((resolve) => {
+      const transcript = new HeadTailBuffer(this.maxOutputBytes)
+      const stderr = new HeadTailBuffer(this.maxOutputBytes)
+      let timedOut = false
+      let aborted = false
+      let exitCode: number | undefined
+      let exitSignal: NodeJS.Signals | null = null
+      let spawnError: Error | undefined
+      let settled = false
+      let drainTimer: NodeJS.Timeout | undefined
+
+      // detached: the program leads a new process group, so one kill(-pid) reaches everything it started.
+      const child = spawn(executable, ['-u', '-c', PYTHON_PRELUDE, script], {
+        cwd: workDirectory,
+        env: this.programEnvironment(workDirectory),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+        windowsHide: true,
+      })
+
+      const killGroup = () => {
+        if (child.pid === undefined) return
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+        } catch {
+          // ESRCH: the group is already gone.
+        }
+      }
+      const onAbort = () => {
+        aborted = true
+        killGroup()
+      }
+      const timer = setTimeout(() => {
+        timedOut = true
+        killGroup()
+      }, this.timeoutMs)
+      signal?.addEventListener('abort', onAbort, { once: true })
+
+      // fd 1 and fd 2 of the program share the stdout pipe (see PYTHON_PRELUDE): it is the transcript, in
+      // the order written. The stderr pipe carries a copy of what Python wrote to sys.stderr.
+      child.stdout.on('data', (chunk: Buffer) => transcript.push(chunk))
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+
+      const finish = () => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        clearTimeout(drainTimer)
+        signal?.removeEventListener('abort', onAbort)
+        child.stdout.destroy()
+        child.stderr.destroy()
+        const durationMs = performance.now() - started
+        if (spawnError) {
+          const notFound = (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
+          resolve(
+            errorResult(
+              'python',
+              'python',
+              notFound ? ExecutionErrorCode.InterpreterNotFound : ExecutionErrorCode.SpawnFailed,
+              `Could not start ${executable}: ${spawnError.message}`,
+              durationMs,
+            ),
+          )
+          return
+        }
+        const code = exitCode ?? (exitSignal ? 128 + (osConstants.signals[exitSignal] ?? 0) : -1)
+        const stderrText = stderr.text()
+        const result: ExecutionResult = {
+          output: transcript.text(),
+          stderr: stderrText,
+          exitCode: code,
+          timedOut,
+          truncated: transcript.truncated || stderr.truncated,
+          durationMs,
+          environment: 'python',
+          language: 'python',
+        }
+        if (timedOut) {
+          result.error = {
+            code: ExecutionErrorCode.Timeout,
+            message: `Execution timed out after ${this.timeoutMs} ms; the program and every process it started were killed. Output up to that point is shown.`,
+          }
+        } else if (aborted) {
+          result.error = {
+            code: ExecutionErrorCode.Aborted,
+            message: 'The call was aborted; the program and every process it started were killed.',
+          }
+        } else if (code !== 0) {
+          const detail = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${code}`
+          const reason = lastLine(stderrText)
+          result.error = {
+            code: ExecutionErrorCode.ExitStatus,
+            message: reason ? `The program ${detail}: ${reason}` : `The program ${detail}.`,
+          }
+        }
+        resolve(result)
+      }
+
+      child.on('error', (error) => {
+        spawnError = error
+        finish()
+      })
+      child.on('exit', (code, signalName) => {
+        exitCode = code ?? undefined
+        exitSignal = signalName
+        // Whatever the program left running in the background goes with it.
+        killGroup()
+        // A process that escaped the group (setsid) may still hold the pipes: do not wait for it forever.
+        drainTimer = setTimeout(finish, PIPE_DRAIN_GRACE_MS)
+      })
+      child.on('close', finish)
+    })
+  }
+}

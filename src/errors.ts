@@ -1,0 +1,85 @@
+/**
+ * Stable error codes that appear in `ExecutionResult.error.code`.
+ *
+ * A model (or a program) can branch on these; the accompanying message is for people and may change.
+ * The `ERR_*` codes thrown by the native addon for setup problems are passed through unchanged.
+ */
+export const ExecutionErrorCode = {
+  /** The input was not an object with a string `code`. */
+  InvalidInput: 'ERR_INVALID_INPUT',
+  /** `code` was empty or only whitespace. */
+  EmptyCode: 'ERR_EMPTY_CODE',
+  /** `code` was larger than the tool's `maxCodeBytes`. */
+  CodeTooLarge: 'ERR_CODE_TOO_LARGE',
+  /** `language` is not one this environment runs. */
+  UnknownLanguage: 'ERR_UNKNOWN_LANGUAGE',
+  /** The program ran and exited with a non-zero status (an uncaught exception, `sys.exit(3)`, a signal…). */
+  ExitStatus: 'ERR_EXIT_STATUS',
+  /** The program ran past the time limit and was killed. */
+  Timeout: 'ERR_TIMEOUT',
+  /** The caller aborted the call (an `AbortSignal` fired) and the program was killed. */
+  Aborted: 'ERR_ABORTED',
+  /** The micro-VM reported a failure without an exit status. */
+  WorkloadFailed: 'ERR_WORKLOAD_FAILED',
+  /** The Python interpreter could not be found (python environment). */
+  InterpreterNotFound: 'ERR_INTERPRETER_NOT_FOUND',
+  /** The interpreter process could not be started for another reason. */
+  SpawnFailed: 'ERR_SPAWN_FAILED',
+  /** The native addon (needed by the hyperlight environment) could not be loaded. */
+  NativeAddonUnavailable: 'ERR_NATIVE_ADDON_UNAVAILABLE',
+  /** `persistent: true` was asked of a native addon that has no sessions. */
+  SessionsUnsupported: 'ERR_SESSIONS_UNSUPPORTED',
+  /** The tool was closed with `close()`. */
+  ToolClosed: 'ERR_TOOL_CLOSED',
+  /** No hypervisor device (/dev/kvm, /dev/mshv) on this machine (from the native addon). */
+  NoHypervisor: 'ERR_NO_HYPERVISOR',
+  /** A hypervisor exists but cannot run Hyperlight guests (from the native addon). */
+  HypervisorUnusable: 'ERR_HYPERVISOR_UNUSABLE',
+  /** The guest image for the language is not installed (from the native addon). */
+  GuestImageMissing: 'ERR_GUEST_IMAGE_MISSING',
+  /** The language is known but not supported by this build (from the native addon). */
+  NotSupported: 'ERR_NOT_SUPPORTED',
+  /** A file to run was not found (from the native addon). */
+  FileNotFound: 'ERR_FILE_NOT_FOUND',
+  /** The configuration was rejected (tool options or the native addon's `SandboxConfig`). */
+  InvalidConfig: 'ERR_INVALID_CONFIG',
+  /** Anything unexpected; the message says what. */
+  Internal: 'ERR_INTERNAL',
+} as const
+
+/** One of the stable error codes (see {@link ExecutionErrorCode}), or another `ERR_*` code from the native addon. */
+export type ExecutionErrorCode = (typeof ExecutionErrorCode)[keyof typeof ExecutionErrorCode] | `ERR_${string}`
+
+/** Why a call did not succeed: a stable `code` to branch on and a `message` written for the model. */
+export interface ExecutionError {
+  /** Stable machine-readable code, e.g. `ERR_TIMEOUT`. */
+  code: ExecutionErrorCode
+  /** What happened and, where it helps, what to do about it. */
+  message: string
+}
+
+/** Thrown by constructors (never by `execute`) when options are invalid; `code` is `ERR_INVALID_CONFIG`. */
+export class InvalidConfigError extends Error {
+  /** Always `ERR_INVALID_CONFIG`. */
+  readonly code = ExecutionErrorCode.InvalidConfig
+
+  constructor(message: string) {
+    super(message)
+    this.name = 'InvalidConfigError'
+  }
+}
+
+/** The `code` property of an error thrown by Node or the native addon, if it is an `ERR_*`/errno string. */
+export function errorCodeOf(error: unknown): string | undefined {
+  if (error !== null && typeof error === 'object' && 'code' in error) {
+    const code = (error as { code: unknown }).code
+    if (typeof code === 'string' && code.length > 0) return code
+  }
+  return undefined
+}
+
+/** The message of anything thrown, as text. */
+export function errorMessageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+
+import type { EnvironmentName, Language } from './execution-result.js'
+
+/** The input of one call: the code, and for the hyperlight environment the language it is written in. */
+export interface CodeExecutionInput {
+  /** The source code to run. */
+  code: string
+  /** `javascript`, `python` (default), `c` or `cpp`; hyperlight environment only. */
+  language?: Language | null
+}
+
+/** The hyperlight environment's languages, in the order the schema lists them (the default first). */
+export const HYPERLIGHT_LANGUAGES = ['python', 'javascript', 'c', 'cpp'] as const
+
+const CODE_DESCRIPTIONS: Record<EnvironmentName, string> = {
+  python: 'Complete Python 3 program to run. Print every value you want to see.',
+  hyperlight:
+    'Complete program to run, in the language given by `language`. Print every value you want to see. C and C++ need a main function.',
+}
+
+/** Describes the `language` field. */
+export const LANGUAGE_DESCRIPTION =
+  'Language of `code`: python (default), javascript (QuickJS, no Node.js APIs), c or cpp.'
+
+/** The zod schema of the python environment's input: `{ code }`. */
+export type PythonInputSchema = z.ZodObject<{ code: z.ZodString }>
+
+/** The zod schema of the hyperlight environment's input: `{ code, language? }`. */
+export type HyperlightInputSchema = z.ZodObject<{
+  code: z.ZodString
+  language: z.ZodOptional<z.ZodEnum<{ python: 'python'; javascript: 'javascript'; c: 'c'; cpp: 'cpp' }>>
+}>
+
+/** The zod schema of the input for an environment; `language` exists only for hyperlight. */
+export function inputSchemaFor(environment: EnvironmentName): PythonInputSchema | HyperlightInputSchema {
+  const code = z.string().describe(CODE_DESCRIPTIONS[environment])
+  if (environment === 'python') return z.object({ code })
+  return z.object({ code, language: z.enum(HYPERLIGHT_LANGUAGES).optional().describe(LANGUAGE_DESCRIPTION) })
+}
+
+/** The JSON Schema of the input for an environment (draft 2020-12, without the `$schema` key). */
+export function inputJsonSchemaFor(environment: EnvironmentName): Record<string, unknown> {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(inputSchemaFor(environment)) as Record<string, unknown>
+  return schema
+}

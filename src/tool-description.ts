@@ -1,0 +1,57 @@
+import type { EnvironmentName } from './execution-result.js'
+
+/** What a description depends on. */
+export interface DescriptionFacts {
+  /** The environment. */
+  environment: EnvironmentName
+  /** Time limit per call, in milliseconds. */
+  timeoutMs: number
+  /** Most bytes of output kept per call. */
+  maxOutputBytes: number
+  /** Whether state carries over between calls (hyperlight only). */
+  persistent: boolean
+}
+
+/** A duration for people: `30 s`, `1.5 s`, `500 ms`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`
+  const seconds = ms / 1000
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`
+}
+
+/** A byte count for people: `100,000 bytes`. */
+export function formatBytes(bytes: number): string {
+  return `${bytes.toLocaleString('en-US')} bytes`
+}
+
+/**
+ * The tool description a model reads: what runs the code, which languages, how isolated it is, whether
+ * state carries over, and the limits. It changes with the environment and the options.
+ */
+export function describeTool(facts: DescriptionFacts): string {
+  const limits = `Limits: ${formatDuration(facts.timeoutMs)} per call (then the program is killed); ${formatBytes(facts.maxOutputBytes)} of output kept (beginning and end).`
+  const result =
+    'The result has the output (stdout and stderr in the order written), the exit code and any error.'
+  if (facts.environment === 'python') {
+    return [
+      'Run Python 3 code on this machine and get back what it printed.',
+      'Each call starts a new Python process: variables, imports and files do not carry over, so include everything the code needs.',
+      'Print the values you want to see; a bare expression prints nothing.',
+      result,
+      'For trusted code only: it runs as the current user in a temporary working directory that is deleted afterwards, without the host\'s environment variables and with empty stdin, but it is not isolated from the machine\'s files or network.',
+      limits,
+    ].join(' ')
+  }
+  const state = facts.persistent
+    ? 'State persists between calls in the same language, as in a notebook: variables, functions and imports from one call are there in the next; a call that times out resets that language\'s session. C and C++ programs are compiled and run whole on every call.'
+    : 'Each call starts from a clean guest: nothing carries over between calls, so include everything the code needs.'
+  return [
+    'Run code in an isolated Hyperlight micro-VM and get back what it printed.',
+    'Languages (set `language`; default python): python (CPython 3, standard library), javascript (QuickJS: modern JavaScript, print with console.log, no Node.js APIs such as require, fs or process), c and cpp (compiled with gcc/g++; write a complete program with main).',
+    state,
+    'Print the values you want to see.',
+    result,
+    'The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.',
+    limits,
+  ].join(' ')
+}
