@@ -1,0 +1,203 @@
+// The hyperlight environment's TypeScript side, on the host: a stand-in for the native addon scripts what
+// NanvixSandbox does, so these tests check how each native outcome reaches the model. The real micro-VM is
+// exercised by __test__/microvm/tool-hyperlight.test.ts.
+import { describe, expect, it } from 'vitest'
+
+import { CodeExecutionTool } from '../src/code-execution-tool'
+import { ExecutionErrorCode } from '../src/errors'
+import type { NativeAddon, NativeSandboxConfig, NativeSession, NativeWorkloadResult } from '../src/native-addon'
+
+function workload(overrides: Partial<NativeWorkloadResult> = {}): NativeWorkloadResult {
+  return { success: true, exitCode: 0, output: '', stderr: '', durationMs: 5, timedOut: false, truncated: false, ...overrides }
+}
+
+function nativeError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code })
+}
+
+/** A fake addon whose sandboxes run "code" by looking it up in a script; sessions keep a per-language log. */
+function fakeAddon(options: { sessions?: boolean; onRun?: (code: string, language: string) => NativeWorkloadResult | Promise<NativeWorkloadResult> } = {}) {
+  const state = { configs: [] as (NativeSandboxConfig | undefined)[], sessionsOpened: [] as string[], resets: 0, closes: 0 }
+  const onRun = options.onRun ?? ((code: string) => workload({ output: `ran ${code}\n` }))
+  class NanvixSandbox {
+    constructor(config?: NativeSandboxConfig) {
+      state.configs.push(config)
+    }
+    run = async () => workload()
+    runCode = async (code: string, language: string) => onRun(code, language)
+    clearCache = async () => true
+  }
+  if (options.sessions) {
+    Object.assign(NanvixSandbox.prototype, {
+      session(language: string): NativeSession {
+        state.sessionsOpened.push(language)
+        let history: string[] = []
+        return {
+          runCode: async (code: string) => {
+            if (code === 'spin') return workload({ success: false, timedOut: true, exitCode: 137, output: 'partial\n' })
+            history.push(code)
+            await new Promise((resolve) => setTimeout(resolve, 5))
+            return workload({ output: `${language}: ${history.join(',')}\n` })
+          },
+          reset: async () => {
+            state.resets++
+            history = []
+          },
+          close: async () => {
+            state.closes++
+          },
+        }
+      },
+    })
+  }
+  const addon: NativeAddon = { NanvixSandbox: NanvixSandbox as unknown as NativeAddon['NanvixSandbox'] }
+  return { addon, state }
+}
+
+describe('hyperlight environment (native outcomes → results)', () => {
+  it('passes the configuration to NanvixSandbox once, lazily, and maps a successful run', async () => {
+    const { addon, state } = fakeAddon()
+    const tool = new CodeExecutionTool({
+      environment: 'hyperlight',
+      timeoutMs: 5000,
+      maxOutputBytes: 4096,
+      logDirectory: '/tmp/logs',
+      tmpDirectory: '/tmp/tmp',
+      loadNativeAddon: () => addon,
+    })
+    expect(state.configs).toHaveLength(0)
+    const result = await tool.execute({ code: 'console.log(1)', language: 'javascript' })
+    await tool.execute({ code: 'print(1)' })
+    expect(state.configs).toEqual([{ timeoutMs: 5000, maxOutputBytes: 4096, logDirectory: '/tmp/logs', tmpDirectory: '/tmp/tmp' }])
+    expect(result).toMatchObject({ output: 'ran console.log(1)\n', exitCode: 0, environment: 'hyperlight', language: 'javascript' })
+    expect(result.error).toBeUndefined()
+  })
+
+  it('defaults to python and accepts every language the guest runs', async () => {
+    const seen: string[] = []
+    const { addon } = fakeAddon({ onRun: (_code, language) => (seen.push(language), workload()) })
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon })
+    for (const language of [undefined, null, 'javascript', 'python', 'c', 'cpp', 'C++', 'js'] as const) {
+      expect((await tool.execute({ code: 'x', language: language as never })).error).toBeUndefined()
+    }
+    expect(seen).toEqual(['python', 'python', 'javascript', 'python', 'c', 'cpp', 'cpp', 'javascript'])
+    expect((await tool.execute({ code: 'x', language: 'ruby' as never })).error?.code).toBe(ExecutionErrorCode.UnknownLanguage)
+  })
+
+  it('reports a failing workload with its exit code, a timeout with ERR_TIMEOUT', async () => {
+    const { addon } = fakeAddon({
+      onRun: (code) =>
+        code === 'fail'
+          ? workload({ success: false, exitCode: 1, error: 'ReferenceError: x is not defined', output: 'ReferenceError: x is not defined\n', stderr: 'ReferenceError: x is not defined\n' })
+          : code === 'spin'
+            ? workload({ success: false, exitCode: -1, timedOut: true, output: 'tick\n' })
+            : workload({ success: false, exitCode: 0, error: 'guest stopped' }),
+    })
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: 1000, loadNativeAddon: () => addon })
+    const failed = await tool.execute({ code: 'fail', language: 'javascript' })
+    expect(failed.exitCode).toBe(1)
+    expect(failed.error).toEqual({ code: 'ERR_EXIT_STATUS', message: 'The program exited with code 1: ReferenceError: x is not defined' })
+    const spun = await tool.execute({ code: 'spin' })
+    expect(spun.timedOut).toBe(true)
+    expect(spun.output).toBe('tick\n')
+    expect(spun.error?.code).toBe(ExecutionErrorCode.Timeout)
+    expect(spun.error?.message).toContain('1000 ms')
+    const odd = await tool.execute({ code: 'other' })
+    expect(odd.error).toEqual({ code: 'ERR_WORKLOAD_FAILED', message: 'guest stopped' })
+  })
+
+  it.each([
+    ['ERR_NO_HYPERVISOR', /KVM/],
+    ['ERR_HYPERVISOR_UNUSABLE', /cannot run Hyperlight guests/],
+    ['ERR_GUEST_IMAGE_MISSING', /not installed/],
+    ['ERR_NOT_SUPPORTED', /does not run this language/],
+    ['ERR_UNKNOWN_LANGUAGE', /native says/],
+    ['ERR_INVALID_CONFIG', /native says/],
+  ])('turns the native %s into a readable error result', async (code, advice) => {
+    const { addon } = fakeAddon({
+      onRun: () => {
+        throw nativeError(code, 'native says no.')
+      },
+    })
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon })
+    const result = await tool.execute({ code: 'int main(){}', language: 'c' })
+    expect(result.exitCode).toBe(-1)
+    expect(result.error?.code).toBe(code)
+    expect(result.error?.message).toMatch(/^native says no\./)
+    expect(result.error?.message).toMatch(advice)
+  })
+
+  it('turns a constructor that throws ERR_INVALID_CONFIG into an error result', async () => {
+    const addon = {
+      NanvixSandbox: class {
+        constructor() {
+          throw nativeError('ERR_INVALID_CONFIG', 'memoryMb must be at least 16')
+        }
+      },
+    } as unknown as NativeAddon
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', memoryMb: 1, loadNativeAddon: () => addon })
+    const result = await tool.execute({ code: 'print(1)' })
+    expect(result.error).toEqual({ code: 'ERR_INVALID_CONFIG', message: 'memoryMb must be at least 16' })
+  })
+
+  it('turns an addon that cannot load into ERR_NATIVE_ADDON_UNAVAILABLE, and tries again on the next call', async () => {
+    let attempts = 0
+    const tool = new CodeExecutionTool({
+      environment: 'hyperlight',
+      loadNativeAddon: () => {
+        attempts++
+        throw new Error('cannot open shared object file')
+      },
+    })
+    const result = await tool.execute({ code: 'print(1)' })
+    expect(result.error?.code).toBe(ExecutionErrorCode.NativeAddonUnavailable)
+    expect(result.error?.message).toContain('cannot open shared object file')
+    await tool.execute({ code: 'print(1)' })
+    expect(attempts).toBe(2)
+  })
+
+  it('loads the real addon only when hyperlight code runs, and never throws without it', async () => {
+    // Whatever this host has (no addon built, no usable hypervisor, or a working micro-VM), the result is a result.
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: 120_000 })
+    const result = await tool.execute({ code: 'print(1)' })
+    if (result.error) {
+      expect(result.exitCode).toBe(-1)
+      expect(result.error.code).toMatch(/^ERR_[A-Z_]+$/)
+    } else {
+      expect(result.output).toBe('1\n')
+    }
+  })
+
+  it('answers persistent mode with ERR_SESSIONS_UNSUPPORTED when the addon has no sessions', async () => {
+    const { addon } = fakeAddon({ sessions: false })
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, loadNativeAddon: () => addon })
+    const result = await tool.execute({ code: 'x = 1' })
+    expect(result.error?.code).toBe(ExecutionErrorCode.SessionsUnsupported)
+    expect(result.error?.message).toMatch(/newer native addon/)
+  })
+
+  it('keeps one session per language, runs calls to a session in turn, and resets after a timeout', async () => {
+    const { addon, state } = fakeAddon({ sessions: true })
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, loadNativeAddon: () => addon })
+    const [a, b, c] = await Promise.all([
+      tool.execute({ code: 'a' }),
+      tool.execute({ code: 'b' }),
+      tool.execute({ code: 'c', language: 'javascript' }),
+    ])
+    expect(a.output).toBe('python: a\n')
+    expect(b.output).toBe('python: a,b\n')
+    expect(c.output).toBe('javascript: c\n')
+    expect(state.sessionsOpened).toEqual(['python', 'javascript'])
+
+    const spun = await tool.execute({ code: 'spin' })
+    expect(spun.error?.code).toBe(ExecutionErrorCode.Timeout)
+    expect(spun.error?.message).toMatch(/session was reset/)
+    expect((await tool.execute({ code: 'd' })).output).toBe('python: d\n')
+
+    await tool.reset()
+    expect((await tool.execute({ code: 'e', language: 'javascript' })).output).toBe('javascript: e\n')
+    await tool.close()
+    expect(state.closes).toBe(2)
+    expect((await tool.execute({ code: 'f' })).error?.code).toBe(ExecutionErrorCode.ToolClosed)
+  })
+})
