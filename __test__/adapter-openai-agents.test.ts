@@ -1,0 +1,98 @@
+// The OpenAI Agents SDK adapter, driven by the SDK's own scripted Model: the "model" calls the tool, the
+// Runner executes it and feeds the output back.
+import { Agent, Runner, setTracingDisabled } from '@openai/agents'
+import { ScriptedModel, assistantMessage, functionCall } from '@openai/agents/testing'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+import { codeExecutionTool } from '../src/adapters/openai-agents'
+import { createInterpreterAgent } from '../src/agent'
+
+beforeAll(() => setTracingDisabled(true))
+
+/** The output the model received for a call id, in its next request. */
+function functionOutputSentToModel(model: ScriptedModel, callId: string): string {
+  for (const call of model.calls) {
+    const input = call.request.input
+    if (typeof input === 'string') continue
+    for (const item of input) {
+      const entry = item as { type?: string; callId?: string; output?: unknown }
+      if (entry.type === 'function_call_result' && entry.callId === callId) {
+        const output = entry.output as string | { type: string; text: string }
+        return typeof output === 'string' ? output : output.text
+      }
+    }
+  }
+  throw new Error(`no output for ${callId} was sent to the model`)
+}
+
+describe('OpenAI Agents SDK adapter', () => {
+  it('runs the code when the model calls the tool and returns the output to the model', async () => {
+    const model = new ScriptedModel([
+      [functionCall('execute_code', { code: 'print(sum(range(10)))' }, { callId: 'call-1' })],
+      [assistantMessage('The sum is 45.')],
+    ])
+    const agent = new Agent({ name: 'Tester', model, tools: [codeExecutionTool()] })
+    const result = await new Runner({ tracingDisabled: true }).run(agent, 'Sum 0..9')
+    expect(result.finalOutput).toBe('The sum is 45.')
+    expect(functionOutputSentToModel(model, 'call-1')).toMatch(/^45\n\[exit code 0 · \d+ ms\]$/)
+    // The tool was offered in strict mode with its description.
+    const offered = model.calls[0].request.tools.find((tool) => tool.name === 'execute_code') as { description: string; strict: boolean }
+    expect(offered.description).toContain('Run Python 3 code')
+    expect(offered.strict).toBe(true)
+  })
+
+  it('offers a nullable language in the hyperlight environment (strict mode) and reports setup errors as output', async () => {
+    const model = new ScriptedModel([
+      [functionCall('execute_code', { code: 'console.log(1)', language: null }, { callId: 'call-1' })],
+      [assistantMessage('The micro-VM is unavailable.')],
+    ])
+    const tool = codeExecutionTool({
+      environment: 'hyperlight',
+      loadNativeAddon: () => {
+        throw new Error('no addon here')
+      },
+    })
+    const agent = new Agent({ name: 'Tester', model, tools: [tool] })
+    const result = await new Runner({ tracingDisabled: true }).run(agent, 'go')
+    expect(result.finalOutput).toBe('The micro-VM is unavailable.')
+    expect(functionOutputSentToModel(model, 'call-1')).toMatch(/^\[error ERR_NATIVE_ADDON_UNAVAILABLE: .*no addon here/)
+    const offered = model.calls[0].request.tools[0] as { parameters: { properties: Record<string, unknown>; required: string[] } }
+    expect(offered.parameters.required).toEqual(['code', 'language'])
+    expect(JSON.stringify(offered.parameters.properties.language)).toContain('null')
+  })
+
+  it('maps always_require to needsApproval: the run stops with an interruption until approved', async () => {
+    const model = new ScriptedModel([
+      [functionCall('execute_code', { code: 'print("ran after approval")' }, { callId: 'call-1' })],
+      [assistantMessage('Done.')],
+    ])
+    const agent = new Agent({ name: 'Tester', model, tools: [codeExecutionTool({ approvalMode: 'always_require' })] })
+    const runner = new Runner({ tracingDisabled: true })
+    const first = await runner.run(agent, 'go')
+    expect(first.interruptions).toHaveLength(1)
+    expect(() => functionOutputSentToModel(model, 'call-1')).toThrow(/no output/)
+    first.state.approve(first.interruptions[0])
+    const second = await runner.run(agent, first.state)
+    expect(second.finalOutput).toBe('Done.')
+    expect(functionOutputSentToModel(model, 'call-1')).toContain('ran after approval')
+  })
+
+  it('createInterpreterAgent builds an Agent with the tool and instructions that describe it', async () => {
+    const model = new ScriptedModel([
+      [functionCall('execute_code', { code: 'import math; print(math.factorial(5))' }, { callId: 'call-1' })],
+      [assistantMessage('120')],
+    ])
+    const agent = createInterpreterAgent({ model, timeoutMs: 10_000 })
+    expect(agent.name).toBe('Code Interpreter')
+    expect(agent.instructions).toMatch(/execute_code/)
+    expect(agent.instructions).toMatch(/Python 3/)
+    const result = await new Runner({ tracingDisabled: true }).run(agent, '5!')
+    expect(result.finalOutput).toBe('120')
+    expect(functionOutputSentToModel(model, 'call-1')).toMatch(/^120\n/)
+
+    const isolated = createInterpreterAgent({ environment: 'hyperlight', persistent: true, name: 'Sandboxed' })
+    expect(isolated.name).toBe('Sandboxed')
+    expect(isolated.instructions).toMatch(/micro-VM/)
+    expect(isolated.instructions).toMatch(/persist/)
+  })
+})
