@@ -217,7 +217,7 @@ export async function main(args: string[]): Promise<number> {
     command = parseCommandLine(args)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`local-code-interpreter: ${error.message}\n\n${USAGE}`)
+    process.stderr.write(`local-code-interpreter: ${error.message}\nRun 'local-code-interpreter --help' for usage.\n`)
     return USAGE_EXIT_CODE
   }
   switch (command.command) {

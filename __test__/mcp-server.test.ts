@@ -1,0 +1,95 @@
+// The MCP server as MCP clients use it: spawned over stdio by the SDK's own Client.
+import { resolve } from 'node:path'
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = resolve(__dirname, '..')
+
+/** Starts `local-code-interpreter mcp <args>` from the TypeScript sources (node --import tsx). */
+async function connect(args: string[]): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['--import', 'tsx', resolve(root, 'src/cli.ts'), 'mcp', ...args],
+    cwd: root,
+    stderr: 'pipe',
+  })
+  let stderr = ''
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const client = new Client({ name: 'test-client', version: '1.0.0' })
+  await client.connect(transport)
+  return { client, stderr: () => stderr }
+}
+
+type TextContent = { type: 'text'; text: string }
+
+describe('MCP server over stdio', () => {
+  let client: Client
+  let stderr: () => string
+
+  beforeAll(async () => {
+    ;({ client, stderr } = await connect(['--timeout', '3s']))
+  })
+  afterAll(async () => {
+    await client?.close()
+  })
+
+  it('lists execute_code with its description, input schema and annotations', async () => {
+    const { tools } = await client.listTools()
+    expect(tools.map((tool) => tool.name)).toEqual(['execute_code'])
+    const [tool] = tools
+    expect(tool.description).toContain('Run Python 3 code')
+    expect(tool.description).toContain('3 s per call')
+    expect(tool.inputSchema).toMatchObject({ type: 'object', properties: { code: { type: 'string' } }, required: ['code'] })
+    expect(tool.outputSchema).toMatchObject({ type: 'object' })
+    expect(tool.annotations).toMatchObject({ readOnlyHint: false, openWorldHint: true })
+  })
+
+  it('runs code: text content for the model, structuredContent for programs', async () => {
+    const result = await client.callTool({ name: 'execute_code', arguments: { code: 'print("from mcp", 2 ** 10)' } })
+    expect(result.isError).toBe(false)
+    const [content] = result.content as TextContent[]
+    expect(content.type).toBe('text')
+    expect(content.text).toMatch(/^from mcp 1024\n\[exit code 0 · \d+ ms\]$/)
+    expect(result.structuredContent).toMatchObject({ output: 'from mcp 1024\n', exitCode: 0, environment: 'python' })
+  })
+
+  it('marks failures with isError and keeps serving', async () => {
+    const failed = await client.callTool({ name: 'execute_code', arguments: { code: 'import time\ntime.sleep(30)' } })
+    expect(failed.isError).toBe(true)
+    expect((failed.content as TextContent[])[0].text).toContain('ERR_TIMEOUT')
+    expect(failed.structuredContent).toMatchObject({ timedOut: true })
+    const empty = await client.callTool({ name: 'execute_code', arguments: { code: '' } })
+    expect(empty.isError).toBe(true)
+    expect((empty.content as TextContent[])[0].text).toContain('ERR_EMPTY_CODE')
+    const next = await client.callTool({ name: 'execute_code', arguments: { code: 'print("still here")' } })
+    expect(next.isError).toBe(false)
+  })
+
+  it('keeps program output off the protocol stream (stdout carries only protocol messages)', async () => {
+    // A program printing JSON-looking lines must come back as content, not corrupt the stream.
+    const result = await client.callTool({
+      name: 'execute_code',
+      arguments: { code: 'print(\'{"jsonrpc": "2.0", "id": 999, "result": {}}\')' },
+    })
+    expect((result.content as TextContent[])[0].text).toContain('"id": 999')
+    expect(stderr()).not.toMatch(/Error/)
+  })
+
+  it('serves the hyperlight environment with a language field, and reports what blocks it as a tool error', async () => {
+    const { client: isolated } = await connect(['--environment', 'hyperlight', '--timeout', '120s'])
+    try {
+      const { tools } = await isolated.listTools()
+      expect(tools[0].inputSchema.properties).toHaveProperty('language')
+      expect(tools[0].annotations).toMatchObject({ openWorldHint: false, destructiveHint: false })
+      const result = await isolated.callTool({ name: 'execute_code', arguments: { code: 'console.log(6 * 7)', language: 'javascript' } })
+      // On a host without a usable micro-VM this is an error result naming the cause; with one, the output.
+      const text = (result.content as TextContent[])[0].text
+      if (result.isError) expect(text).toMatch(/^\[error ERR_[A-Z_]+: /)
+      else expect(text).toMatch(/^42\n/)
+    } finally {
+      await isolated.close()
+    }
+  })
+})
