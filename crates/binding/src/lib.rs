@@ -1,1 +1,204 @@
-//! placeholder
+//! napi-rs glue: exposes the `lci-sandbox` core to Node.js as `NanvixSandbox`, with the names and
+//! shapes of hyperlight-nanvix's Node binding (`SandboxConfig`, `WorkloadResult { success, error }`)
+//! and what an agent needs on top. Every engine call runs on a blocking thread, never on the
+//! JavaScript thread; failures of the sandbox itself reject with an `Error` whose `code` is stable.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lci_sandbox::{Language, Limits, RunOutcome, Sandbox, SandboxError, SandboxOptions, StopSwitch};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+mod coded_error;
+mod location;
+
+use coded_error::{coded, CodedResult};
+
+/// How a sandbox is set up. Every field is optional.
+#[napi(object)]
+pub struct SandboxConfig {
+  /// Directory for the run log (`runs.jsonl`, one JSON line per run: time, language, outcome,
+  /// timings). Default: a unique per-instance directory, removed with the sandbox.
+  pub log_directory: Option<String>,
+  /// Directory where runs stage files. Default: a unique per-instance directory, removed with the
+  /// sandbox.
+  pub tmp_directory: Option<String>,
+  /// Wall-clock limit of one run in milliseconds (boot excluded). Default 30000.
+  pub timeout_ms: Option<f64>,
+  /// Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64).
+  pub memory_mb: Option<f64>,
+  /// Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
+  /// Default 1 MiB.
+  pub max_output_bytes: Option<f64>,
+}
+
+/// The result of one run. A workload's failure (an exception, a non-zero exit, a timeout) is a
+/// result with `success: false`, never a rejected promise.
+#[napi(object)]
+pub struct WorkloadResult {
+  /// Whether the program ran to completion with exit status 0.
+  pub success: bool,
+  /// Why it did not succeed: an exception's last line, the exit status, the timeout.
+  pub error: Option<String>,
+  /// The program's exit status; -1 when it produced none (stopped at the time limit, say).
+  pub exit_code: i32,
+  /// Standard output and standard error in the order written, as a terminal shows them.
+  pub output: String,
+  /// Standard error alone.
+  pub stderr: String,
+  /// Wall-clock time of the call in milliseconds (a language's first run includes its boot).
+  pub duration_ms: f64,
+  /// Whether the run was stopped at `timeoutMs`.
+  pub timed_out: bool,
+  /// Whether output past `maxOutputBytes` was left out.
+  pub truncated: bool,
+}
+
+impl From<RunOutcome> for WorkloadResult {
+  fn from(o: RunOutcome) -> Self {
+    WorkloadResult {
+      success: o.success,
+      error: o.error,
+      exit_code: o.exit_code,
+      output: o.output,
+      stderr: o.stderr,
+      duration_ms: o.duration.as_secs_f64() * 1000.0,
+      timed_out: o.timed_out,
+      truncated: o.truncated,
+    }
+  }
+}
+
+/// Runs JavaScript and Python in Hyperlight micro-VMs. Each language's guest boots once, on its
+/// first run, and is snapshotted; every run starts from that snapshot, so runs are fast and
+/// nothing one run leaves behind is visible to the next.
+#[napi]
+pub struct NanvixSandbox {
+  inner: Arc<Sandbox>,
+}
+
+#[napi]
+impl NanvixSandbox {
+  /// A sandbox with `config`. Throws an `Error` with code `ERR_INVALID_CONFIG` for a value out of
+  /// range or a directory that cannot be created. Nothing boots until the first run.
+  #[napi(constructor)]
+  pub fn new(env: Env, config: Option<SandboxConfig>) -> Result<Self> {
+    let make = || -> CodedResult<Sandbox> {
+      let c = config.unwrap_or(SandboxConfig {
+        log_directory: None,
+        tmp_directory: None,
+        timeout_ms: None,
+        memory_mb: None,
+        max_output_bytes: None,
+      });
+      let limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?;
+      Ok(Sandbox::new(SandboxOptions {
+        log_directory: c.log_directory.map(PathBuf::from),
+        tmp_directory: c.tmp_directory.map(PathBuf::from),
+        limits,
+        image_roots: location::image_roots(),
+      })?)
+    };
+    match make() {
+      Ok(sandbox) => Ok(NanvixSandbox { inner: Arc::new(sandbox) }),
+      Err(e) => Err(coded(&env, &e)),
+    }
+  }
+
+  /// Runs the program in the file at `path`, its language from the extension: `.js`/`.mjs`
+  /// JavaScript, `.py` Python (prebuilt C/C++ binaries report `ERR_NOT_SUPPORTED` for now).
+  /// Rejects with a coded `Error` for a missing file (`ERR_FILE_NOT_FOUND`), an unknown extension
+  /// (`ERR_UNKNOWN_LANGUAGE`), no usable hypervisor (`ERR_NO_HYPERVISOR`,
+  /// `ERR_HYPERVISOR_UNUSABLE`) or a missing guest image (`ERR_GUEST_IMAGE_MISSING`).
+  #[napi(ts_return_type = "Promise<WorkloadResult>")]
+  pub fn run<'env>(&self, env: &'env Env, path: String) -> Result<PromiseRaw<'env, WorkloadResult>> {
+    let sandbox = self.inner.clone();
+    spawn(env, move || sandbox.run_file(std::path::Path::new(&path), StopSwitch::default()))
+  }
+
+  /// Runs `code` written in `language` (`javascript`, `python`; `c`/`cpp` report
+  /// `ERR_NOT_SUPPORTED` for now). Rejects as `run` does, and with `ERR_UNKNOWN_LANGUAGE` or
+  /// `ERR_CODE_TOO_LARGE`.
+  #[napi(ts_return_type = "Promise<WorkloadResult>")]
+  pub fn run_code<'env>(
+    &self,
+    env: &'env Env,
+    code: String,
+    language: String,
+  ) -> Result<PromiseRaw<'env, WorkloadResult>> {
+    let sandbox = self.inner.clone();
+    spawn(env, move || {
+      let language = Language::from_name(&language)?;
+      sandbox.run_code(&code, language, StopSwitch::default())
+    })
+  }
+
+  /// Drops every warm guest and snapshot; the next run of each language boots again. Resolves to
+  /// whether there was anything to drop.
+  #[napi]
+  pub async fn clear_cache(&self) -> bool {
+    let sandbox = self.inner.clone();
+    napi::tokio::task::spawn_blocking(move || sandbox.clear_cache())
+      .await
+      .unwrap_or(false)
+  }
+
+  /// The directory the run log is written to.
+  #[napi(getter)]
+  pub fn log_directory(&self) -> String {
+    self.inner.log_directory().display().to_string()
+  }
+
+  /// The directory runs stage files in.
+  #[napi(getter)]
+  pub fn tmp_directory(&self) -> String {
+    self.inner.tmp_directory().display().to_string()
+  }
+}
+
+/// What `probeHypervisor` found.
+#[napi(object)]
+pub struct HypervisorProbe {
+  /// Whether a micro-VM booted and ran a program on this machine.
+  pub usable: bool,
+  /// Why not, as an error code (`ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`,
+  /// `ERR_GUEST_IMAGE_MISSING`, …), when it did not.
+  pub code: Option<String>,
+  /// What was tried and what happened.
+  pub message: String,
+}
+
+/// Finds out whether this machine can run micro-VMs by booting the smallest installed guest image
+/// and running a program in it (a `/dev/kvm` that exists may still fail every guest).
+#[napi]
+pub async fn probe_hypervisor() -> HypervisorProbe {
+  let roots = location::image_roots();
+  let probe = napi::tokio::task::spawn_blocking(move || lci_sandbox::probe(&roots)).await;
+  match probe {
+    Ok(p) => HypervisorProbe {
+      usable: p.usable,
+      code: p.error.map(|e| e.code.as_str().to_string()),
+      message: p.message,
+    },
+    Err(e) => HypervisorProbe { usable: false, code: Some("ERR_ENGINE".into()), message: e.to_string() },
+  }
+}
+
+/// Runs `work` on a blocking thread; resolves with its outcome or rejects with its coded error.
+fn spawn<'env, F>(env: &'env Env, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
+where
+  F: FnOnce() -> std::result::Result<RunOutcome, SandboxError> + Send + 'static,
+{
+  env.spawn_future_with_callback(
+    async move {
+      napi::tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::from_reason(format!("the run's thread failed: {e}")))
+    },
+    |env, outcome| match outcome {
+      Ok(o) => Ok(WorkloadResult::from(o)),
+      Err(e) => Err(coded(env, &e)),
+    },
+  )
+}

@@ -1,1 +1,23 @@
-//! placeholder
+//! The plain Rust core of local-code-interpreter: it runs JavaScript and Python programs in
+//! Hyperlight micro-VMs (the `hyperlight-unikraft` engine), one warm snapshot per language, with
+//! time and output limits, and reports each run as a [`RunOutcome`]. No Node.js here: the napi
+//! binding crate is glue over this one.
+
+pub mod config;
+pub mod dirs;
+pub mod engine;
+pub mod error;
+pub mod hypervisor;
+pub mod images;
+pub mod language;
+pub mod outcome;
+pub mod runlog;
+pub mod sandbox;
+pub mod watchdog;
+
+pub use config::Limits;
+pub use error::{ErrorCode, SandboxError};
+pub use language::{FileKind, Language};
+pub use outcome::{Ending, RunOutcome, StopReason, Timings};
+pub use sandbox::{probe, Probe, Sandbox, SandboxOptions};
+pub use watchdog::StopSwitch;

@@ -1,0 +1,105 @@
+//! The limits every run of a sandbox obeys, checked once when the sandbox is made.
+
+use std::time::Duration;
+
+use crate::error::{ErrorCode, SandboxError};
+
+/// How long a run may take when no `timeoutMs` is given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest `timeoutMs` accepted: one day.
+pub const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
+/// How much output (each of the transcript and standard error) a run keeps when no
+/// `maxOutputBytes` is given.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 1024 * 1024;
+/// The largest `maxOutputBytes` accepted.
+pub const MAX_OUTPUT_BYTES_LIMIT: f64 = 256.0 * 1024.0 * 1024.0;
+/// The guest memory range `memoryMb` may ask for, in MiB.
+pub const MEMORY_MB_RANGE: (f64, f64) = (16.0, 16384.0);
+
+/// Limits for every run of one sandbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Wall-clock time a run may take, boot excluded; past it the run is stopped and reported
+    /// `timedOut`.
+    pub timeout: Duration,
+    /// Guest memory in MiB for every language, or each image's own default.
+    pub memory_mb: Option<usize>,
+    /// Bytes of output kept per stream; the rest is counted and the run reported `truncated`.
+    pub max_output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { timeout: DEFAULT_TIMEOUT, memory_mb: None, max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES }
+    }
+}
+
+impl Limits {
+    /// Limits from the numbers JavaScript passes (`timeoutMs`, `memoryMb`, `maxOutputBytes`), each
+    /// optional. A value that is not a positive whole number in range is
+    /// [`ErrorCode::InvalidConfig`], naming the field.
+    pub fn from_numbers(
+        timeout_ms: Option<f64>,
+        memory_mb: Option<f64>,
+        max_output_bytes: Option<f64>,
+    ) -> Result<Limits, SandboxError> {
+        let mut limits = Limits::default();
+        if let Some(ms) = timeout_ms {
+            limits.timeout = Duration::from_millis(whole("timeoutMs", ms, 1.0, MAX_TIMEOUT_MS)?);
+        }
+        if let Some(mb) = memory_mb {
+            limits.memory_mb = Some(whole("memoryMb", mb, MEMORY_MB_RANGE.0, MEMORY_MB_RANGE.1)? as usize);
+        }
+        if let Some(bytes) = max_output_bytes {
+            limits.max_output_bytes = whole("maxOutputBytes", bytes, 1.0, MAX_OUTPUT_BYTES_LIMIT)? as usize;
+        }
+        Ok(limits)
+    }
+}
+
+/// `value` as a whole number within `min..=max`, or an error naming `field`.
+fn whole(field: &str, value: f64, min: f64, max: f64) -> Result<u64, SandboxError> {
+    if !value.is_finite() || value.fract() != 0.0 || value < min || value > max {
+        return Err(SandboxError::new(
+            ErrorCode::InvalidConfig,
+            format!("{field} must be a whole number from {min} to {max}, got {value}"),
+        ));
+    }
+    Ok(value as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_nothing_is_given() {
+        assert_eq!(Limits::from_numbers(None, None, None).unwrap(), Limits::default());
+    }
+
+    #[test]
+    fn given_values_are_used() {
+        let l = Limits::from_numbers(Some(1500.0), Some(128.0), Some(4096.0)).unwrap();
+        assert_eq!(l.timeout, Duration::from_millis(1500));
+        assert_eq!(l.memory_mb, Some(128));
+        assert_eq!(l.max_output_bytes, 4096);
+    }
+
+    #[test]
+    fn out_of_range_values_are_invalid_config_naming_the_field() {
+        for (t, m, o, field) in [
+            (Some(0.0), None, None, "timeoutMs"),
+            (Some(-5.0), None, None, "timeoutMs"),
+            (Some(f64::NAN), None, None, "timeoutMs"),
+            (Some(1.5), None, None, "timeoutMs"),
+            (None, Some(4.0), None, "memoryMb"),
+            (None, Some(1e9), None, "memoryMb"),
+            (None, None, Some(0.0), "maxOutputBytes"),
+            (None, None, Some(f64::INFINITY), "maxOutputBytes"),
+        ] {
+            let e = Limits::from_numbers(t, m, o).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidConfig);
+            assert!(e.message.contains(field), "{} should name {field}", e.message);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The errors a caller can act on, each with a stable code. A workload's own failure (an exception,
+//! a non-zero exit, a timeout) is not one of these: it is a [`crate::RunOutcome`].
+
+use std::fmt;
+
+/// A stable, machine-readable reason. The string form ([`ErrorCode::as_str`]) is what JavaScript
+/// sees as `error.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The file given to `run` does not exist or cannot be read.
+    FileNotFound,
+    /// The language name or file extension is not one the sandbox knows.
+    UnknownLanguage,
+    /// The language is known but this build cannot run it yet.
+    NotSupported,
+    /// There is no hypervisor to run a micro-VM: no `/dev/kvm`, or it cannot be opened.
+    NoHypervisor,
+    /// `/dev/kvm` exists but cannot run a Hyperlight guest (a nested or paravirtual KVM that fails at
+    /// the first guest entry).
+    HypervisorUnusable,
+    /// The guest image package for the language is not installed.
+    GuestImageMissing,
+    /// A configuration value is out of range or a directory cannot be created.
+    InvalidConfig,
+    /// The code is larger than a call to the guest can carry.
+    CodeTooLarge,
+    /// The engine failed in a way none of the above describes (a corrupt image, say).
+    Engine,
+}
+
+impl ErrorCode {
+    /// The code as JavaScript sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::FileNotFound => "ERR_FILE_NOT_FOUND",
+            ErrorCode::UnknownLanguage => "ERR_UNKNOWN_LANGUAGE",
+            ErrorCode::NotSupported => "ERR_NOT_SUPPORTED",
+            ErrorCode::NoHypervisor => "ERR_NO_HYPERVISOR",
+            ErrorCode::HypervisorUnusable => "ERR_HYPERVISOR_UNUSABLE",
+            ErrorCode::GuestImageMissing => "ERR_GUEST_IMAGE_MISSING",
+            ErrorCode::InvalidConfig => "ERR_INVALID_CONFIG",
+            ErrorCode::CodeTooLarge => "ERR_CODE_TOO_LARGE",
+            ErrorCode::Engine => "ERR_ENGINE",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error with a stable [`ErrorCode`] and a message for a person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SandboxError {
+    /// What kind of failure this is.
+    pub code: ErrorCode,
+    /// What happened and, where there is one, what to do about it.
+    pub message: String,
+}
+
+impl SandboxError {
+    /// An error of `code` saying `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> SandboxError {
+        SandboxError { code, message: message.into() }
+    }
+}

@@ -1,0 +1,158 @@
+//! What one run produced, as the caller sees it: the workload's own success or failure, never an
+//! error of the sandbox.
+
+use std::time::Duration;
+
+/// Why a run was stopped before the program finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// The run went past its time limit.
+    Timeout,
+    /// The caller cancelled it.
+    Cancelled,
+}
+
+/// How the program in the guest ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// It finished normally (exit status 0).
+    Returned,
+    /// It ended with this status: an uncaught exception (1), `exit(n)`, a killed process (137).
+    Status(i32),
+    /// The host stopped it.
+    Stopped(StopReason),
+    /// Every guest thread waited for something that can never happen.
+    Deadlocked,
+    /// The sandbox itself failed while running it.
+    Fault(String),
+}
+
+/// The exit code reported when the program produced none (stopped, deadlocked, faulted).
+pub const NO_EXIT_CODE: i32 = -1;
+
+/// Where a run's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Booting the language's guest and taking its snapshot: only on the language's first run.
+    pub boot: Option<Duration>,
+    /// Bringing a guest to the clean snapshot for this run (a new guest from the snapshot); zero
+    /// when a clean one was waiting.
+    pub prepare: Duration,
+    /// Running the program.
+    pub run: Duration,
+}
+
+/// The result of one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// Whether the program ran to completion with exit status 0.
+    pub success: bool,
+    /// Why it did not succeed, for a person: the exception's last line, the exit status, the timeout.
+    pub error: Option<String>,
+    /// The program's exit status; [`NO_EXIT_CODE`] when it produced none.
+    pub exit_code: i32,
+    /// Standard output and standard error in the order written, as a terminal shows them.
+    pub output: String,
+    /// Standard error alone.
+    pub stderr: String,
+    /// Whether the run was stopped at its time limit.
+    pub timed_out: bool,
+    /// Whether output past the limit was left out.
+    pub truncated: bool,
+    /// Wall-clock time of the whole call.
+    pub duration: Duration,
+    /// Where the time went.
+    pub timings: Timings,
+}
+
+impl RunOutcome {
+    /// The outcome of a program that ended as `ending`, with what it printed.
+    pub fn new(ending: Ending, output: String, stderr: String, truncated: bool, timeout: Duration) -> RunOutcome {
+        let (success, exit_code, error) = match &ending {
+            Ending::Returned => (true, 0, None),
+            Ending::Status(0) => (true, 0, None),
+            Ending::Status(137) => (
+                false,
+                137,
+                Some("the program was killed (status 137): it ran out of guest memory".to_string()),
+            ),
+            Ending::Status(s) => (false, *s, Some(last_line(&stderr).unwrap_or_else(|| format!("exited with status {s}")))),
+            Ending::Stopped(StopReason::Timeout) => (
+                false,
+                NO_EXIT_CODE,
+                Some(format!("timed out after {} ms; the program was stopped", timeout.as_millis())),
+            ),
+            Ending::Stopped(StopReason::Cancelled) => (false, NO_EXIT_CODE, Some("cancelled; the program was stopped".to_string())),
+            Ending::Deadlocked => (
+                false,
+                NO_EXIT_CODE,
+                Some("the program can never finish: every thread is waiting and nothing can wake it".to_string()),
+            ),
+            Ending::Fault(text) => (false, NO_EXIT_CODE, Some(format!("the sandbox failed while running the program: {text}"))),
+        };
+        RunOutcome {
+            success,
+            error,
+            exit_code,
+            output,
+            stderr,
+            timed_out: ending == Ending::Stopped(StopReason::Timeout),
+            truncated,
+            duration: Duration::ZERO,
+            timings: Timings::default(),
+        }
+    }
+}
+
+/// The last non-empty line of `text`: what an uncaught exception says (`ZeroDivisionError: …`).
+fn last_line(text: &str) -> Option<String> {
+    text.lines().rev().map(str::trim).find(|l| !l.is_empty()).map(|l| l.chars().take(500).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Duration = Duration::from_millis(2000);
+
+    #[test]
+    fn an_exception_reports_its_last_line_and_status() {
+        let o = RunOutcome::new(
+            Ending::Status(1),
+            String::new(),
+            "Traceback (most recent call last):\n  File \"<string>\", line 1\nZeroDivisionError: division by zero\n".into(),
+            false,
+            T,
+        );
+        assert!(!o.success);
+        assert_eq!(o.exit_code, 1);
+        assert_eq!(o.error.as_deref(), Some("ZeroDivisionError: division by zero"));
+    }
+
+    #[test]
+    fn a_silent_exit_names_its_status() {
+        let o = RunOutcome::new(Ending::Status(3), String::new(), String::new(), false, T);
+        assert_eq!((o.success, o.exit_code), (false, 3));
+        assert_eq!(o.error.as_deref(), Some("exited with status 3"));
+    }
+
+    #[test]
+    fn exit_zero_is_success() {
+        let o = RunOutcome::new(Ending::Status(0), "hi\n".into(), String::new(), false, T);
+        assert!(o.success && o.error.is_none() && o.exit_code == 0);
+    }
+
+    #[test]
+    fn a_timeout_is_flagged_and_has_no_exit_code() {
+        let o = RunOutcome::new(Ending::Stopped(StopReason::Timeout), String::new(), String::new(), false, T);
+        assert!(o.timed_out && !o.success);
+        assert_eq!(o.exit_code, NO_EXIT_CODE);
+        assert!(o.error.unwrap().contains("2000 ms"));
+    }
+
+    #[test]
+    fn status_137_says_out_of_memory() {
+        let o = RunOutcome::new(Ending::Status(137), String::new(), String::new(), false, T);
+        assert!(o.error.unwrap().contains("memory"));
+    }
+}
