@@ -31,14 +31,15 @@ export interface HyperlightEnvironmentOptions {
   loadAddon?: NativeAddonLoader
 }
 
-/** Advice appended to the addon's message for setup problems a user can act on. */
+/** Advice for the model, appended to the addon's message for setup problems that retrying will not fix. */
 const SETUP_ADVICE: Record<string, string> = {
   ERR_NO_HYPERVISOR:
-    'The hyperlight environment needs a Linux machine with KVM (/dev/kvm) that the current user can open.',
-  ERR_HYPERVISOR_UNUSABLE:
-    'A hypervisor device exists but cannot run Hyperlight guests here (for example a paravirtualized or nested KVM without the needed features).',
-  ERR_GUEST_IMAGE_MISSING: 'The guest image for this language is not installed with the package.',
-  ERR_NOT_SUPPORTED: 'This build of the native addon does not run this language yet.',
+    'Retrying will not help: this machine cannot run micro-VMs (the hyperlight environment needs Linux with KVM); tell the user.',
+  ERR_HYPERVISOR_UNUSABLE: 'Retrying will not help: this machine cannot run micro-VMs; tell the user.',
+  ERR_GUEST_IMAGE_MISSING:
+    'Retrying will not help: the guest image for this language is not installed; use another language or tell the user.',
+  ERR_NOT_SUPPORTED: 'This language is not available in this version; use python or javascript.',
+  ERR_NATIVE_ADDON_UNAVAILABLE: 'Retrying will not help; tell the user.',
 }
 
 interface OpenSession {
@@ -265,7 +266,8 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     const nativeCode = errorCodeOf(error)
     const code = nativeCode?.startsWith('ERR_') ? (nativeCode as ExecutionErrorCode) : ExecutionErrorCode.Internal
     const advice = SETUP_ADVICE[code]
-    const message = errorMessageOf(error)
-    return errorResult('hyperlight', language, code, advice ? `${message} ${advice}` : message, durationMs)
+    const message = errorMessageOf(error).trim()
+    const sentence = /[.!?)]$/.test(message) ? message : `${message}.`
+    return errorResult('hyperlight', language, code, advice ? `${sentence} ${advice}` : message, durationMs)
   }
 }
