@@ -38,7 +38,7 @@ export function describeTool(facts: DescriptionFacts): string {
       'Each call starts a new Python process: variables, imports and files do not carry over, so include everything the code needs.',
       'Print the values you want to see; a bare expression prints nothing.',
       result,
-      'For trusted code only: it runs as the current user in a temporary working directory that is deleted afterwards, without the host\'s environment variables and with empty stdin, but it is not isolated from the machine\'s files or network.',
+      'For trusted code only: it runs as the current user in a temporary working directory that is deleted afterwards, with none of the host\'s environment variables except PATH, HOME, the user name, locale and time zone, and with empty stdin; it is not isolated from the machine\'s files or network.',
       limits,
     ].join(' ')
   }
