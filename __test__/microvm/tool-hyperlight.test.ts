@@ -92,7 +92,9 @@ describe('hyperlight environment, a fresh guest per call', () => {
     expect(cpp.error?.code).toBe(ExecutionErrorCode.ExitStatus)
   })
 
-  it('caps large output, keeping beginning and end', async () => {
+  // The addon keeps the beginning of each stream (its SandboxConfig.maxOutputBytes); the python environment
+  // keeps beginning and end.
+  it('caps large output, keeping its beginning, and stays usable', async () => {
     const capped = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: GENEROUS_TIMEOUT_MS, maxOutputBytes: 10_000 })
     try {
       const result = await capped.execute({ code: 'import sys\nsys.stdout.write("BEGIN" + "x" * 1_000_000 + "END\\n")' })
