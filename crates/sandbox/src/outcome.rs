@@ -104,9 +104,14 @@ impl RunOutcome {
     }
 }
 
-/// The last non-empty line of `text`: what an uncaught exception says (`ZeroDivisionError: …`).
+/// What an uncaught exception says (`ZeroDivisionError: …`, `Error: boom`): the last non-empty line
+/// of `text` that is not a JavaScript stack frame (`at …`).
 fn last_line(text: &str) -> Option<String> {
-    text.lines().rev().map(str::trim).find(|l| !l.is_empty()).map(|l| l.chars().take(500).collect())
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("at "))
+        .map(|l| l.chars().take(500).collect())
 }
 
 #[cfg(test)]
@@ -127,6 +132,13 @@ mod tests {
         assert!(!o.success);
         assert_eq!(o.exit_code, 1);
         assert_eq!(o.error.as_deref(), Some("ZeroDivisionError: division by zero"));
+    }
+
+    #[test]
+    fn a_javascript_exception_reports_its_message_not_its_stack_frame() {
+        let stderr = "Error: boom\n    at <eval> (<exec>:1:32)\n";
+        let o = RunOutcome::new(Ending::Status(1), stderr.into(), stderr.into(), false, T);
+        assert_eq!(o.error.as_deref(), Some("Error: boom"));
     }
 
     #[test]

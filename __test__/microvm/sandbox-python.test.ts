@@ -1,0 +1,138 @@
+// NanvixSandbox running Python in a real Hyperlight micro-VM (natively where the host can, else in the
+// emulated-KVM VM that `npm test` starts). Never skipped: a host that cannot run micro-VMs fails here.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { native } from '../helpers/native'
+
+const TIMEOUT_MS = 4000
+const CAP = 64 * 1024
+
+describe('Python in a micro-VM', () => {
+  const logDirectory = mkdtempSync(join(tmpdir(), 'lci-py-log-'))
+  const sandbox = new native.NanvixSandbox({ logDirectory, timeoutMs: TIMEOUT_MS, maxOutputBytes: CAP })
+
+  beforeAll(async () => {
+    // The first run boots the guest and takes its snapshot (slow under emulation).
+    const first = await sandbox.runCode('print("booted")', 'python')
+    expect(first.output).toBe('booted\n')
+  })
+
+  it('captures hello output: stdout and stderr in the order written, stderr alone', async () => {
+    const r = await sandbox.runCode('import sys\nprint("hello")\nprint("oops", file=sys.stderr)\nprint("bye")', 'python')
+    expect(r.success).toBe(true)
+    expect(r.exitCode).toBe(0)
+    expect(r.output).toBe('hello\noops\nbye\n')
+    expect(r.stderr).toBe('oops\n')
+    expect(r.error).toBeUndefined()
+  })
+
+  it('runs a .py file given by path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lci-py-'))
+    const file = join(dir, 'fib.py')
+    writeFileSync(file, 'def fib(n): return n if n < 2 else fib(n-1) + fib(n-2)\nprint(fib(15))\n')
+    const r = await sandbox.run(file)
+    expect(r.output).toBe('610\n')
+  })
+
+  it('reports an uncaught exception with exit code 1 and its message, and stays usable', async () => {
+    const r = await sandbox.runCode('print("before")\n1/0', 'python')
+    expect(r.success).toBe(false)
+    expect(r.exitCode).toBe(1)
+    expect(r.error).toBe('ZeroDivisionError: division by zero')
+    expect(r.output).toContain('before\nTraceback')
+    expect(r.stderr).toContain('ZeroDivisionError')
+    expect((await sandbox.runCode('print("still here")', 'python')).output).toBe('still here\n')
+  })
+
+  it('reports sys.exit(n) as exit code n', async () => {
+    const r = await sandbox.runCode('import sys\nsys.exit(4)', 'python')
+    expect(r).toMatchObject({ success: false, exitCode: 4, timedOut: false })
+  })
+
+  it('stops an infinite loop at the time limit, and the next run succeeds', async () => {
+    const r = await sandbox.runCode('while True: pass', 'python')
+    expect(r.timedOut).toBe(true)
+    expect(r.success).toBe(false)
+    expect(r.error).toContain(`${TIMEOUT_MS} ms`)
+    expect(r.durationMs).toBeGreaterThanOrEqual(TIMEOUT_MS)
+    const next = await sandbox.runCode('print(6 * 7)', 'python')
+    expect(next).toMatchObject({ success: true, output: '42\n', timedOut: false })
+  })
+
+  it('stops a program that sleeps past the time limit', async () => {
+    const r = await sandbox.runCode('import time\nprint("sleeping", flush=True)\ntime.sleep(3600)', 'python')
+    expect(r.timedOut).toBe(true)
+    expect(r.output).toBe('sleeping\n')
+  })
+
+  it('does not leak state between runs: variables, modules, files under /tmp', async () => {
+    await sandbox.runCode('secret = 123\nimport json\nopen("/tmp/left-behind", "w").write("x")', 'python')
+    const r = await sandbox.runCode(
+      'import os, sys\nprint("secret" in globals(), "json" in sys.modules and "json" in globals(), os.path.exists("/tmp/left-behind"))',
+      'python',
+    )
+    expect(r.output).toBe('False False False\n')
+  })
+
+  it('cannot see the host filesystem: a host secret is unreachable and / is the guest image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lci-secret-'))
+    const secret = join(dir, 'secret.txt')
+    writeFileSync(secret, 'TOP-SECRET-HOST-DATA')
+    const r = await sandbox.runCode(
+      `import os\nprint(sorted(os.listdir("/")))\ntry:\n    print(open(${JSON.stringify(secret)}).read())\nexcept OSError as e:\n    print(type(e).__name__)\nprint(open("/etc/passwd").read() == ${JSON.stringify(readFileSync('/etc/passwd', 'utf8'))})`,
+      'python',
+    )
+    expect(r.success).toBe(true)
+    expect(r.output).not.toContain('TOP-SECRET-HOST-DATA')
+    // What the guest sees instead: its own small root filesystem, nothing of the host.
+    expect(r.output).toBe("['dev', 'etc', 'lib', 'lib64', 'tmp', 'usr']\nFileNotFoundError\nFalse\n")
+  })
+
+  it('has no network: opening a socket is refused', async () => {
+    const r = await sandbox.runCode(
+      'import socket\ntry:\n    s = socket.create_connection(("127.0.0.1", 80), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print(type(e).__name__, e.errno)',
+      'python',
+    )
+    expect(r.output).toBe('PermissionError 13\n')
+  })
+
+  it('caps a flood of output and says it was truncated', async () => {
+    const r = await sandbox.runCode('import sys\nsys.stdout.write("x" * 1_000_000)\nprint("END")', 'python')
+    expect(r.success).toBe(true)
+    expect(r.truncated).toBe(true)
+    expect(Buffer.byteLength(r.output)).toBeLessThanOrEqual(CAP)
+    expect(r.output).toMatch(/^x+$/)
+    expect((await sandbox.runCode('print("ok")', 'python')).truncated).toBe(false)
+  })
+
+  describe('with memoryMb and a longer limit (heavy work is slow under emulation)', () => {
+    const roomy = new native.NanvixSandbox({ timeoutMs: 120_000, memoryMb: 128 })
+
+    it('survives a memory bomb: killed for memory (status 137), then the next run works', async () => {
+      const r = await roomy.runCode('blocks = []\nwhile True: blocks.append(bytearray(16 * 1024 * 1024))', 'python')
+      expect(r).toMatchObject({ success: false, timedOut: false, exitCode: 137 })
+      expect(r.error).toContain('memory')
+      expect((await roomy.runCode('print("recovered")', 'python')).output).toBe('recovered\n')
+    })
+
+    it('imports the standard library', async () => {
+      const r = await roomy.runCode(
+        'import json, re, decimal, datetime, hashlib, sqlite3, zlib, asyncio, collections, itertools\n' +
+          'db = sqlite3.connect(":memory:"); db.execute("create table t(x)"); db.execute("insert into t values (7)")\n' +
+          'print(json.dumps({"sum": db.execute("select sum(x) from t").fetchone()[0]}), hashlib.sha256(b"a").hexdigest()[:8])',
+        'python',
+      )
+      expect(r.output).toBe('{"sum": 7} ca978112\n')
+    })
+  })
+
+  it('writes one log line per run with the language and outcome', () => {
+    const lines = readFileSync(join(logDirectory, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.length).toBeGreaterThanOrEqual(9)
+    expect(lines.every((l) => l.language === 'python')).toBe(true)
+    expect(lines[0].bootMs).toBeGreaterThan(0)
+    expect(lines.some((l) => l.outcome === 'timeout')).toBe(true)
+  })
+})

@@ -1,0 +1,103 @@
+// Bad input to NanvixSandbox gets a typed error with a stable `code`, on any host: these are decided
+// before a micro-VM is needed.
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { native } from './helpers/native'
+
+const { NanvixSandbox, probeHypervisor } = native
+
+async function rejection(p: Promise<unknown>): Promise<NodeJS.ErrnoException> {
+  try {
+    await p
+  } catch (e) {
+    return e as NodeJS.ErrnoException
+  }
+  throw new Error('expected the promise to reject')
+}
+
+describe('NanvixSandbox input errors', () => {
+  it.each([
+    [{ timeoutMs: 0 }, 'timeoutMs'],
+    [{ timeoutMs: -1 }, 'timeoutMs'],
+    [{ timeoutMs: 1.5 }, 'timeoutMs'],
+    [{ memoryMb: 1 }, 'memoryMb'],
+    [{ maxOutputBytes: Number.NaN }, 'maxOutputBytes'],
+    [{ logDirectory: '/proc/no-such-place/logs' }, 'logDirectory'],
+  ])('the constructor throws ERR_INVALID_CONFIG for %j', (config, field) => {
+    let error: NodeJS.ErrnoException | undefined
+    try {
+      new NanvixSandbox(config)
+    } catch (e) {
+      error = e as NodeJS.ErrnoException
+    }
+    expect(error?.code).toBe('ERR_INVALID_CONFIG')
+    expect(error?.message).toContain(field)
+  })
+
+  it('takes no config at all, with per-instance directories of its own', () => {
+    const a = new NanvixSandbox()
+    const b = new NanvixSandbox({})
+    expect(a.logDirectory).not.toBe(b.logDirectory)
+    expect(a.tmpDirectory).toContain('local-code-interpreter-')
+  })
+
+  it('rejects a missing file with ERR_FILE_NOT_FOUND', async () => {
+    const e = await rejection(new NanvixSandbox().run('/no/such/file.py'))
+    expect(e.code).toBe('ERR_FILE_NOT_FOUND')
+    expect(e.message).toContain('/no/such/file.py')
+  })
+
+  it('rejects an unknown extension or language name with ERR_UNKNOWN_LANGUAGE', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lci-err-'))
+    writeFileSync(join(dir, 'x.rb'), 'puts 1')
+    expect((await rejection(new NanvixSandbox().run(join(dir, 'x.rb')))).code).toBe('ERR_UNKNOWN_LANGUAGE')
+    const e = await rejection(new NanvixSandbox().runCode('puts 1', 'ruby'))
+    expect(e.code).toBe('ERR_UNKNOWN_LANGUAGE')
+    expect(e.message).toContain('javascript, python, c, cpp')
+  })
+
+  it('reports C and C++ as not supported yet', async () => {
+    expect((await rejection(new NanvixSandbox().runCode('int main(){}', 'c'))).code).toBe('ERR_NOT_SUPPORTED')
+    expect((await rejection(new NanvixSandbox().runCode('int main(){}', 'cpp'))).code).toBe('ERR_NOT_SUPPORTED')
+  })
+
+  it('rejects code larger than a run carries with ERR_CODE_TOO_LARGE', async () => {
+    const huge = `# ${'x'.repeat(2 * 1024 * 1024)}`
+    const e = await rejection(new NanvixSandbox().runCode(huge, 'python'))
+    // Where micro-VMs cannot run, the hypervisor error comes first; the size is checked at the guest.
+    expect(['ERR_CODE_TOO_LARGE', 'ERR_HYPERVISOR_UNUSABLE', 'ERR_NO_HYPERVISOR']).toContain(e.code)
+  })
+
+  it('names the package to install when a guest image is missing', async () => {
+    // A copy of the addon in an empty folder finds no image beside it.
+    const dir = mkdtempSync(join(tmpdir(), 'lci-noimage-'))
+    const addon = join(dir, 'local-code-interpreter.linux-x64-gnu.node')
+    copyFileSync(join(__dirname, '..', 'local-code-interpreter.linux-x64-gnu.node'), addon)
+    const lonely = createRequire(import.meta.url)(addon) as typeof native
+    const previous = process.env.LCI_GUEST_DIR
+    delete process.env.LCI_GUEST_DIR
+    try {
+      const e = await rejection(new lonely.NanvixSandbox().runCode('print(1)', 'python'))
+      expect(e.code).toBe('ERR_GUEST_IMAGE_MISSING')
+      expect(e.message).toContain('npm install local-code-interpreter-guest-python')
+    } finally {
+      if (previous !== undefined) process.env.LCI_GUEST_DIR = previous
+    }
+  })
+
+  it('says clearly when this host cannot run micro-VMs, naming /dev/kvm', async () => {
+    const probe = await probeHypervisor()
+    if (probe.usable) {
+      // A host that runs micro-VMs: the same call succeeds.
+      expect((await new NanvixSandbox().runCode('print(1)', 'python')).output).toBe('1\n')
+    } else {
+      const e = await rejection(new NanvixSandbox().runCode('print(1)', 'python'))
+      expect(['ERR_NO_HYPERVISOR', 'ERR_HYPERVISOR_UNUSABLE']).toContain(e.code)
+      expect(e.code).toBe(probe.code)
+      expect(e.message).toContain('/dev/kvm')
+    }
+  })
+})
