@@ -85,13 +85,15 @@ t_start=$(now)
 cmdline=$(printf '%s ' "$@" | tr '\n' ' ')
 [ ${#cmdline} -gt 120 ] && cmdline="${cmdline:0:117}..."
 vm "booting (TCG, -cpu EPYC, $CPUS vCPUs, $MEM, limit ${TMO}s): $cmdline"
-timeout -k 10 "$TMO" qemu-system-x86_64 \
+# explicit exec in a subshell without our traps: $! is then timeout's own pid (bash would otherwise keep a
+# forked shell in between, and a TERM sent to it would leave QEMU running)
+( trap - EXIT INT TERM HUP; exec timeout -k 10 "$TMO" qemu-system-x86_64 \
   -accel tcg,thread=multi -cpu EPYC -smp "$CPUS" -m "$MEM" \
   -nodefaults -no-user-config -display none -serial stdio -no-reboot \
   -kernel "$IMG/vmlinuz" -initrd "$work/initrd.cpio" \
   -append "console=ttyS0 quiet loglevel=3 panic=-1" \
   -virtfs "local,path=/,mount_tag=hostroot,security_model=none,multidevs=remap" \
-  </dev/null >"$work/console" 2>&1 &
+  ) </dev/null >"$work/console" 2>&1 &
 qemu_pid=$!
 
 status= t_job=
