@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Builds the guest root filesystems the Hyperlight engine boots, from registry parts only:
+#   npm/guest-python/rootfs.cpio       CPython 3.11 + stdlib (Debian 12 packages) and the crate's hl_pydriver
+#   npm/guest-javascript/rootfs.cpio   the crate's QuickJS driver, static-PIE, with rquickjs-sys's quickjs-ng
+#   npm/guest-c/rootfs.cpio            the crate's hl_execdriver, static-PIE (runs a program from a mount)
+# The drivers' C sources are compiled from hyperlight-unikraft's own `drivers/` directory and QuickJS
+# from rquickjs-sys's vendored `quickjs/`, both fetched by cargo (guest/crates/Cargo.toml); Debian's
+# .debs are fetched with `apt-get download` and unpacked with `dpkg -x`, never installed. Downloads and
+# intermediates live in .cache/guest/. An image whose rootfs.cpio is newer than all its inputs is skipped
+# (GUEST_FORCE=1 rebuilds it).
+#
+# usage: guest/build.sh [python|javascript|c ...]     (default: all three)
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GUEST=$ROOT/guest
+CACHE=$ROOT/.cache/guest
+SELF=$GUEST/build.sh
+TRIPLE=x86_64-linux-gnu
+
+say() { printf 'guest: %s\n' "$*"; }
+die() { printf 'guest: error: %s\n' "$*" >&2; exit 1; }
+trap 'rc=$?; printf "guest: error: command failed (exit %s) at guest/build.sh:%s: %s\n" "$rc" "$LINENO" "$BASH_COMMAND" >&2; exit "$rc"' ERR
+
+need() { for t in "$@"; do command -v "$t" >/dev/null || die "'$t' is required but not installed"; done; }
+
+# True when $1 is missing or older than any file under the other arguments.
+stale() {
+  local out=$1; shift
+  [ "${GUEST_FORCE:-}" = 1 ] && return 0
+  [ -e "$out" ] || return 0
+  [ -n "$(find -L "$@" -newer "$out" -print -quit 2>/dev/null)" ]
+}
+
+# Writes directory $1 as a newc CPIO archive to $2: sorted (parents first), owned by root.
+make_cpio() {
+  local dir=$1 out=$2
+  (cd "$dir" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) >"$out.tmp"
+  # The engine boots the first usr/local/bin/hl_* or usr/bin/hl_* it finds in the archive.
+  cpio -it --quiet <"$out.tmp" | grep -q '^usr/\(local/\)\?bin/hl_' || die "no hl_* driver in $out"
+  mv "$out.tmp" "$out"
+}
+
+size() { du -h "$1" | cut -f1; }
+
+# ── Crate sources (hyperlight-unikraft drivers, rquickjs-sys's QuickJS) ──────────────────────────────
+
+DRIVERS= QUICKJS=
+locate_sources() {
+  [ -n "$DRIVERS" ] && return 0
+  local manifest=$GUEST/crates/Cargo.toml lock=$GUEST/crates/Cargo.lock env=$CACHE/sources.env
+  if ! stale "$env" "$manifest" "$lock" "$SELF"; then
+    # shellcheck disable=SC1090
+    . "$env"
+    if [ -f "$DRIVERS/hl_driver.h" ] && [ -f "$QUICKJS/quickjs.c" ]; then return 0; fi
+  fi
+  need cargo
+  say "fetching crate sources (cargo fetch, guest/crates/Cargo.toml)"
+  cargo fetch --quiet --locked --manifest-path "$manifest" --target x86_64-unknown-linux-gnu \
+    || die "cargo fetch failed: crates.io must be reachable (or the crates already in \$CARGO_HOME)"
+  local meta
+  meta=$(cargo metadata --locked --offline --format-version 1 --manifest-path "$manifest") \
+    || die "cargo metadata failed for $manifest"
+  local hl qjs
+  hl=$(grep -o '"manifest_path":"[^"]*/hyperlight-unikraft-0\.20\.1/Cargo\.toml"' <<<"$meta" | head -1 | cut -d'"' -f4)
+  qjs=$(grep -o '"manifest_path":"[^"]*/rquickjs-sys-[0-9][^"/]*/Cargo\.toml"' <<<"$meta" | head -1 | cut -d'"' -f4)
+  [ -n "$hl" ] || die "cargo metadata does not list hyperlight-unikraft 0.20.1"
+  [ -n "$qjs" ] || die "cargo metadata does not list rquickjs-sys"
+  DRIVERS=$(dirname "$hl")/drivers QUICKJS=$(dirname "$qjs")/quickjs
+  [ -f "$DRIVERS/hl_driver.h" ] || die "no drivers/ in $(dirname "$hl")"
+  [ -f "$QUICKJS/quickjs.c" ] || die "no quickjs/ in $(dirname "$qjs")"
+  mkdir -p "$CACHE"
+  printf 'DRIVERS=%q\nQUICKJS=%q\n' "$DRIVERS" "$QUICKJS" >"$env"
+}
+
+# ── Python ───────────────────────────────────────────────────────────────────────────────────────────
+
+# Debian 12 (bookworm) packages: the interpreter's library and stdlib, the headers to build the driver
+# against, and the shared libraries CPython and its extension modules load. glibc stays Debian 12's
+# 2.36: newer ones make syscalls the Unikraft kernel lacks.
+PY_DEBS=(python3.11-minimal libpython3.11 libpython3.11-minimal libpython3.11-stdlib libpython3.11-dev
+  libc6 zlib1g libexpat1 libffi8 libssl3 libbz2-1.0 liblzma5 libsqlite3-0 libuuid1 libcrypt1
+  libncursesw6 libtinfo6 libreadline8 libdb5.3 libnsl2 libtirpc3 media-types)
+# Not shipped: test and tooling packages nobody runs in a sandbox, and the static library for embedding.
+PY_DROP=(test idlelib tkinter turtledemo ensurepip lib2to3 config-3.11-$TRIPLE)
+# glibc's debugging and profiling helpers, never loaded by Python.
+LIB_DROP='^(libc_malloc_debug|libmemusage|libpcprofile|libthread_db|libBrokenLocale)[.]'
+
+fetch_debs() {
+  local dir=$CACHE/debs missing=() p
+  mkdir -p "$dir"
+  for p in "${PY_DEBS[@]}"; do compgen -G "$dir/${p}_*.deb" >/dev/null || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  need apt-get apt-cache dpkg-deb
+  if ! apt-cache show --no-all-versions "${missing[@]}" >/dev/null 2>&1; then
+    say "apt knows none of them yet: apt-get update"
+    apt-get update -qq || die "apt-get update failed (run as root, with the Debian mirror reachable)"
+  fi
+  say "downloading ${#missing[@]} Debian packages into .cache/guest/debs"
+  (cd "$dir" && apt-get -qq -o APT::Sandbox::User=root download "${missing[@]}") \
+    || die "apt-get download failed for: ${missing[*]} (this must be a Debian 12 system)"
+  local libc
+  libc=$(dpkg-deb -f "$(compgen -G "$dir/libc6_*.deb" | head -1)" Version)
+  [[ $libc == 2.36-* ]] || die "libc6 $libc is not Debian 12's glibc 2.36: the guest kernel lacks syscalls newer ones make"
+}
+
+build_python() {
+  local work=$CACHE/python out=$ROOT/npm/guest-python/rootfs.cpio
+  fetch_debs
+  locate_sources
+  local inputs=("$CACHE/debs" "$GUEST/python" "$SELF" "$DRIVERS"/hl_*.h "$DRIVERS/python/hl_pydriver.c")
+  if ! stale "$out" "${inputs[@]}"; then say "python: up to date ($(size "$out"))"; return 0; fi
+  say "python: building (CPython 3.11 from Debian 12 packages + hl_pydriver)"
+  need gcc cpio dpkg
+  local sys=$work/sysroot stage=$work/rootfs
+  if stale "$sys/.done" "$CACHE/debs"; then
+    rm -rf "$sys" && mkdir -p "$sys"
+    for p in "${PY_DEBS[@]}"; do dpkg -x "$(compgen -G "$CACHE/debs/${p}_*.deb" | head -1)" "$sys"; done
+    touch "$sys/.done"
+  fi
+
+  # The driver, against Debian's libpython3.11, with the 3.12 calls it uses supplied for 3.11.
+  local inc=$sys/usr/include libdir=$sys/usr/lib/$TRIPLE
+  gcc -O2 -Wall -Wextra -Wno-unused-parameter \
+    -I"$inc/python3.11" -I"$inc/$TRIPLE/python3.11" -include "$GUEST/python/py311-compat.h" \
+    -o "$work/hl_pydriver" "$DRIVERS/python/hl_pydriver.c" \
+    -L"$libdir" -Wl,-rpath-link,"$libdir:$sys/lib/$TRIPLE" -lpython3.11 -lm
+  strip "$work/hl_pydriver"
+
+  rm -rf "$stage" && mkdir -p "$stage"/{tmp,etc,lib64,usr/local/bin}
+  install -m755 "$work/hl_pydriver" "$stage/usr/local/bin/hl_pydriver"
+  cp "$sys/lib/$TRIPLE/ld-linux-x86-64.so.2" "$stage/lib64/"
+  # Shared libraries, each once, under the name programs ask for (its soname): no symlinks.
+  local d f soname
+  for d in lib/$TRIPLE usr/lib/$TRIPLE; do
+    mkdir -p "$stage/$d"
+    for f in "$sys/$d"/*.so*; do
+      [ -f "$f" ] && [ ! -L "$f" ] || continue
+      soname=$(readelf -d "$f" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+      soname=${soname:-$(basename "$f")}
+      [[ $soname =~ $LIB_DROP || $soname == ld-linux-x86-64.so.2 ]] && continue
+      cp "$f" "$stage/$d/$soname"
+    done
+  done
+  # The standard library, without what a sandbox never runs. Its two symlinks: the sysconfig data
+  # under its other name becomes a copy, and Debian's sitecustomize (an apport hook) goes.
+  cp -a "$sys/usr/lib/python3.11" "$stage/usr/lib/"
+  local py=$stage/usr/lib/python3.11
+  for d in "${PY_DROP[@]}"; do rm -rf "${py:?}/$d"; done
+  rm -f "$py/sitecustomize.py"
+  find "$py" -name '__pycache__' -prune -exec rm -rf {} +
+  for f in $(find "$py" -type l); do cp --remove-destination "$(readlink -f "$f")" "$f"; done
+  [ -z "$(find "$stage" -type l)" ] || die "unexpected symlinks in the python rootfs: $(find "$stage" -type l | head -3)"
+  cp "$sys/etc/mime.types" "$stage/etc/"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' >"$stage/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+
+  # Byte-compiled by the same CPython, run through the rootfs's own loader and libraries; hash-based
+  # pycs that are never checked against the sources, as the rootfs cannot change under them.
+  local loader=$sys/lib/$TRIPLE/ld-linux-x86-64.so.2
+  "$loader" --library-path "$stage/lib/$TRIPLE:$stage/usr/lib/$TRIPLE" "$sys/usr/bin/python3.11" -I -S -m compileall \
+    -q -j 0 --invalidation-mode unchecked-hash -s "$stage" -p / "$py" >/dev/null \
+    || die "byte-compiling the standard library failed"
+
+  make_cpio "$stage" "$out"
+  say "python: wrote npm/guest-python/rootfs.cpio ($(size "$out"), $(du -sh "$stage" | cut -f1) unpacked)"
+}
+
+# ── JavaScript ───────────────────────────────────────────────────────────────────────────────────────
+
+build_javascript() {
+  locate_sources
+  local work=$CACHE/javascript pkg=$ROOT/npm/guest-javascript out=$ROOT/npm/guest-javascript/rootfs.cpio
+  local q=$QUICKJS src=$DRIVERS/quickjs
+  # The warm-up the engine runs before its snapshot ships next to the image.
+  if stale "$pkg/warmup.js" "$GUEST/javascript/warmup.js"; then
+    cp "$GUEST/javascript/warmup.js" "$pkg/warmup.js"
+    say "javascript: copied warmup.js"
+  fi
+  if ! stale "$out" "$q" "$src" "$DRIVERS"/hl_*.h "$SELF"; then say "javascript: up to date ($(size "$out"))"; return 0; fi
+  say "javascript: building (quickjs-ng $(sed -n 's/.*QJS_VERSION_MAJOR \([0-9]*\)/\1/p;s/.*QJS_VERSION_MINOR \([0-9]*\)/.\1/p;s/.*QJS_VERSION_PATCH \([0-9]*\)/.\1/p' "$q/quickjs.h" | tr -d '\n') + hl_quickjsdriver, static-PIE)"
+  need gcc cpio
+  # The engine and quickjs-libc (through the driver's hl_qjs_await.c, which includes it) without
+  # warnings, as upstream builds them; the driver with them. Compiled in parallel, each only when
+  # stale; all again when the sources' location or the flags change.
+  local cflags=(-O2 -D_GNU_SOURCE -DQJS_BUILD_LIBC -fPIE) pids=() c o
+  mkdir -p "$work/obj"
+  printf '%s\n' "$q" "$DRIVERS" "${cflags[*]}" >"$work/obj/config.new"
+  cmp -s "$work/obj/config.new" "$work/obj/config" || rm -f "$work/obj"/*.o
+  mv "$work/obj/config.new" "$work/obj/config"
+  for c in "$q/quickjs.c" "$q/libregexp.c" "$q/libunicode.c" "$q/dtoa.c" "$src/hl_qjs_await.c"; do
+    o=$work/obj/$(basename "${c%.c}").o
+    stale "$o" "$c" "$q"/*.h "$q/quickjs-libc.c" || continue
+    gcc "${cflags[@]}" -w -I"$q" -c "$c" -o "$o" & pids+=($!)
+  done
+  o=$work/obj/hl_quickjsdriver.o
+  if stale "$o" "$src" "$DRIVERS"/hl_*.h "$q"/*.h; then
+    gcc "${cflags[@]}" -Wall -Wextra -Wno-unused-parameter -I"$q" -I"$DRIVERS" -c "$src/hl_quickjsdriver.c" -o "$o" & pids+=($!)
+  fi
+  for p in "${pids[@]}"; do wait "$p" || die "compiling QuickJS or its driver failed"; done
+  # quickjs-libc's module loader can dlopen() native modules; the warning about that is expected
+  # (a static driver has no loader, so such an import fails in the guest).
+  gcc -static-pie -s -o "$work/hl_quickjsdriver" "$work/obj"/*.o -lm -lpthread 2>"$work/link.log" \
+    || { cat "$work/link.log" >&2; die "linking hl_quickjsdriver failed"; }
+  grep -v "dlopen\|in function .js_module_loader" "$work/link.log" >&2 || true
+
+  local stage=$work/rootfs
+  rm -rf "$stage" && mkdir -p "$stage"/{tmp,usr/local/bin}
+  install -m755 "$work/hl_quickjsdriver" "$stage/usr/local/bin/hl_quickjsdriver"
+  make_cpio "$stage" "$out"
+  say "javascript: wrote npm/guest-javascript/rootfs.cpio ($(size "$out")) and warmup.js"
+}
+
+# ── C and C++ ────────────────────────────────────────────────────────────────────────────────────────
+
+build_c() {
+  locate_sources
+  local work=$CACHE/c out=$ROOT/npm/guest-c/rootfs.cpio
+  if ! stale "$out" "$DRIVERS/hl_execdriver.c" "$DRIVERS"/hl_*.h "$SELF"; then say "c: up to date ($(size "$out"))"; return 0; fi
+  say "c: building (hl_execdriver, static-PIE)"
+  need gcc cpio
+  mkdir -p "$work"
+  # -Wno-nonnull: GCC sees hl_driver.h write its result buffer, NULL in a driver that never serves
+  # named calls, on a path that such a driver never takes.
+  gcc -O2 -Wall -Wextra -Wno-unused-parameter -Wno-nonnull -static-pie -fPIE -s \
+    -o "$work/hl_cdriver" "$DRIVERS/hl_execdriver.c"
+  local stage=$work/rootfs
+  rm -rf "$stage" && mkdir -p "$stage"/{tmp,usr/local/bin}
+  install -m755 "$work/hl_cdriver" "$stage/usr/local/bin/hl_cdriver"
+  make_cpio "$stage" "$out"
+  say "c: wrote npm/guest-c/rootfs.cpio ($(size "$out"))"
+}
+
+# ── Main ─────────────────────────────────────────────────────────────────────────────────────────────
+
+[ "$(uname -m)" = x86_64 ] || die "guest images are built on x86_64 Linux (this is $(uname -sm))"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(python javascript c)
+for t in "${targets[@]}"; do
+  case $t in python | javascript | c) ;; *) die "unknown image '$t' (choose from: python javascript c)" ;; esac
+  [ -f "$ROOT/npm/guest-$t/package.json" ] || die "npm/guest-$t/package.json is missing"
+done
+start=$SECONDS
+# Shared steps first, then the images side by side (QuickJS's compile is the long pole).
+for t in "${targets[@]}"; do [ "$t" = python ] && fetch_debs; done
+locate_sources
+if [ ${#targets[@]} -eq 1 ]; then
+  "build_${targets[0]}"
+else
+  pids=()
+  for t in "${targets[@]}"; do "build_$t" & pids+=($!); done
+  failed=0
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { failed=1; printf 'guest: error: the %s image failed\n' "${targets[$i]}" >&2; }; done
+  [ $failed = 0 ] || exit 1
+fi
+say "done in $((SECONDS - start)) s"
