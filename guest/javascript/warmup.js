@@ -1,0 +1,492 @@
+// Warm-up for the JavaScript guest (QuickJS, quickjs-ng), run once after
+// the guest boots and before the snapshot every run restores, so all it
+// defines is already there when user code starts.
+//
+// The driver runs code with an `import`/`export` line as an ES module and
+// anything else as a script; either way it returns only once every job and
+// timer the code started has run, as Node does when its event loop drains.
+// This file is a module (for the imports below); it puts on globalThis what
+// code written for Node or a browser expects to find there:
+//   setTimeout, clearTimeout, setInterval, clearInterval, setImmediate,
+//   clearImmediate   (QuickJS keeps timers in the module qjs:os)
+//   console          log/info/debug/dir to stdout, error/warn/trace to
+//                    stderr, objects printed as Node prints them ({ a: 1 },
+//                    [ 1, 2 ], Map(1) {...}), printf-style %s %d %i %f %j
+//                    %o %O, plus assert, table, time*, count*, group*
+//   process          env, argv, exit(), stdout.write, stderr.write,
+//                    nextTick, cwd(), platform, hrtime; process.exit(n)
+//                    ends the guest with status n (the host restores it)
+//   TextEncoder, TextDecoder (UTF-8), structuredClone, global
+// queueMicrotask, atob/btoa, performance and ES2023 are QuickJS's own.
+import * as std from 'qjs:std';
+import * as os from 'qjs:os';
+
+const g = globalThis;
+const define = (target, name, value) =>
+  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+
+// ── Timers ────────────────────────────────────────────────────────────
+
+// Node's Timeout, reduced: what code commonly does with one. The driver
+// waits for every live timer, so unref() cannot let the run end early.
+class Timeout {
+  #callback; #delay; #repeat; #id = 0;
+  constructor(callback, delay, args, repeat) {
+    if (typeof callback !== 'function') {
+      throw new TypeError('The "callback" argument must be of type function. Received ' + inspect(callback));
+    }
+    delay = Number(delay);
+    this.#delay = delay >= 1 && delay <= 0x7fffffff ? Math.trunc(delay) : 1;
+    this.#callback = args.length ? () => callback(...args) : callback;
+    this.#repeat = repeat;
+    this.#arm();
+  }
+  #arm() {
+    const fire = this.#repeat ? this.#callback : () => { this.#id = 0; this.#callback(); };
+    this.#id = (this.#repeat ? os.setInterval : os.setTimeout)(fire, this.#delay);
+  }
+  close() { if (this.#id) os.clearTimeout(this.#id); this.#id = 0; return this; }
+  refresh() { this.close(); this.#arm(); return this; }
+  ref() { return this; }
+  unref() { return this; }
+  hasRef() { return this.#id !== 0; }
+  [Symbol.toPrimitive]() { return this.#id; }
+}
+const clear = (timer) => {
+  if (timer instanceof Timeout) timer.close();
+  else if (typeof timer === 'number') os.clearTimeout(timer);
+};
+define(g, 'setTimeout', function setTimeout(callback, delay, ...args) {
+  return new Timeout(callback, delay, args, false);
+});
+define(g, 'setInterval', function setInterval(callback, delay, ...args) {
+  return new Timeout(callback, delay, args, true);
+});
+define(g, 'setImmediate', function setImmediate(callback, ...args) {
+  return new Timeout(callback, 0, args, false);
+});
+define(g, 'clearTimeout', function clearTimeout(timer) { clear(timer); });
+define(g, 'clearInterval', function clearInterval(timer) { clear(timer); });
+define(g, 'clearImmediate', function clearImmediate(timer) { clear(timer); });
+
+// ── inspect: values as Node's console shows them ──────────────────────
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+const quote = (s) => {
+  const q = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes('`') ? '`' : "'";
+  let out = q;
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\f') out += '\\f';
+    else if (ch === '\v') out += '\\v';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).toUpperCase().padStart(2, '0');
+    else out += ch;
+  }
+  return out + q;
+};
+const keyText = (k) => (typeof k === 'symbol' ? `[${k.toString()}]` : IDENT.test(k) ? k : quote(k));
+const TypedArray = Object.getPrototypeOf(Uint8Array);
+const typeName = (v) => {
+  const proto = Object.getPrototypeOf(v);
+  if (proto === null) return null;
+  const ctor = proto.constructor;
+  return typeof ctor === 'function' && ctor.name ? ctor.name : 'Object';
+};
+const fnText = (f) => {
+  let src = '';
+  try { src = Function.prototype.toString.call(f); } catch {}
+  if (/^class\b/.test(src)) return `[class ${f.name || '(anonymous)'}]`;
+  const kind = Object.getPrototypeOf(f)?.constructor?.name ?? 'Function';
+  return `[${kind}${f.name ? ': ' + f.name : ' (anonymous)'}]`;
+};
+
+// Short primitive entries of a long array go in columns, numbers right-aligned.
+function columns(entries, indent, alignRight) {
+  const widest = Math.max(...entries.map((e) => e.length)) + 2;
+  const cols = Math.min(16, Math.floor((80 - indent) / widest), Math.ceil(Math.sqrt(2.5 * entries.length)));
+  if (cols <= 1) return entries;
+  const lines = [];
+  for (let i = 0; i < entries.length; i += cols) {
+    const row = entries.slice(i, i + cols).map((e, j) => {
+      const cell = i + j < entries.length - 1 ? e + ',' : e;
+      return alignRight ? cell.padStart(widest - 1 - (cell === e ? 1 : 0)) : cell.padEnd(widest - 1);
+    });
+    lines.push(row.join(' ').trimEnd());
+  }
+  return lines;
+}
+
+function inspect(value, options = {}) {
+  const maxDepth = options.depth === undefined ? 2 : options.depth === null ? Infinity : options.depth;
+  const seen = [];
+
+  const fmt = (v, level, indent) => {
+    switch (typeof v) {
+      case 'string': return quote(v);
+      case 'number': return Object.is(v, -0) ? '-0' : String(v);
+      case 'bigint': return `${v}n`;
+      case 'symbol': return v.toString();
+      case 'undefined': return 'undefined';
+      case 'boolean': return String(v);
+      case 'function': return fnText(v);
+    }
+    if (v === null) return 'null';
+    if (seen.includes(v)) return '[Circular *1]';
+    if (v instanceof Error) return errorText(v);
+    if (v instanceof Date) return isNaN(v) ? 'Invalid Date' : v.toISOString();
+    if (v instanceof RegExp) return String(v);
+    if (v instanceof Promise) return 'Promise {}';
+    if (v instanceof WeakMap || v instanceof WeakSet) return `${typeName(v)} { <items unknown> }`;
+    if (v instanceof Number || v instanceof String || v instanceof Boolean) {
+      return `[${typeName(v)}: ${fmt(v.valueOf(), level, indent)}]`;
+    }
+    const name = typeName(v);
+    if (level > maxDepth) return Array.isArray(v) ? '[Array]' : `[${name ?? 'Object'}]`;
+
+    seen.push(v);
+    const inner = indent + 2;
+    const entries = [];
+    let open, close = '}', grouped = false;
+    try {
+      if (Array.isArray(v) || v instanceof TypedArray) {
+        open = Array.isArray(v) ? (name === 'Array' ? '[' : `${name}(${v.length}) [`) : `${name}(${v.length}) [`;
+        close = ']';
+        let holes = 0;
+        const shown = Math.min(v.length, 100);
+        for (let i = 0; i < shown; i++) {
+          if (!(i in v)) { holes++; continue; }
+          if (holes) { entries.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`); holes = 0; }
+          entries.push(fmt(v[i], level + 1, inner));
+        }
+        if (holes) entries.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`);
+        if (v.length > shown) entries.push(`... ${v.length - shown} more item${v.length - shown > 1 ? 's' : ''}`);
+        grouped = entries.length > 6 && entries.every((e) => e.length <= 16 && !e.includes('\n'));
+        if (!Array.isArray(v)) return finish();
+      } else if (v instanceof Map) {
+        open = `${name}(${v.size}) {`;
+        for (const [k, val] of v) entries.push(`${fmt(k, level + 1, inner)} => ${fmt(val, level + 1, inner)}`);
+      } else if (v instanceof Set) {
+        open = `${name}(${v.size}) {`;
+        for (const k of v) entries.push(fmt(k, level + 1, inner));
+      } else if (v instanceof ArrayBuffer) {
+        open = 'ArrayBuffer {';
+        entries.push(`byteLength: ${v.byteLength}`);
+        return finish();
+      } else {
+        open = name === null ? '[Object: null prototype] {' : name === 'Object' ? '{' : `${name} {`;
+      }
+      const skipIndex = Array.isArray(v);
+      for (const k of Reflect.ownKeys(v)) {
+        const d = Object.getOwnPropertyDescriptor(v, k);
+        if (!d || (!d.enumerable && typeof k !== 'symbol') || (typeof k === 'symbol' && !d.enumerable)) continue;
+        if (skipIndex && (k === 'length' || (typeof k === 'string' && String(k >>> 0) === k))) continue;
+        const shown = d.get ? (d.set ? '[Getter/Setter]' : '[Getter]') : d.set ? '[Setter]' : fmt(d.value, level + 1, inner);
+        entries.push(`${keyText(k)}: ${shown}`);
+      }
+      return finish();
+    } finally {
+      seen.pop();
+    }
+
+    function finish() {
+      if (entries.length === 0) return open.endsWith('[') ? open + ']' : open === '{' ? '{}' : open + '}';
+      const flat = `${open} ${entries.join(', ')} ${close}`;
+      if (flat.length + indent <= 80 && !flat.includes('\n')) return flat;
+      const pad = ' '.repeat(inner);
+      const lines = grouped ? columns(entries, inner, entries.every((e) => /^-?[\d.]/.test(e))) : entries.map((e, i) => e + (i < entries.length - 1 ? ',' : ''));
+      return `${open}\n${lines.map((l) => pad + l).join('\n')}\n${' '.repeat(indent)}${close}`;
+    }
+  };
+
+  return fmt(value, 0, options.indent ?? 0);
+}
+
+function errorText(e) {
+  let head;
+  try { head = String(e); } catch { head = 'Error'; }
+  const stack = typeof e.stack === 'string' ? e.stack.trimEnd() : '';
+  if (!stack) return `[${head}]`;
+  return stack.startsWith(head) ? stack : `${head}\n${stack}`;
+}
+
+// util.format: printf-style placeholders in a first string argument.
+function format(args) {
+  let out = '';
+  let rest = args;
+  if (typeof args[0] === 'string') {
+    const fmtString = args[0];
+    let next = 1;
+    out = fmtString.replace(/%[sdifjoOc%]/g, (spec) => {
+      if (spec === '%%') return '%';
+      if (next >= args.length) return spec;
+      const a = args[next++];
+      switch (spec) {
+        case '%s':
+          return typeof a === 'string' ? a : typeof a === 'bigint' ? `${a}n`
+            : typeof a === 'object' && a !== null ? inspect(a, { depth: 1 }) : String(a === undefined ? 'undefined' : typeof a === 'symbol' ? a.toString() : a);
+        case '%d': return typeof a === 'bigint' ? `${a}n` : typeof a === 'symbol' ? 'NaN' : String(Number(a));
+        case '%i': return typeof a === 'bigint' ? `${a}n` : typeof a === 'symbol' ? 'NaN' : String(parseInt(a));
+        case '%f': return typeof a === 'symbol' ? 'NaN' : String(parseFloat(a));
+        case '%j': try { return JSON.stringify(a); } catch { return '[Circular]'; }
+        case '%o': return inspect(a, { depth: 4 });
+        case '%O': return inspect(a);
+        case '%c': return '';
+      }
+      return spec;
+    });
+    rest = args.slice(next);
+  } else if (args.length) {
+    out = inspect(args[0]);
+    rest = args.slice(1);
+  }
+  for (const a of rest) out += ' ' + (typeof a === 'string' ? a : inspect(a));
+  return out;
+}
+
+// ── console ───────────────────────────────────────────────────────────
+
+let groupIndent = '';
+const emit = (file, text) => {
+  if (groupIndent) text = text.split('\n').map((l) => groupIndent + l).join('\n');
+  file.puts(text + '\n');
+  file.flush();
+};
+const out = (...args) => emit(std.out, format(args));
+const err = (...args) => emit(std.err, format(args));
+const counts = new Map();
+const timers = new Map();
+const elapsed = (label) => {
+  const ms = performance.now() - timers.get(label);
+  return ms < 1000 ? `${ms.toFixed(3)}ms` : `${(ms / 1000).toFixed(3)}s`;
+};
+const label = (l) => (l === undefined ? 'default' : String(l));
+
+function table(data, properties) {
+  if (data === null || typeof data !== 'object') return out(data);
+  const rows = [...(data instanceof Map ? data.entries() : Object.entries(data))];
+  const keys = [];
+  let hasValues = false;
+  for (const [, row] of rows) {
+    if (row !== null && typeof row === 'object') {
+      for (const k of Object.keys(row)) if (!keys.includes(k)) keys.push(k);
+    } else hasValues = true;
+  }
+  const cols = ['(index)', ...(properties ?? keys), ...(hasValues ? ['Values'] : [])];
+  const cell = (v) => (v === undefined ? '' : inspect(v, { depth: 0 }));
+  const body = rows.map(([index, row]) => cols.map((c, i) => {
+    if (i === 0) return String(index);
+    if (c === 'Values' && hasValues && i === cols.length - 1) return row !== null && typeof row === 'object' ? '' : cell(row);
+    return row !== null && typeof row === 'object' ? cell(row[c]) : '';
+  }));
+  const widths = cols.map((c, i) => Math.max(c.length, ...body.map((r) => r[i].length)) + 2);
+  const center = (s, w) => { const left = Math.floor((w - s.length) / 2); return ' '.repeat(left) + s + ' '.repeat(w - s.length - left); };
+  const line = (l, m, r) => l + widths.map((w) => '─'.repeat(w)).join(m) + r;
+  const lines = [line('┌', '┬', '┐'), '│' + cols.map((c, i) => center(c, widths[i])).join('│') + '│', line('├', '┼', '┤')];
+  for (const r of body) lines.push('│' + r.map((c, i) => center(c, widths[i])).join('│') + '│');
+  lines.push(line('└', '┴', '┘'));
+  emit(std.out, lines.join('\n'));
+}
+
+const consoleMethods = {
+  log: out,
+  info: out,
+  debug: out,
+  error: err,
+  warn: err,
+  dir: (value, options) => emit(std.out, inspect(value, options)),
+  dirxml: out,
+  table,
+  trace: (...args) => {
+    const stack = (new Error().stack ?? '').split('\n').slice(1).join('\n').trimEnd();
+    emit(std.err, `Trace${args.length ? ': ' + format(args) : ''}${stack ? '\n' + stack : ''}`);
+  },
+  assert: (condition, ...args) => {
+    if (!condition) emit(std.err, args.length ? 'Assertion failed: ' + format(args) : 'Assertion failed');
+  },
+  count: (l) => { l = label(l); const n = (counts.get(l) ?? 0) + 1; counts.set(l, n); out(`${l}: ${n}`); },
+  countReset: (l) => { counts.delete(label(l)); },
+  time: (l) => { timers.set(label(l), performance.now()); },
+  timeLog: (l, ...args) => {
+    l = label(l);
+    if (!timers.has(l)) return err(`Warning: No such label '${l}' for console.timeLog()`);
+    out(`${l}: ${elapsed(l)}`, ...args);
+  },
+  timeEnd: (l) => {
+    l = label(l);
+    if (!timers.has(l)) return err(`Warning: No such label '${l}' for console.timeEnd()`);
+    out(`${l}: ${elapsed(l)}`);
+    timers.delete(l);
+  },
+  group: (...args) => { if (args.length) out(...args); groupIndent += '  '; },
+  groupCollapsed: (...args) => { if (args.length) out(...args); groupIndent += '  '; },
+  groupEnd: () => { groupIndent = groupIndent.slice(2); },
+};
+for (const [name, fn] of Object.entries(consoleMethods)) define(g.console, name, fn);
+
+// ── process (the parts scripts commonly touch) ────────────────────────
+
+const env = new Proxy({}, {
+  get: (_, k) => (typeof k === 'string' ? std.getenv(k) : undefined),
+  set: (_, k, v) => { std.setenv(String(k), String(v)); return true; },
+  has: (_, k) => typeof k === 'string' && std.getenv(k) !== undefined,
+  deleteProperty: (_, k) => { std.unsetenv(String(k)); return true; },
+  ownKeys: () => Object.keys(std.getenviron()),
+  getOwnPropertyDescriptor: (_, k) => {
+    const v = typeof k === 'string' ? std.getenv(k) : undefined;
+    return v === undefined ? undefined : { value: v, writable: true, enumerable: true, configurable: true };
+  },
+});
+const writer = (file) => ({
+  write(chunk, encoding, callback) {
+    if (typeof encoding === 'function') callback = encoding;
+    if (ArrayBuffer.isView(chunk)) file.write(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else file.puts(String(chunk));
+    file.flush();
+    if (typeof callback === 'function') queueMicrotask(callback);
+    return true;
+  },
+  isTTY: false,
+});
+const start = performance.now();
+const hrtime = (previous) => {
+  const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  let s = Number(ns / 1000000000n), n = Number(ns % 1000000000n);
+  if (previous) { s -= previous[0]; n -= previous[1]; if (n < 0) { s--; n += 1e9; } }
+  return [s, n];
+};
+hrtime.bigint = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+define(g, 'process', {
+  argv: ['qjs', '<exec>'],
+  env,
+  platform: 'linux',
+  arch: 'x64',
+  exitCode: undefined,
+  exit(code) {
+    std.out.flush();
+    std.err.flush();
+    std.exit(Number(code ?? this.exitCode ?? 0) & 0xff);
+  },
+  cwd: () => os.getcwd()[0],
+  nextTick: (callback, ...args) => queueMicrotask(() => callback(...args)),
+  hrtime,
+  uptime: () => (performance.now() - start) / 1000,
+  stdout: writer(std.out),
+  stderr: writer(std.err),
+});
+define(g, 'global', g);
+
+// ── TextEncoder / TextDecoder (UTF-8) ─────────────────────────────────
+
+class TextEncoder {
+  get encoding() { return 'utf-8'; }
+  encode(input = '') {
+    const s = String(input);
+    const bytes = [];
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
+      }
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate
+      if (c < 0x80) bytes.push(c);
+      else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return new Uint8Array(bytes);
+  }
+  encodeInto(input, dest) {
+    const bytes = this.encode(input);
+    const n = Math.min(bytes.length, dest.length);
+    dest.set(bytes.subarray(0, n));
+    return { read: String(input).length, written: n };
+  }
+}
+class TextDecoder {
+  #fatal;
+  constructor(label = 'utf-8', options = {}) {
+    if (!/^(utf-?8|unicode-1-1-utf-8)$/i.test(String(label).trim())) {
+      throw new RangeError(`The "${label}" encoding is not supported`);
+    }
+    this.#fatal = !!options.fatal;
+  }
+  get encoding() { return 'utf-8'; }
+  decode(input) {
+    if (input === undefined) return '';
+    const b = input instanceof ArrayBuffer ? new Uint8Array(input)
+      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    let out = '';
+    let i = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+    const bad = () => { if (this.#fatal) throw new TypeError('The encoded data was not valid for encoding utf-8'); return 0xfffd; };
+    while (i < b.length) {
+      const c = b[i];
+      let cp, need = 0, min = 0;
+      if (c < 0x80) cp = c;
+      else if (c >= 0xc2 && c < 0xe0) { cp = c & 31; need = 1; min = 0x80; }
+      else if (c >= 0xe0 && c < 0xf0) { cp = c & 15; need = 2; min = 0x800; }
+      else if (c >= 0xf0 && c < 0xf5) { cp = c & 7; need = 3; min = 0x10000; }
+      else { out += String.fromCodePoint(bad()); i++; continue; }
+      let j = 1;
+      for (; j <= need && i + j < b.length && (b[i + j] & 0xc0) === 0x80; j++) cp = (cp << 6) | (b[i + j] & 63);
+      if (j <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        out += String.fromCodePoint(bad());
+        i += Math.max(1, j);
+        continue;
+      }
+      out += String.fromCodePoint(cp);
+      i += need + 1;
+    }
+    return out;
+  }
+}
+define(g, 'TextEncoder', TextEncoder);
+define(g, 'TextDecoder', TextDecoder);
+
+// ── structuredClone ───────────────────────────────────────────────────
+
+define(g, 'structuredClone', function structuredClone(value) {
+  const copies = new Map();
+  const clone = (v) => {
+    if (typeof v === 'function' || typeof v === 'symbol') {
+      throw new TypeError(`${typeof v === 'symbol' ? v.toString() : fnText(v)} could not be cloned.`);
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (copies.has(v)) return copies.get(v);
+    let c;
+    if (v instanceof Date) c = new Date(v.getTime());
+    else if (v instanceof RegExp) c = new RegExp(v.source, v.flags);
+    else if (v instanceof ArrayBuffer) c = v.slice(0);
+    else if (ArrayBuffer.isView(v)) c = new v.constructor(v);
+    else if (v instanceof Error) {
+      c = new (g[v.name] instanceof Function ? g[v.name] : Error)(v.message);
+      if (v.stack !== undefined) c.stack = v.stack;
+    } else if (v instanceof Map) {
+      c = new Map();
+      copies.set(v, c);
+      for (const [k, val] of v) c.set(clone(k), clone(val));
+      return c;
+    } else if (v instanceof Set) {
+      c = new Set();
+      copies.set(v, c);
+      for (const k of v) c.add(clone(k));
+      return c;
+    } else if (v instanceof Boolean || v instanceof Number || v instanceof String) c = Object(v.valueOf());
+    else if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet) {
+      throw new TypeError(`${typeName(v)} object could not be cloned.`);
+    } else {
+      c = Array.isArray(v) ? new Array(v.length) : {};
+      copies.set(v, c);
+      for (const k of Object.keys(v)) c[k] = clone(v[k]);
+      return c;
+    }
+    copies.set(v, c);
+    return c;
+  };
+  return clone(value);
+});
