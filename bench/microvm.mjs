@@ -1,0 +1,71 @@
+// Micro-VM figures, run where micro-VMs run (natively, or in the emulated-KVM VM via bench/run.mjs):
+//   per language: the cold run (boot + snapshot + run) and warm runs (restore + run), and their ratio;
+//   the peak RSS of a host process holding 1 and then 8 sandboxes (each with its own warm guest),
+//   against a baseline process that only loaded the addon — measured side by side in one run.
+// Absolute times under software emulation (TCG) are ~50-100x those of hardware KVM: read the ratios.
+import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const require = createRequire(import.meta.url)
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS) || 10
+const PROGRAMS = {
+  python: 'def fib(n): return n if n < 2 else fib(n-1) + fib(n-2)\nprint(fib(15))',
+  javascript: 'const fib = (n) => n < 2 ? n : fib(n - 1) + fib(n - 2); console.log(fib(15))',
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/** Child mode: hold `count` sandboxes of `language`, each warm, and print the peak RSS in KiB. */
+async function holdSandboxes(count, language) {
+  const { NanvixSandbox } = require(join(ROOT, 'index.js'))
+  const held = []
+  for (let i = 0; i < count; i++) {
+    const s = new NanvixSandbox({ timeoutMs: 120_000 })
+    if (language !== 'none') {
+      const r = await s.runCode(PROGRAMS[language], language)
+      if (!r.success) throw new Error(`run failed: ${r.error}`)
+    }
+    held.push(s)
+  }
+  const status = (await import('node:fs')).readFileSync('/proc/self/status', 'utf8')
+  console.log(status.match(/VmHWM:\s+(\d+)/)[1])
+  process.exit(0)
+}
+
+async function main() {
+  const { NanvixSandbox } = require(join(ROOT, 'index.js'))
+  console.log(`micro-VM bench: ${WARM_RUNS} warm runs per language, fib(15)`)
+  const rows = []
+  for (const language of Object.keys(PROGRAMS)) {
+    const s = new NanvixSandbox({ timeoutMs: 120_000 })
+    const cold = await s.runCode(PROGRAMS[language], language)
+    if (!cold.success) throw new Error(`${language}: ${cold.error}`)
+    const warm = []
+    for (let i = 0; i < WARM_RUNS; i++) warm.push((await s.runCode(PROGRAMS[language], language)).durationMs)
+    rows.push({ language, coldMs: cold.durationMs, warmMedianMs: median(warm), ratio: cold.durationMs / median(warm) })
+  }
+  for (const r of rows) {
+    console.log(
+      `${r.language.padEnd(10)} cold ${r.coldMs.toFixed(0).padStart(6)} ms   warm median ${r.warmMedianMs.toFixed(1).padStart(7)} ms   cold/warm ${r.ratio.toFixed(1)}x`,
+    )
+  }
+  const rss = (count, language) =>
+    Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--hold', String(count), language], { encoding: 'utf8' }).trim())
+  const base = rss(1, 'none')
+  console.log(`peak RSS, addon loaded, no guest: ${(base / 1024).toFixed(0)} MiB`)
+  for (const language of Object.keys(PROGRAMS)) {
+    const one = rss(1, language)
+    const eight = rss(8, language)
+    console.log(
+      `${language.padEnd(10)} peak RSS 1 sandbox ${(one / 1024).toFixed(0)} MiB, 8 sandboxes ${(eight / 1024).toFixed(0)} MiB ` +
+        `(+${((eight - base) / 8 / 1024).toFixed(1)} MiB per sandbox over the baseline; 8/1 = ${(eight / one).toFixed(2)}x)`,
+    )
+  }
+  process.exit(0)
+}
+
+if (process.argv[2] === '--hold') await holdSandboxes(Number(process.argv[3]), process.argv[4])
+else await main()

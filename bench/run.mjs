@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// run.mjs — `npm run bench`: every benchmark, figures as ratios against a baseline measured in the same run.
+//   1. bench/python-env.ts   the python environment's per-call cost against a bare `python3 -c` spawn (host)
+//   2. bench/microvm.mjs     cold vs warm runs per language and peak RSS with 1 and 8 sandboxes, in micro-VMs
+//                            (natively where the probe says this host runs them, else in the emulated-KVM VM)
+import { spawnSync } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ensureBuilt } from '../scripts/ensure-built.mjs'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const built = await ensureBuilt({ root: ROOT })
+if (!built.ok) process.exit(1)
+const sh = (cmd, args) => spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' }).status
+let failed = 0
+failed += sh(join(ROOT, 'node_modules/.bin/tsx'), ['bench/python-env.ts']) === 0 ? 0 : 1
+const native = spawnSync(process.execPath, ['scripts/probe.mjs'], { cwd: ROOT, stdio: 'inherit' }).status === 0
+console.log(native ? 'bench: micro-VMs run natively here' : 'bench: running the micro-VM figures in the emulated-KVM VM (times are emulated)')
+failed += (native ? sh('node', ['bench/microvm.mjs']) : sh(join(ROOT, 'scripts/vm/run.sh'), ['--', 'node', 'bench/microvm.mjs'])) === 0 ? 0 : 1
+process.exit(failed ? 1 : 0)
