@@ -22,3 +22,20 @@ pub fn coded(env: &Env, e: &SandboxError) -> Error {
     Err(_) => Error::new(Status::GenericFailure, format!("{}: {}", e.code, e.message)),
   }
 }
+
+/// The `AbortError` a run rejects with when its signal aborts it, as Node's own APIs do
+/// (`name: 'AbortError'`, `code: 'ABORT_ERR'`).
+pub fn abort_error(env: &Env) -> Error {
+  let e = SandboxError::new(lci_sandbox::ErrorCode::Engine, "the run was aborted");
+  let err = coded(env, &e);
+  let made = (|| -> Result<Unknown<'_>> {
+    let code = env.create_string("ABORT_ERR")?;
+    let message = env.create_string("The operation was aborted")?;
+    let mut error = std::ptr::null_mut();
+    check_status!(unsafe { napi::sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut error) })?;
+    let mut obj = unsafe { Object::from_napi_value(env.raw(), error)? };
+    obj.set_named_property("name", "AbortError")?;
+    unsafe { Unknown::from_napi_value(env.raw(), error) }
+  })();
+  made.map(Error::from).unwrap_or(err)
+}

@@ -3,17 +3,20 @@
 //! and what an agent needs on top. Every engine call runs on a blocking thread, never on the
 //! JavaScript thread; failures of the sandbox itself reject with an `Error` whose `code` is stable.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use lci_sandbox::{Language, Limits, RunOutcome, Sandbox, SandboxError, SandboxOptions, StopSwitch};
+use lci_sandbox::{Language, Limits, RunOutcome, Sandbox, SandboxError, SandboxOptions};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 mod coded_error;
 mod location;
+mod run_options;
 
 use coded_error::{coded, CodedResult};
+use run_options::parse_run_options;
 
 /// How a sandbox is set up. Every field is optional.
 #[napi(object)]
@@ -31,6 +34,9 @@ pub struct SandboxConfig {
   /// Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
   /// Default 1 MiB.
   pub max_output_bytes: Option<f64>,
+  /// How many runs may be in flight at once (each in its own micro-VM); more wait their turn.
+  /// Default: the number of CPUs.
+  pub max_concurrency: Option<f64>,
 }
 
 /// The result of one run. A workload's failure (an exception, a non-zero exit, a timeout) is a
@@ -53,11 +59,19 @@ pub struct WorkloadResult {
   pub timed_out: bool,
   /// Whether output past `maxOutputBytes` was left out.
   pub truncated: bool,
+  /// The files the program wrote under `/output`, by path relative to it (at most 256 entries and
+  /// 16 MiB in all; a write past that fails in the guest with EDQUOT).
+  pub files: HashMap<String, Buffer>,
+  /// In a session: the program was stopped or ended its guest, so the session's state (variables,
+  /// imports, files) is gone and the next run starts clean.
+  pub session_reset: bool,
 }
 
 impl From<RunOutcome> for WorkloadResult {
   fn from(o: RunOutcome) -> Self {
     WorkloadResult {
+      files: o.files.into_iter().map(|(k, v)| (k, Buffer::from(v))).collect(),
+      session_reset: o.session_reset,
       success: o.success,
       error: o.error,
       exit_code: o.exit_code,
@@ -91,12 +105,18 @@ impl NanvixSandbox {
         timeout_ms: None,
         memory_mb: None,
         max_output_bytes: None,
+        max_concurrency: None,
       });
       let limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?;
+      let max_concurrency = c
+        .max_concurrency
+        .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, 1024.0).map(|n| n as usize))
+        .transpose()?;
       Ok(Sandbox::new(SandboxOptions {
         log_directory: c.log_directory.map(PathBuf::from),
         tmp_directory: c.tmp_directory.map(PathBuf::from),
         limits,
+        max_concurrency,
         image_roots: location::image_roots(),
       })?)
     };
@@ -106,32 +126,61 @@ impl NanvixSandbox {
     }
   }
 
-  /// Runs the program in the file at `path`, its language from the extension: `.js`/`.mjs`
-  /// JavaScript, `.py` Python (prebuilt C/C++ binaries report `ERR_NOT_SUPPORTED` for now).
-  /// Rejects with a coded `Error` for a missing file (`ERR_FILE_NOT_FOUND`), an unknown extension
-  /// (`ERR_UNKNOWN_LANGUAGE`), no usable hypervisor (`ERR_NO_HYPERVISOR`,
-  /// `ERR_HYPERVISOR_UNUSABLE`) or a missing guest image (`ERR_GUEST_IMAGE_MISSING`).
+  /// Runs the program in the file at `path`: `.js`/`.mjs` JavaScript, `.py` Python, `.elf`, `.o` or
+  /// no extension a prebuilt static-PIE x86-64 binary (`gcc -static-pie`). Rejects with a coded
+  /// `Error` for a missing file (`ERR_FILE_NOT_FOUND`), an unknown extension
+  /// (`ERR_UNKNOWN_LANGUAGE`), a binary that is not static PIE (`ERR_INVALID_BINARY`), no usable
+  /// hypervisor (`ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`), a missing guest image
+  /// (`ERR_GUEST_IMAGE_MISSING`), and with an `AbortError` when `options.signal` aborts it.
   #[napi(ts_return_type = "Promise<WorkloadResult>")]
-  pub fn run<'env>(&self, env: &'env Env, path: String) -> Result<PromiseRaw<'env, WorkloadResult>> {
+  pub fn run<'env>(
+    &self,
+    env: &'env Env,
+    path: String,
+    #[napi(ts_arg_type = "RunOptions")] options: Option<Object<'env>>,
+  ) -> Result<PromiseRaw<'env, WorkloadResult>> {
+    let options = parse_run_options(env, options)?;
     let sandbox = self.inner.clone();
-    spawn(env, move || sandbox.run_file(std::path::Path::new(&path), StopSwitch::default()))
+    spawn(env, move || sandbox.run_file(std::path::Path::new(&path), options))
   }
 
-  /// Runs `code` written in `language` (`javascript`, `python`; `c`/`cpp` report
-  /// `ERR_NOT_SUPPORTED` for now). Rejects as `run` does, and with `ERR_UNKNOWN_LANGUAGE` or
-  /// `ERR_CODE_TOO_LARGE`.
+  /// Runs `code` written in `language` (`javascript`, `python`, `c`, `cpp`; C and C++ are compiled
+  /// on the host with gcc/g++ `-static-pie` first, and a compile error is a result with the
+  /// compiler's messages and exit code). Each run starts from the language's clean snapshot; at most
+  /// `maxConcurrency` run at once, each in its own micro-VM. Rejects as `run` does, and with
+  /// `ERR_UNKNOWN_LANGUAGE`, `ERR_CODE_TOO_LARGE`, `ERR_INVALID_PATH` (a file name that escapes) or
+  /// `ERR_COMPILER_NOT_FOUND`.
   #[napi(ts_return_type = "Promise<WorkloadResult>")]
   pub fn run_code<'env>(
     &self,
     env: &'env Env,
     code: String,
     language: String,
+    #[napi(ts_arg_type = "RunOptions")] options: Option<Object<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
+    let options = parse_run_options(env, options)?;
     let sandbox = self.inner.clone();
     spawn(env, move || {
       let language = Language::from_name(&language)?;
-      sandbox.run_code(&code, language, StopSwitch::default())
+      sandbox.run_code(&code, language, options)
     })
+  }
+
+  /// A session of `language`: its runs share one micro-VM and so its state (variables, imports,
+  /// files under /tmp), like a notebook kernel, until `reset()` or `close()`. Throws
+  /// `ERR_UNKNOWN_LANGUAGE` for a language it does not know.
+  #[napi]
+  pub fn session(&self, env: Env, language: String) -> Result<Session> {
+    match Language::from_name(&language) {
+      Ok(language) => Ok(Session { inner: Arc::new(self.inner.session(language)) }),
+      Err(e) => Err(coded(&env, &e)),
+    }
+  }
+
+  /// How many runs may be in flight at once.
+  #[napi(getter)]
+  pub fn max_concurrency(&self) -> u32 {
+    self.inner.max_concurrency() as u32
   }
 
   /// Drops every warm guest and snapshot; the next run of each language boots again. Resolves to
@@ -157,7 +206,59 @@ impl NanvixSandbox {
   }
 }
 
-/// What `probeHypervisor` found.
+/// Runs that share one micro-VM's state, like a notebook kernel: variables, imports and files under
+/// /tmp stay from one `runCode` to the next. A run that times out, is aborted or ends its guest
+/// (`process.exit`) loses the state; its result says so with `sessionReset: true`.
+#[napi]
+pub struct Session {
+  inner: Arc<lci_sandbox::Session>,
+}
+
+#[napi]
+impl Session {
+  /// The session's language.
+  #[napi(getter)]
+  pub fn language(&self) -> String {
+    self.inner.language().name().to_string()
+  }
+
+  /// Runs `code` after whatever ran in this session before. Rejects as `NanvixSandbox.runCode`
+  /// does, and with `ERR_SESSION_CLOSED` after `close()`.
+  #[napi(ts_return_type = "Promise<WorkloadResult>")]
+  pub fn run_code<'env>(
+    &self,
+    env: &'env Env,
+    code: String,
+    #[napi(ts_arg_type = "RunOptions")] options: Option<Object<'env>>,
+  ) -> Result<PromiseRaw<'env, WorkloadResult>> {
+    let options = parse_run_options(env, options)?;
+    let session = self.inner.clone();
+    spawn(env, move || session.run_code(&code, options))
+  }
+
+  /// Drops the session's state: the next run starts from the clean snapshot.
+  #[napi(ts_return_type = "Promise<void>")]
+  pub fn reset<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+    let session = self.inner.clone();
+    env.spawn_future_with_callback(
+      async move {
+        napi::tokio::task::spawn_blocking(move || session.reset())
+          .await
+          .map_err(|e| Error::from_reason(e.to_string()))
+      },
+      |env, r| r.map_err(|e| coded(env, &e)),
+    )
+  }
+
+  /// Ends the session and gives its micro-VM back, clean. Resolves to whether it was open.
+  #[napi]
+  pub async fn close(&self) -> bool {
+    let session = self.inner.clone();
+    napi::tokio::task::spawn_blocking(move || session.close()).await.unwrap_or(false)
+  }
+}
+
+/// What a probe of this machine found.
 #[napi(object)]
 pub struct HypervisorProbe {
   /// Whether a micro-VM booted and ran a program on this machine.
@@ -197,6 +298,7 @@ where
         .map_err(|e| Error::from_reason(format!("the run's thread failed: {e}")))
     },
     |env, outcome| match outcome {
+      Ok(o) if lci_sandbox::engine::cancelled(&o) => Err(coded_error::abort_error(env)),
       Ok(o) => Ok(WorkloadResult::from(o)),
       Err(e) => Err(coded(env, &e)),
     },

@@ -57,8 +57,8 @@ impl Limits {
     }
 }
 
-/// `value` as a whole number within `min..=max`, or an error naming `field`.
-fn whole(field: &str, value: f64, min: f64, max: f64) -> Result<u64, SandboxError> {
+/// `value` as a whole number within `min..=max`, or an [`ErrorCode::InvalidConfig`] naming `field`.
+pub fn whole(field: &str, value: f64, min: f64, max: f64) -> Result<u64, SandboxError> {
     if !value.is_finite() || value.fract() != 0.0 || value < min || value > max {
         return Err(SandboxError::new(
             ErrorCode::InvalidConfig,

@@ -1,27 +1,77 @@
 //! A language's warm guest: booted once, its warm-up run, then snapshotted; every run takes a guest
-//! at that snapshot, runs one program, and is restored to the snapshot again, so nothing one run
-//! leaves behind is visible to the next and no run pays for a boot.
+//! at that snapshot, runs one program, and the guest is restored to the snapshot again, so nothing one
+//! run leaves behind is visible to the next and no run pays for a boot. Each guest has two mounts of
+//! its own, both in host memory: `/input` (read-only: the caller's files and the program to run) and
+//! `/output` (writable within a quota: the files a program hands back).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hyperlight_unikraft::{AppSandbox, Exec, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
+use hyperlight_unikraft::{AppSandbox, Exec, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
 
 use crate::config::Limits;
 use crate::error::{ErrorCode, SandboxError};
 use crate::hypervisor;
 use crate::images::GuestImage;
+use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
 use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
 use crate::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
 const STEP_SLICE: Duration = Duration::from_millis(20);
+/// Where the caller's files are, read-only, in the guest.
+pub const INPUT_DIR: &str = "/input";
+/// Where a program writes the files it hands back.
+pub const OUTPUT_DIR: &str = "/output";
+/// Where a compiled program is put, under [`INPUT_DIR`].
+const PROGRAM_PATH: &str = ".lci-bin/program";
+/// No quota on `/input`: only the host writes there.
+const INPUT_QUOTA: Quota = Quota { entries: usize::MAX, bytes: u64::MAX };
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub enum Program {
+    /// Source code the guest's interpreter runs.
+    Code(String),
+    /// A static-PIE binary the exec guest runs.
+    Binary(Vec<u8>),
+}
+
+/// One run: the program, the files it may read, its time limit and the switch that stops it.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    /// What to run.
+    pub program: Program,
+    /// Files the program finds under `/input` (relative path, content).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// How long it may run.
+    pub timeout: Duration,
+    /// Stops it early when thrown (cancellation).
+    pub switch: StopSwitch,
+}
+
+/// A booted guest with its two mounts.
+pub struct Guest {
+    sandbox: AppSandbox,
+    input: Arc<MemFs>,
+    output: Arc<MemFs>,
+}
+
+fn fresh_mounts() -> (Arc<MemFs>, Arc<MemFs>, Vec<Mount>) {
+    let input = Arc::new(MemFs::new(INPUT_QUOTA));
+    let output = Arc::new(MemFs::new(OUTPUT_QUOTA));
+    let mounts = vec![
+        Mount::backend(input.clone(), INPUT_DIR, true),
+        Mount::backend(output.clone(), OUTPUT_DIR, false),
+    ];
+    (input, output, mounts)
+}
 
 /// One language's snapshot and the clean guests restored from it.
 pub struct WarmGuest {
     snapshot: Arc<Snapshot>,
     /// Guests at the snapshot, ready for a run.
-    idle: Mutex<Vec<AppSandbox>>,
+    idle: Mutex<Vec<Guest>>,
     output_limit: usize,
     /// How long the boot, warm-up and snapshot took.
     pub boot_time: Duration,
@@ -32,90 +82,121 @@ impl WarmGuest {
     pub fn boot(image: &GuestImage, limits: &Limits) -> Result<WarmGuest, SandboxError> {
         hypervisor::check_device()?;
         let started = Instant::now();
+        let (input, output, mounts) = fresh_mounts();
         let mut builder = SandboxBuilder::from_initrd(&image.rootfs)
+            .mounts(mounts)
             .echo_output(false)
             .output_limit(limits.max_output_bytes);
         if let Some(mb) = limits.memory_mb {
             builder = builder.scratch_mb(mb);
         }
-        let mut guest = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
+        let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
         if let Some(code) = &image.warmup {
-            if let Err(e) = guest.run(code.as_str()) {
-                let said = guest.drain_output();
-                return Err(SandboxError::new(
-                    ErrorCode::Engine,
-                    format!("the guest image's warm-up failed ({e}): {said}"),
-                ));
+            if let Err(e) = sandbox.run(code.as_str()) {
+                let said = sandbox.drain_output();
+                return Err(SandboxError::new(ErrorCode::Engine, format!("the guest image's warm-up failed ({e}): {said}")));
             }
         }
-        let _ = guest.take_stderr();
-        let _ = guest.take_output();
-        let snapshot = guest.snapshot().map_err(|e| engine_error("snapshot", &e))?;
+        let _ = sandbox.take_stderr();
+        let _ = sandbox.take_output();
+        let snapshot = sandbox.snapshot().map_err(|e| engine_error("snapshot", &e))?;
         Ok(WarmGuest {
             snapshot,
-            idle: Mutex::new(vec![guest]),
+            idle: Mutex::new(vec![Guest { sandbox, input, output }]),
             output_limit: limits.max_output_bytes,
             boot_time: started.elapsed(),
         })
     }
 
-    /// Runs `exec` in a clean guest for at most `timeout`, or until `switch` is thrown.
-    pub fn execute(&self, exec: Exec, timeout: Duration, switch: StopSwitch) -> Result<RunOutcome, SandboxError> {
-        check_size(&exec)?;
-        let prepare_started = Instant::now();
-        let mut guest = self.checkout()?;
-        let prepare = prepare_started.elapsed();
-
-        let run_started = Instant::now();
-        let ending = drive(&mut guest, exec, timeout, switch);
-        let run = run_started.elapsed();
-
-        let stderr = guest.take_stderr();
-        let output = guest.take_output();
-        let truncated = stderr.truncated() || output.truncated();
-        let mut outcome = RunOutcome::new(ending, output.text, stderr.text, truncated, timeout);
-        outcome.timings = Timings { boot: None, prepare, run };
-        self.recycle(guest);
-        Ok(outcome)
-    }
-
-    /// A guest at the snapshot: a waiting one, or a new one restored from the snapshot.
-    fn checkout(&self) -> Result<AppSandbox, SandboxError> {
+    /// A guest at the snapshot: a waiting one, or a new one started from the snapshot (each adds only
+    /// the memory it writes to).
+    pub fn checkout(&self) -> Result<Guest, SandboxError> {
         if let Some(guest) = self.idle.lock().unwrap().pop() {
             return Ok(guest);
         }
-        SandboxBuilder::from_snapshot(self.snapshot.clone())
+        let (input, output, mounts) = fresh_mounts();
+        let sandbox = SandboxBuilder::from_snapshot(self.snapshot.clone())
+            .mounts(mounts)
             .echo_output(false)
             .output_limit(self.output_limit)
             .boot()
-            .map_err(|e| engine_error("start a guest from the snapshot", &e))
+            .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
+        Ok(Guest { sandbox, input, output })
     }
 
-    /// Restores a used guest to the snapshot and keeps it for the next run; one that cannot be
-    /// restored is dropped, and the next run starts a new one.
-    fn recycle(&self, mut guest: AppSandbox) {
-        if guest.restore(self.snapshot.clone()).is_ok() {
-            let _ = guest.take_stderr();
-            let _ = guest.take_output();
+    /// Brings `guest` back to the snapshot: a clean state, empty mounts.
+    pub fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
+        guest.input.clear();
+        guest.output.clear();
+        guest.sandbox.restore(self.snapshot.clone()).map_err(|e| engine_error("restore the guest", &e))?;
+        let _ = guest.sandbox.take_stderr();
+        let _ = guest.sandbox.take_output();
+        Ok(())
+    }
+
+    /// Restores a used guest and keeps it for the next run; one that cannot be restored is dropped,
+    /// and the next run starts a new one.
+    pub fn recycle(&self, mut guest: Guest) {
+        if self.restore(&mut guest).is_ok() {
             self.idle.lock().unwrap().push(guest);
         }
     }
+
+    /// Runs `request` in a clean guest, then restores the guest.
+    pub fn execute(&self, request: RunRequest) -> Result<RunOutcome, SandboxError> {
+        let prepare_started = Instant::now();
+        let mut guest = self.checkout()?;
+        let prepare = prepare_started.elapsed();
+        let result = guest.execute(request);
+        self.recycle(guest);
+        let (mut outcome, _) = result?;
+        outcome.timings.prepare = prepare;
+        Ok(outcome)
+    }
 }
 
-/// Refuses code larger than one call to the guest carries, before any guest is touched.
-fn check_size(exec: &Exec) -> Result<(), SandboxError> {
-    let bytes = match exec {
-        Exec::Code(c) | Exec::Guest(c) => c.len(),
-        Exec::File(_) => 0,
-        Exec::Call { function, input } => function.len() + input.len(),
-    };
-    if bytes > CALL_PAYLOAD_MAX {
-        return Err(SandboxError::new(
-            ErrorCode::CodeTooLarge,
-            format!("the code is {bytes} bytes; a run takes at most {CALL_PAYLOAD_MAX}"),
-        ));
+impl Guest {
+    /// Runs `request` in this guest as it is (a session's state stays). Returns the outcome and whether
+    /// the guest can take another run without a restore (it has not exited, nor been stopped).
+    pub fn execute(&mut self, request: RunRequest) -> Result<(RunOutcome, bool), SandboxError> {
+        let RunRequest { program, files, timeout, switch } = request;
+        let exec = match program {
+            Program::Code(code) => {
+                if code.len() > CALL_PAYLOAD_MAX {
+                    return Err(SandboxError::new(
+                        ErrorCode::CodeTooLarge,
+                        format!("the code is {} bytes; a run takes at most {CALL_PAYLOAD_MAX}", code.len()),
+                    ));
+                }
+                Exec::Code(code)
+            }
+            Program::Binary(binary) => {
+                self.input.put(PROGRAM_PATH, binary, 0o755)?;
+                Exec::Guest(format!("{INPUT_DIR}/{PROGRAM_PATH}"))
+            }
+        };
+        for (name, content) in files {
+            if crate::memfs::normalize(&name).is_some_and(|n| n.starts_with(".lci-bin")) {
+                return Err(SandboxError::new(ErrorCode::InvalidPath, format!("{name:?}: .lci-bin is reserved")));
+            }
+            self.input.put(&name, content, 0o644)?;
+        }
+        self.output.clear();
+
+        let run_started = Instant::now();
+        let ending = drive(&mut self.sandbox, exec, timeout, switch);
+        let run = run_started.elapsed();
+
+        let stderr = self.sandbox.take_stderr();
+        let output = self.sandbox.take_output();
+        let truncated = stderr.truncated() || output.truncated();
+        let alive = matches!(ending, Ending::Returned | Ending::Status(_));
+        let mut outcome = RunOutcome::new(ending, output.text, stderr.text, truncated, timeout);
+        outcome.files = self.output.take_files();
+        outcome.timings = Timings { boot: None, prepare: Duration::ZERO, run };
+        self.input.clear();
+        Ok((outcome, alive))
     }
-    Ok(())
 }
 
 /// Submits `exec` and steps the guest until the program ends or must stop.
@@ -125,13 +206,14 @@ fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwit
     let ended = (|| -> Result<Ending, hyperlight_unikraft::Error> {
         guest.submit(exec)?;
         loop {
-            if watchdog.reason().is_some() {
-                return Ok(Ending::Stopped(StopReason::Timeout));
+            if let Some(reason) = watchdog.reason() {
+                return Ok(Ending::Stopped(reason));
             }
             let left = deadline.saturating_duration_since(Instant::now());
             match guest.step(left.min(STEP_SLICE))? {
                 Yield::CallDone => return Ok(Ending::Returned),
-                Yield::CallFailed { status } | Yield::Exited { status } => return Ok(Ending::Status(status)),
+                Yield::CallFailed { status } => return Ok(Ending::Status(status)),
+                Yield::Exited { status } => return Ok(Ending::Exited(status)),
                 Yield::Blocked { .. } => {}
             }
         }
@@ -143,9 +225,8 @@ fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwit
     drop(watchdog);
     match ended {
         Ok(ending) => ending,
-        Err(hyperlight_unikraft::Error::CallFailed { status } | hyperlight_unikraft::Error::GuestExited { status }) => {
-            Ending::Status(status)
-        }
+        Err(hyperlight_unikraft::Error::CallFailed { status }) => Ending::Status(status),
+        Err(hyperlight_unikraft::Error::GuestExited { status }) => Ending::Exited(status),
         Err(hyperlight_unikraft::Error::Deadlocked) => Ending::Deadlocked,
         Err(e) => Ending::Fault(e.to_string()),
     }
@@ -153,4 +234,9 @@ fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwit
 
 fn engine_error(what: &str, e: &hyperlight_unikraft::Error) -> SandboxError {
     SandboxError::new(ErrorCode::Engine, format!("could not {what}: {e}"))
+}
+
+/// Whether a run stopped for `reason` was stopped by its caller.
+pub fn cancelled(outcome: &RunOutcome) -> bool {
+    outcome.stop == Some(StopReason::Cancelled)
 }

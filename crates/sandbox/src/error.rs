@@ -24,6 +24,14 @@ pub enum ErrorCode {
     InvalidConfig,
     /// The code is larger than a call to the guest can carry.
     CodeTooLarge,
+    /// A file name given for the guest is not a relative path inside its directory (`../x`, `/x`).
+    InvalidPath,
+    /// A file given to `run` is not a program the guest can run (not ELF, not static PIE).
+    InvalidBinary,
+    /// No C or C++ compiler on PATH.
+    CompilerNotFound,
+    /// A run was asked of a session that was closed.
+    SessionClosed,
     /// The engine failed in a way none of the above describes (a corrupt image, say).
     Engine,
 }
@@ -40,6 +48,10 @@ impl ErrorCode {
             ErrorCode::GuestImageMissing => "ERR_GUEST_IMAGE_MISSING",
             ErrorCode::InvalidConfig => "ERR_INVALID_CONFIG",
             ErrorCode::CodeTooLarge => "ERR_CODE_TOO_LARGE",
+            ErrorCode::InvalidPath => "ERR_INVALID_PATH",
+            ErrorCode::InvalidBinary => "ERR_INVALID_BINARY",
+            ErrorCode::CompilerNotFound => "ERR_COMPILER_NOT_FOUND",
+            ErrorCode::SessionClosed => "ERR_SESSION_CLOSED",
             ErrorCode::Engine => "ERR_ENGINE",
         }
     }

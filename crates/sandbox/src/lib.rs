@@ -3,14 +3,18 @@
 //! time and output limits, and reports each run as a [`RunOutcome`]. No Node.js here: the napi
 //! binding crate is glue over this one.
 
+pub mod compile;
 pub mod config;
 pub mod dirs;
+pub mod elf;
 pub mod engine;
 pub mod error;
 pub mod hypervisor;
 pub mod images;
 pub mod language;
+pub mod memfs;
 pub mod outcome;
+pub mod permits;
 pub mod runlog;
 pub mod sandbox;
 pub mod watchdog;
@@ -19,5 +23,5 @@ pub use config::Limits;
 pub use error::{ErrorCode, SandboxError};
 pub use language::{FileKind, Language};
 pub use outcome::{Ending, RunOutcome, StopReason, Timings};
-pub use sandbox::{probe, Probe, Sandbox, SandboxOptions};
+pub use sandbox::{probe, Probe, RunOptions, Sandbox, SandboxOptions, Session};
 pub use watchdog::StopSwitch;

@@ -17,8 +17,11 @@ pub enum StopReason {
 pub enum Ending {
     /// It finished normally (exit status 0).
     Returned,
-    /// It ended with this status: an uncaught exception (1), `exit(n)`, a killed process (137).
+    /// The program failed with this status (an uncaught exception: 1, `sys.exit(n)`); the guest
+    /// lives on.
     Status(i32),
+    /// The guest process itself exited with this status (`process.exit(n)`, killed for memory: 137).
+    Exited(i32),
     /// The host stopped it.
     Stopped(StopReason),
     /// Every guest thread waited for something that can never happen.
@@ -63,6 +66,13 @@ pub struct RunOutcome {
     pub duration: Duration,
     /// Where the time went.
     pub timings: Timings,
+    /// The files the program wrote under `/output` (relative path, content), in path order.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// In a session: whether its state was lost (the program was stopped or ended the guest), so the
+    /// next run starts from the clean snapshot.
+    pub session_reset: bool,
+    /// Why the host stopped the program, if it did.
+    pub stop: Option<StopReason>,
 }
 
 impl RunOutcome {
@@ -70,13 +80,13 @@ impl RunOutcome {
     pub fn new(ending: Ending, output: String, stderr: String, truncated: bool, timeout: Duration) -> RunOutcome {
         let (success, exit_code, error) = match &ending {
             Ending::Returned => (true, 0, None),
-            Ending::Status(0) => (true, 0, None),
-            Ending::Status(137) => (
+            Ending::Status(0) | Ending::Exited(0) => (true, 0, None),
+            Ending::Status(137) | Ending::Exited(137) => (
                 false,
                 137,
                 Some("the program was killed (status 137): it ran out of guest memory".to_string()),
             ),
-            Ending::Status(s) => (false, *s, Some(last_line(&stderr).unwrap_or_else(|| format!("exited with status {s}")))),
+            Ending::Status(s) | Ending::Exited(s) => (false, *s, Some(last_line(&stderr).unwrap_or_else(|| format!("exited with status {s}")))),
             Ending::Stopped(StopReason::Timeout) => (
                 false,
                 NO_EXIT_CODE,
@@ -100,6 +110,12 @@ impl RunOutcome {
             truncated,
             duration: Duration::ZERO,
             timings: Timings::default(),
+            files: Vec::new(),
+            session_reset: false,
+            stop: match ending {
+                Ending::Stopped(reason) => Some(reason),
+                _ => None,
+            },
         }
     }
 }

@@ -1,20 +1,21 @@
-//! The sandbox a caller holds (`NanvixSandbox` in JavaScript): its limits and directories, and one
-//! warm guest per language, booted on the language's first run.
+//! The sandbox a caller holds (`NanvixSandbox` in JavaScript): its limits and directories, one warm
+//! guest per language (booted on the language's first run), at most `max_concurrency` runs at once,
+//! and sessions that keep one guest's state across runs.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use hyperlight_unikraft::Exec;
-
+use crate::compile::{self, Compiled};
 use crate::config::Limits;
 use crate::dirs::Directories;
-use crate::engine::WarmGuest;
+use crate::engine::{Guest, Program, RunRequest, WarmGuest};
 use crate::error::{ErrorCode, SandboxError};
 use crate::images;
 use crate::language::{FileKind, Language};
-use crate::outcome::RunOutcome;
+use crate::outcome::{Ending, RunOutcome};
+use crate::permits::Permits;
 use crate::runlog::RunLog;
 use crate::watchdog::StopSwitch;
 
@@ -23,12 +24,25 @@ use crate::watchdog::StopSwitch;
 pub struct SandboxOptions {
     /// Where the run log goes; a per-instance directory when `None`.
     pub log_directory: Option<PathBuf>,
-    /// Where runs stage files; a per-instance directory when `None`.
+    /// Where runs stage files (compilations); a per-instance directory when `None`.
     pub tmp_directory: Option<PathBuf>,
     /// The limits of every run.
     pub limits: Limits,
+    /// How many runs may be in flight at once; the number of CPUs when `None`.
+    pub max_concurrency: Option<usize>,
     /// Folders to search for guest images from (see [`images::candidates`]).
     pub image_roots: Vec<PathBuf>,
+}
+
+/// What one run is given besides its code.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Files the program can read under `/input` (relative path, content).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// A host directory the files the program writes under `/output` are also saved to.
+    pub output_directory: Option<PathBuf>,
+    /// Thrown to cancel the run.
+    pub switch: StopSwitch,
 }
 
 /// A language's warm guest, booted at most once at a time.
@@ -40,19 +54,28 @@ pub struct Sandbox {
     dirs: Directories,
     image_roots: Vec<PathBuf>,
     log: RunLog,
+    permits: Permits,
+    max_concurrency: usize,
     guests: Mutex<HashMap<&'static str, GuestSlot>>,
 }
 
 impl Sandbox {
     /// A sandbox with `options`; fails with [`ErrorCode::InvalidConfig`] when a directory cannot be
-    /// created. Nothing boots until the first run.
+    /// created or `max_concurrency` is 0. Nothing boots until the first run.
     pub fn new(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
+        let max_concurrency = match options.max_concurrency {
+            Some(0) => return Err(SandboxError::new(ErrorCode::InvalidConfig, "maxConcurrency must be at least 1")),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        };
         let dirs = Directories::new(options.log_directory, options.tmp_directory)?;
         Ok(Sandbox {
             log: RunLog::new(&dirs.log),
             limits: options.limits,
             dirs,
             image_roots: options.image_roots,
+            permits: Permits::new(max_concurrency),
+            max_concurrency,
             guests: Mutex::new(HashMap::new()),
         })
     }
@@ -60,6 +83,11 @@ impl Sandbox {
     /// The limits every run obeys.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// How many runs may be in flight at once.
+    pub fn max_concurrency(&self) -> usize {
+        self.max_concurrency
     }
 
     /// The directory the run log is written to.
@@ -72,40 +100,75 @@ impl Sandbox {
         &self.dirs.tmp
     }
 
-    /// The run log file.
-    pub fn log_file(&self) -> &Path {
-        self.log.path()
-    }
-
-    /// Runs the file at `path`, its language from its extension.
-    pub fn run_file(&self, path: &Path, switch: StopSwitch) -> Result<RunOutcome, SandboxError> {
+    /// Runs the file at `path`: a script by its extension, or a prebuilt static-PIE binary.
+    pub fn run_file(&self, path: &Path, options: RunOptions) -> Result<RunOutcome, SandboxError> {
         let kind = Language::from_path(path)?;
-        let bytes = std::fs::read(path).map_err(|e| {
-            SandboxError::new(ErrorCode::FileNotFound, format!("cannot read {}: {e}", path.display()))
-        })?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| SandboxError::new(ErrorCode::FileNotFound, format!("cannot read {}: {e}", path.display())))?;
         match kind {
             FileKind::Script(language) => {
-                let code = String::from_utf8(bytes).map_err(|_| {
-                    SandboxError::new(ErrorCode::UnknownLanguage, format!("{} is not UTF-8 text", path.display()))
-                })?;
-                self.run_code(&code, language, switch)
+                let code = String::from_utf8(bytes)
+                    .map_err(|_| SandboxError::new(ErrorCode::UnknownLanguage, format!("{} is not UTF-8 text", path.display())))?;
+                self.run_code(&code, language, options)
             }
-            FileKind::Binary => Err(not_supported_yet("prebuilt binaries (.elf, .o)")),
+            FileKind::Binary => {
+                crate::elf::check_static_pie(&path.display().to_string(), &bytes)?;
+                self.run_program(Language::C, Program::Binary(bytes), options, None)
+            }
         }
     }
 
-    /// Runs `code` written in `language`.
-    pub fn run_code(&self, code: &str, language: Language, switch: StopSwitch) -> Result<RunOutcome, SandboxError> {
+    /// Runs `code` written in `language` in a clean guest; C and C++ are compiled on the host first.
+    pub fn run_code(&self, code: &str, language: Language, options: RunOptions) -> Result<RunOutcome, SandboxError> {
+        self.run_program(language, Program::Code(code.to_string()), options, None)
+    }
+
+    /// Compiles if needed, then runs `program` in `session`'s guest, or in a clean one.
+    fn run_program(
+        &self,
+        language: Language,
+        program: Program,
+        options: RunOptions,
+        session: Option<&SessionState>,
+    ) -> Result<RunOutcome, SandboxError> {
         let started = Instant::now();
-        let (guest, boot) = match language {
-            Language::JavaScript | Language::Python => self.warm_guest(language)?,
-            Language::C | Language::Cpp => return Err(not_supported_yet("C and C++")),
+        let RunOptions { files, output_directory, switch } = options;
+        let _permit = self.permits.acquire();
+        let program = match (language, program) {
+            (Language::C | Language::Cpp, Program::Code(code)) => {
+                match compile::compile(language, &code, &self.dirs.tmp, compile::COMPILE_TIMEOUT)? {
+                    Compiled::Binary(binary) => Program::Binary(binary),
+                    Compiled::Failed { status, messages } => {
+                        let mut outcome = RunOutcome::new(Ending::Status(status), messages.clone(), messages, false, self.limits.timeout);
+                        outcome.error = Some(format!("compilation failed ({} exited with status {status})", if language == Language::Cpp { "g++" } else { "gcc" }));
+                        outcome.duration = started.elapsed();
+                        self.log.record(language.name(), &outcome);
+                        return Ok(outcome);
+                    }
+                }
+            }
+            (Language::JavaScript, Program::Code(code)) => Program::Code(javascript_entry(code)),
+            (_, program) => program,
         };
-        let mut outcome = guest.execute(Exec::Code(code.to_string()), self.limits.timeout, switch)?;
+        let (warm, boot) = self.warm_guest(language)?;
+        let request = RunRequest { program, files, timeout: self.limits.timeout, switch };
+        let mut outcome = match session {
+            None => warm.execute(request)?,
+            Some(state) => state.execute(&warm, request)?,
+        };
         outcome.timings.boot = boot;
+        if let Some(dir) = output_directory {
+            save_files(&dir, &outcome.files)?;
+        }
         outcome.duration = started.elapsed();
         self.log.record(language.name(), &outcome);
         Ok(outcome)
+    }
+
+    /// A session of `language`: its runs share one guest, and so its state (variables, imports, files
+    /// under /tmp), until it is reset or closed.
+    pub fn session(self: &Arc<Self>, language: Language) -> Session {
+        Session { sandbox: self.clone(), language, state: SessionState::default() }
     }
 
     /// Drops every warm guest and snapshot; the next run of each language boots again. Returns
@@ -131,8 +194,123 @@ impl Sandbox {
     }
 }
 
-fn not_supported_yet(what: &str) -> SandboxError {
-    SandboxError::new(ErrorCode::NotSupported, format!("{what}: not supported yet by this version"))
+/// Code as the QuickJS guest should run it: a script with a top-level `await` and no `import` or
+/// `export` line would not parse as a script, so it is run as a module.
+fn javascript_entry(code: String) -> String {
+    let is_module = code.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("import ") || l.starts_with("import{") || l.starts_with("export ") || l.starts_with("export{")
+    });
+    let awaits = code.lines().any(|l| l.trim_start().starts_with("await ") || l.contains(" await ") || l.contains("=await "));
+    if awaits && !is_module {
+        code + "\nexport {};\n"
+    } else {
+        code
+    }
+}
+
+/// Saves `files` under `dir`, refusing to follow a symbolic link already there.
+fn save_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), SandboxError> {
+    let err = |path: &Path, e: String| SandboxError::new(ErrorCode::InvalidPath, format!("cannot save {}: {e}", path.display()));
+    for (name, content) in files {
+        let path = dir.join(name);
+        let mut at = dir.to_path_buf();
+        for part in Path::new(name).parent().into_iter().flat_map(|p| p.components()) {
+            at.push(part);
+            if at.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(err(&path, "a symbolic link is in the way".into()));
+            }
+        }
+        if path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(err(&path, "a symbolic link is in the way".into()));
+        }
+        std::fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(|e| err(&path, e.to_string()))?;
+        std::fs::write(&path, content).map_err(|e| err(&path, e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// A session's guest: none until its first run, and none again once closed.
+#[derive(Default)]
+struct SessionState {
+    guest: Mutex<Option<Guest>>,
+    closed: std::sync::atomic::AtomicBool,
+}
+
+impl SessionState {
+    fn execute(&self, warm: &WarmGuest, request: RunRequest) -> Result<RunOutcome, SandboxError> {
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(SandboxError::new(ErrorCode::SessionClosed, "this session is closed; open a new one"));
+        }
+        let mut held = self.guest.lock().unwrap();
+        let mut guest = match held.take() {
+            Some(g) => g,
+            None => warm.checkout()?,
+        };
+        let result = guest.execute(request);
+        let (mut outcome, alive) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                *held = Some(guest);
+                return Err(e);
+            }
+        };
+        if !alive {
+            // Stopped or ended: its state is gone; it comes back clean and the result says so.
+            warm.restore(&mut guest)?;
+            outcome.session_reset = true;
+        }
+        *held = Some(guest);
+        Ok(outcome)
+    }
+}
+
+/// Runs that share one guest's state, like a notebook kernel.
+pub struct Session {
+    sandbox: Arc<Sandbox>,
+    language: Language,
+    state: SessionState,
+}
+
+impl Session {
+    /// The session's language.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Runs `code` in the session's guest, after whatever ran there before.
+    pub fn run_code(&self, code: &str, options: RunOptions) -> Result<RunOutcome, SandboxError> {
+        self.sandbox.run_program(self.language, Program::Code(code.to_string()), options, Some(&self.state))
+    }
+
+    /// Drops the session's state: the next run starts from the clean snapshot.
+    pub fn reset(&self) -> Result<(), SandboxError> {
+        let mut held = self.state.guest.lock().unwrap();
+        if let Some(mut guest) = held.take() {
+            let (warm, _) = self.sandbox.warm_guest(self.language)?;
+            warm.restore(&mut guest)?;
+            *held = Some(guest);
+        }
+        Ok(())
+    }
+
+    /// Ends the session; its guest goes back to the sandbox, clean. Runs after this fail with
+    /// [`ErrorCode::SessionClosed`]. Returns whether it was open.
+    pub fn close(&self) -> bool {
+        let was_open = !self.state.closed.swap(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(guest) = self.state.guest.lock().unwrap().take() {
+            if let Ok((warm, _)) = self.sandbox.warm_guest(self.language) {
+                warm.recycle(guest);
+            }
+        }
+        was_open
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.close();
+    }
 }
 
 /// What a probe of this machine found.
@@ -150,37 +328,58 @@ pub struct Probe {
 /// answer to "can this machine run micro-VMs?" (a `/dev/kvm` may exist and still fail every guest).
 pub fn probe(image_roots: &[PathBuf]) -> Probe {
     let attempt = || -> Result<String, SandboxError> {
-        let language = [Language::JavaScript, Language::C, Language::Python]
+        let language = [Language::JavaScript, Language::Python]
             .into_iter()
             .find(|l| images::locate(*l, image_roots).is_ok())
             .ok_or_else(|| images::locate(Language::JavaScript, image_roots).unwrap_err())?;
-        let image = images::locate(language, image_roots)?;
-        let image = images::GuestImage { warmup: None, ..image };
+        let image = images::GuestImage { warmup: None, ..images::locate(language, image_roots)? };
         let started = Instant::now();
         let limits = Limits::default();
         let guest = WarmGuest::boot(&image, &limits)?;
-        let ran = match language {
-            Language::C | Language::Cpp => "booted".to_string(),
-            _ => {
-                let code = if language == Language::Python { "print(6*7)" } else { "console.log(6*7)" };
-                let out = guest.execute(Exec::Code(code.into()), limits.timeout, StopSwitch::default())?;
-                if !out.output.contains("42") {
-                    return Err(SandboxError::new(
-                        ErrorCode::Engine,
-                        format!("the probe guest booted but its program failed: {:?}", out.error),
-                    ));
-                }
-                "ran a program".to_string()
-            }
-        };
-        Ok(format!(
-            "a {} micro-VM booted and {ran} in {} ms",
-            language.image(),
-            started.elapsed().as_millis()
-        ))
+        let code = if language == Language::Python { "print(6*7)" } else { "console.log(6*7)" };
+        let request = RunRequest { program: Program::Code(code.into()), files: vec![], timeout: limits.timeout, switch: StopSwitch::default() };
+        let out = guest.execute(request)?;
+        if !out.output.contains("42") {
+            return Err(SandboxError::new(ErrorCode::Engine, format!("the probe guest booted but its program failed: {:?}", out.error)));
+        }
+        Ok(format!("a {} micro-VM booted and ran a program in {} ms", language.image(), started.elapsed().as_millis()))
     };
     match attempt() {
         Ok(message) => Probe { usable: true, error: None, message },
         Err(e) => Probe { usable: false, message: e.message.clone(), error: Some(e) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_script_with_top_level_await_runs_as_a_module() {
+        assert!(javascript_entry("const x = await f()\nconsole.log(x)".into()).ends_with("export {};\n"));
+        assert!(javascript_entry("await f()".into()).ends_with("export {};\n"));
+        let module = "import * as os from 'qjs:os'\nawait f()";
+        assert_eq!(javascript_entry(module.into()), module);
+        let plain = "console.log('no awaiting here')";
+        assert_eq!(javascript_entry(plain.into()), plain);
+    }
+
+    #[test]
+    fn saved_output_files_keep_their_folders_and_never_follow_a_link() {
+        let dir = std::env::temp_dir().join(format!("lci-save-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        save_files(&dir, &[("a/b.txt".into(), b"x".to_vec())]).unwrap();
+        assert_eq!(std::fs::read(dir.join("a/b.txt")).unwrap(), b"x");
+        std::os::unix::fs::symlink("/tmp", dir.join("link")).unwrap();
+        let e = save_files(&dir, &[("link/evil".into(), b"x".to_vec())]).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidPath);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn zero_concurrency_is_invalid_config() {
+        let e = Sandbox::new(SandboxOptions { max_concurrency: Some(0), ..Default::default() }).err().unwrap();
+        assert_eq!(e.code, ErrorCode::InvalidConfig);
     }
 }

@@ -14,7 +14,7 @@ use crate::outcome::StopReason;
 /// How often a stop is re-sent to a guest that has not yet been interrupted.
 const KILL_RETRY: Duration = Duration::from_millis(10);
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct State {
     /// Why the run must stop, once it must.
     stop: Option<StopReason>,
@@ -23,7 +23,7 @@ struct State {
 }
 
 /// A shared switch that asks a run to stop. Cloning it gives another handle to the same switch.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct StopSwitch {
     inner: Arc<(Mutex<State>, Condvar)>,
 }
