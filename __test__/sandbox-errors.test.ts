@@ -59,9 +59,35 @@ describe('NanvixSandbox input errors', () => {
     expect(e.message).toContain('javascript, python, c, cpp')
   })
 
-  it('reports C and C++ as not supported yet', async () => {
-    expect((await rejection(new NanvixSandbox().runCode('int main(){}', 'c'))).code).toBe('ERR_NOT_SUPPORTED')
-    expect((await rejection(new NanvixSandbox().runCode('int main(){}', 'cpp'))).code).toBe('ERR_NOT_SUPPORTED')
+  it('returns a C compile error as a result with the compiler messages, before any micro-VM is needed', async () => {
+    const r = await new NanvixSandbox().runCode('int main(void) { return missing; }', 'c')
+    expect(r).toMatchObject({ success: false, exitCode: 1 })
+    expect(r.output).toContain('missing')
+    expect(r.error).toContain('compilation failed')
+  })
+
+  it('says which compiler is missing with ERR_COMPILER_NOT_FOUND', async () => {
+    const path = process.env.PATH
+    process.env.PATH = '/nonexistent'
+    try {
+      const e = await rejection(new NanvixSandbox().runCode('int main(){}', 'cpp'))
+      expect(e.code).toBe('ERR_COMPILER_NOT_FOUND')
+      expect(e.message).toContain('g++')
+    } finally {
+      process.env.PATH = path
+    }
+  })
+
+  it('refuses a file that is not a static-PIE binary with ERR_INVALID_BINARY', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lci-bin-'))
+    writeFileSync(join(dir, 'script'), '#!/bin/sh\necho not elf\n')
+    const e = await rejection(new NanvixSandbox().run(join(dir, 'script')))
+    expect(e.code).toBe('ERR_INVALID_BINARY')
+    expect(e.message).toContain('-static-pie')
+  })
+
+  it('throws ERR_INVALID_CONFIG for maxConcurrency 0', () => {
+    expect(() => new NanvixSandbox({ maxConcurrency: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }))
   })
 
   it('rejects code larger than a run carries with ERR_CODE_TOO_LARGE', async () => {

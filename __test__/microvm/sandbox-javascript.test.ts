@@ -86,8 +86,9 @@ describe('JavaScript in a micro-VM', () => {
       console.log(os.readdir('/')[0].filter((n) => n !== '.' && n !== '..').sort().join())
       console.log(typeof fetch, typeof XMLHttpRequest, typeof WebSocket)`)
     expect(r.output).not.toContain('TOP-SECRET')
-    // What the guest sees instead: its own root filesystem (the engine and /tmp), and no network API.
-    expect(r.output).toBe('null\ndev,tmp,usr\nundefined undefined undefined\n')
+    // What the guest sees instead: its own root filesystem (the engine and /tmp), the run's own
+    // /input and /output, and no network API.
+    expect(r.output).toBe('null\ndev,input,output,tmp,usr\nundefined undefined undefined\n')
   })
 
   it('caps a flood of output and says it was truncated', async () => {

@@ -86,8 +86,9 @@ describe('Python in a micro-VM', () => {
     )
     expect(r.success).toBe(true)
     expect(r.output).not.toContain('TOP-SECRET-HOST-DATA')
-    // What the guest sees instead: its own small root filesystem, nothing of the host.
-    expect(r.output).toBe("['dev', 'etc', 'lib', 'lib64', 'tmp', 'usr']\nFileNotFoundError\nFalse\n")
+    // What the guest sees instead: its own small root filesystem, and /input and /output, which hold
+    // only what a run is given and what it writes (both in host memory, not on the host's disk).
+    expect(r.output).toBe("['dev', 'etc', 'input', 'lib', 'lib64', 'output', 'tmp', 'usr']\nFileNotFoundError\nFalse\n")
   })
 
   it('has no network: opening a socket is refused', async () => {

@@ -76,11 +76,8 @@ describe('hyperlight environment, a fresh guest per call', () => {
     }
   })
 
-  it('runs C and C++ programs', async (context) => {
+  it('runs C and C++ programs', async () => {
     const c = await tool.execute({ code: '#include <stdio.h>\nint main(void) { printf("c %d\\n", 6 * 7); return 0; }', language: 'c' })
-    if (c.error?.code === ExecutionErrorCode.NotSupported) {
-      context.skip('this native addon does not run C/C++ yet (ERR_NOT_SUPPORTED until issue 4)')
-    }
     expectSuccess(c)
     expect(c.output).toBe('c 42\n')
     const cpp = await tool.execute({
@@ -128,49 +125,40 @@ describe('hyperlight environment, persistent sessions', () => {
   const tool = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, timeoutMs: GENEROUS_TIMEOUT_MS })
   afterAll(() => tool.close())
 
-  /** Runs code; skips the test when this native addon has no sessions yet. */
-  async function run(context: { skip: (note?: string) => void }, code: string, language?: 'python' | 'javascript') {
-    const result = await tool.execute({ code, language })
-    if (result.error?.code === ExecutionErrorCode.SessionsUnsupported) {
-      context.skip('this native addon has no NanvixSandbox.session() yet (issue 4)')
-    }
-    return result
-  }
+  /** Runs code in the tool's session for `language` (python by default). */
+  const run = (code: string, language?: 'python' | 'javascript') => tool.execute({ code, language })
 
-  it('keeps variables, functions and imports between calls, per language', async (context) => {
-    expectSuccess(await run(context, 'import math\ncounter = 41\ndef double(x):\n    return 2 * x'))
-    const python = await run(context, 'counter += 1\nprint(counter, double(counter), math.floor(2.5))')
+  it('keeps variables, functions and imports between calls, per language', async () => {
+    expectSuccess(await run('import math\ncounter = 41\ndef double(x):\n    return 2 * x'))
+    const python = await run('counter += 1\nprint(counter, double(counter), math.floor(2.5))')
     expectSuccess(python)
     expect(python.output).toBe('42 84 2\n')
 
-    expectSuccess(await run(context, 'var total = 10; function triple(x) { return 3 * x }', 'javascript'))
-    const javascript = await run(context, 'console.log(triple(total))', 'javascript')
+    expectSuccess(await run('var total = 10; function triple(x) { return 3 * x }', 'javascript'))
+    const javascript = await run('console.log(triple(total))', 'javascript')
     expectSuccess(javascript)
     expect(javascript.output).toBe('30\n')
   })
 
-  it('forgets everything on reset()', async (context) => {
-    expectSuccess(await run(context, 'remembered = "yes"'))
-    expect((await run(context, 'print(remembered)')).output).toBe('yes\n')
+  it('forgets everything on reset()', async () => {
+    expectSuccess(await run('remembered = "yes"'))
+    expect((await run('print(remembered)')).output).toBe('yes\n')
     await tool.reset()
-    const after = await run(context, 'print(remembered)')
+    const after = await run('print(remembered)')
     expect(after.error?.code).toBe(ExecutionErrorCode.ExitStatus)
     expect(after.output).toContain("NameError: name 'remembered' is not defined")
   })
 
-  it('keeps the session usable after an exception', async (context) => {
-    expectSuccess(await run(context, 'kept = 7'))
-    expect((await run(context, 'raise RuntimeError("oops")')).error?.code).toBe(ExecutionErrorCode.ExitStatus)
-    expect((await run(context, 'print(kept)')).output).toBe('7\n')
+  it('keeps the session usable after an exception', async () => {
+    expectSuccess(await run('kept = 7'))
+    expect((await run('raise RuntimeError("oops")')).error?.code).toBe(ExecutionErrorCode.ExitStatus)
+    expect((await run('print(kept)')).output).toBe('7\n')
   })
 
-  it('resets the session after a timeout and says so', async (context) => {
+  it('resets the session after a timeout and says so', async () => {
     const quick = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, timeoutMs: 15_000 })
     try {
       const warm = await quick.execute({ code: 'before_timeout = 1' })
-      if (warm.error?.code === ExecutionErrorCode.SessionsUnsupported) {
-        context.skip('this native addon has no NanvixSandbox.session() yet (issue 4)')
-      }
       expectSuccess(warm)
       const spun = await quick.execute({ code: 'while True:\n    pass' })
       expect(spun.error?.code).toBe(ExecutionErrorCode.Timeout)
