@@ -51,7 +51,7 @@ export interface CodeExecutionToolOptions {
 
 /** Per-call options of {@link CodeExecutionTool.execute}. */
 export interface ExecuteOptions {
-  /** Aborting kills the program (python environment; hyperlight honours it only before the run starts). */
+  /** Aborting kills the program: the python subprocess's process group, or the run in its micro-VM. */
   signal?: AbortSignal
 }
 

@@ -39,10 +39,16 @@ export interface NativeWorkloadResult {
   truncated: boolean
 }
 
-/** A guest that keeps its state between runs (issue 4 of the native API). */
+/** What a native run is given besides its code (the part the tool uses). */
+export interface NativeRunOptions {
+  /** Aborting it stops the run in its micro-VM; the run rejects with an `AbortError`. */
+  signal?: AbortSignal
+}
+
+/** A guest that keeps its state between runs. */
 export interface NativeSession {
   /** Runs code in the session's guest; variables persist to the next call. */
-  runCode(code: string): Promise<NativeWorkloadResult>
+  runCode(code: string, options?: NativeRunOptions): Promise<NativeWorkloadResult>
   /** Returns the guest to its clean state. */
   reset(): Promise<void>
   /** Releases the guest. */
@@ -54,7 +60,7 @@ export interface NativeSandbox {
   /** Runs a file; the language comes from its extension. */
   run(path: string): Promise<NativeWorkloadResult>
   /** Runs code in a language: `javascript`, `python`, `c`, `cpp`. */
-  runCode(code: string, language: string): Promise<NativeWorkloadResult>
+  runCode(code: string, language: string, options?: NativeRunOptions): Promise<NativeWorkloadResult>
   /** Drops cached guest snapshots. */
   clearCache(): Promise<boolean>
   /** Opens a persistent session for one language, where the addon has sessions. */

@@ -104,6 +104,14 @@ describe('hyperlight environment, a fresh guest per call', () => {
     }
   })
 
+  it('stops a running program when the call is aborted, and the next call works', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 2000)
+    const result = await tool.execute({ code: 'while True:\n    pass' }, { signal: controller.signal })
+    expect(result.error?.code).toBe(ExecutionErrorCode.Aborted)
+    expectSuccess(await tool.execute({ code: 'print("after abort")' }))
+  })
+
   it('stops a program that runs past the time limit, and the next call works', async () => {
     const quick = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: 15_000 })
     try {

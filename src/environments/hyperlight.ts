@@ -84,8 +84,8 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
   }
 
   /**
-   * Runs code in a micro-VM. An abort signal is honoured only before the run starts: a run in a guest
-   * cannot be interrupted from here, and the time limit bounds it.
+   * Runs code in a micro-VM. An abort signal stops the run (the addon interrupts its micro-VM; in a
+   * persistent session the state is then gone).
    */
   async run(code: string, language: Language, options: RunOptions = {}): Promise<ExecutionResult> {
     const started = performance.now()
@@ -104,9 +104,9 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     }
     if (!this.persistent) {
       try {
-        return this.toResult(await sandbox.runCode(code, language), language, elapsed(), '')
+        return this.toResult(await sandbox.runCode(code, language, { signal: options.signal }), language, elapsed(), '')
       } catch (error) {
-        return this.setupErrorResult(error, language, elapsed())
+        return abortedResult(error, language, elapsed()) ?? this.setupErrorResult(error, language, elapsed())
       }
     }
     if (typeof sandbox.session !== 'function') {
@@ -118,7 +118,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
         elapsed(),
       )
     }
-    return this.runInSession(sandbox, code, language, started)
+    return this.runInSession(sandbox, code, language, started, options.signal)
   }
 
   /** Returns every open session to a clean state (variables, imports and functions are forgotten). */
@@ -167,6 +167,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     code: string,
     language: Language,
     started: number,
+    signal: AbortSignal | undefined,
   ): Promise<ExecutionResult> {
     let entry = this.sessions.get(language)
     if (!entry) {
@@ -176,14 +177,20 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     }
     const current = entry
     const call = current.queue.then(
-      () => this.runOnce(current, code, language, started),
-      () => this.runOnce(current, code, language, started),
+      () => this.runOnce(current, code, language, started, signal),
+      () => this.runOnce(current, code, language, started, signal),
     )
     current.queue = call.catch(() => undefined)
     return call
   }
 
-  private async runOnce(entry: OpenSession, code: string, language: Language, started: number): Promise<ExecutionResult> {
+  private async runOnce(
+    entry: OpenSession,
+    code: string,
+    language: Language,
+    started: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ExecutionResult> {
     const elapsed = () => performance.now() - started
     let session: NativeSession
     try {
@@ -194,8 +201,11 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     }
     let workload: NativeWorkloadResult
     try {
-      workload = await session.runCode(code)
+      workload = await session.runCode(code, { signal })
     } catch (error) {
+      // An aborted run was stopped and its session restored, clean, by the addon.
+      const aborted = abortedResult(error, language, elapsed(), ' The session was reset: earlier state is gone.')
+      if (aborted) return aborted
       await this.dropSession(language, entry)
       const result = this.setupErrorResult(error, language, elapsed())
       result.error!.message += ' The session was discarded: the next call starts a new one, and earlier state is gone.'
@@ -270,4 +280,10 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     const sentence = /[.!?)]$/.test(message) ? message : `${message}.`
     return errorResult('hyperlight', language, code, advice ? `${sentence} ${advice}` : message, durationMs)
   }
+}
+
+/** The result of a run its AbortSignal stopped (the addon rejects it with an `AbortError`), else undefined. */
+function abortedResult(error: unknown, language: Language, durationMs: number, note = ''): ExecutionResult | undefined {
+  if ((error as { name?: unknown } | null)?.name !== 'AbortError') return undefined
+  return errorResult('hyperlight', language, ExecutionErrorCode.Aborted, `The call was aborted and the program stopped.${note}`, durationMs)
 }
