@@ -23,8 +23,9 @@ describe('JavaScript in a micro-VM', () => {
 
   it('runs timers, promises and async/await to completion, in Node order', async () => {
     const r = await js(`
-      setTimeout(() => console.log('timeout 20'), 20)
+      // Registered in deadline order, so the order holds however slow the (emulated) guest is.
       setTimeout(() => console.log('timeout 0'), 0)
+      setTimeout(() => console.log('timeout 20'), 20)
       Promise.resolve().then(() => console.log('microtask'))
       ;(async () => { await new Promise((r) => setTimeout(r, 40)); console.log('awaited') })()
       console.log('sync')`)

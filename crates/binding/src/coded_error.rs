@@ -7,17 +7,23 @@ use napi::bindgen_prelude::*;
 /// A result whose error carries a stable code.
 pub type CodedResult<T> = std::result::Result<T, SandboxError>;
 
+/// A JavaScript `Error` with `message`, `code` and, when given, `name`.
+fn js_error<'env>(env: &'env Env, code: &str, message: &str, name: Option<&str>) -> Result<Unknown<'env>> {
+  let code = env.create_string(code)?;
+  let message = env.create_string(message)?;
+  let mut error = std::ptr::null_mut();
+  check_status!(unsafe { napi::sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut error) })?;
+  if let Some(name) = name {
+    let mut object = unsafe { Object::from_napi_value(env.raw(), error)? };
+    object.set_named_property("name", name)?;
+  }
+  unsafe { Unknown::from_napi_value(env.raw(), error) }
+}
+
 /// A napi error that becomes, when thrown or rejected, a JavaScript `Error` with `e`'s message and
 /// `code`.
 pub fn coded(env: &Env, e: &SandboxError) -> Error {
-  let made = (|| -> Result<Unknown<'_>> {
-    let code = env.create_string(e.code.as_str())?;
-    let message = env.create_string(&e.message)?;
-    let mut error = std::ptr::null_mut();
-    check_status!(unsafe { napi::sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut error) })?;
-    unsafe { Unknown::from_napi_value(env.raw(), error) }
-  })();
-  match made {
+  match js_error(env, e.code.as_str(), &e.message, None) {
     Ok(value) => Error::from(value),
     Err(_) => Error::new(Status::GenericFailure, format!("{}: {}", e.code, e.message)),
   }
@@ -26,16 +32,8 @@ pub fn coded(env: &Env, e: &SandboxError) -> Error {
 /// The `AbortError` a run rejects with when its signal aborts it, as Node's own APIs do
 /// (`name: 'AbortError'`, `code: 'ABORT_ERR'`).
 pub fn abort_error(env: &Env) -> Error {
-  let e = SandboxError::new(lci_sandbox::ErrorCode::Engine, "the run was aborted");
-  let err = coded(env, &e);
-  let made = (|| -> Result<Unknown<'_>> {
-    let code = env.create_string("ABORT_ERR")?;
-    let message = env.create_string("The operation was aborted")?;
-    let mut error = std::ptr::null_mut();
-    check_status!(unsafe { napi::sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut error) })?;
-    let mut obj = unsafe { Object::from_napi_value(env.raw(), error)? };
-    obj.set_named_property("name", "AbortError")?;
-    unsafe { Unknown::from_napi_value(env.raw(), error) }
-  })();
-  made.map(Error::from).unwrap_or(err)
+  match js_error(env, "ABORT_ERR", "The operation was aborted", Some("AbortError")) {
+    Ok(value) => Error::from(value),
+    Err(_) => Error::new(Status::Cancelled, "The operation was aborted"),
+  }
 }
