@@ -1,7 +1,9 @@
 // Micro-VM figures, run where micro-VMs run (natively, or in the emulated-KVM VM via bench/run.mjs):
 //   per language: the cold run (boot + snapshot + run) and warm runs (restore + run), and their ratio;
+//   warm-run throughput with 1, 2, 4 and 8 runs in flight on one sandbox, against 1 in flight;
+//   C compile + run against a warm Python run;
 //   the peak RSS of a host process holding 1 and then 8 sandboxes (each with its own warm guest),
-//   against a baseline process that only loaded the addon — measured side by side in one run.
+//   against a baseline process that only loaded the addon — all measured side by side in one run.
 // Absolute times under software emulation (TCG) are ~50-100x those of hardware KVM: read the ratios.
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
@@ -52,6 +54,31 @@ async function main() {
       `${r.language.padEnd(10)} cold ${r.coldMs.toFixed(0).padStart(6)} ms   warm median ${r.warmMedianMs.toFixed(1).padStart(7)} ms   cold/warm ${r.ratio.toFixed(1)}x`,
     )
   }
+  // Throughput: rounds of `inFlight` concurrent warm runs on one sandbox.
+  const tp = new NanvixSandbox({ timeoutMs: 120_000, maxConcurrency: 8 })
+  await tp.runCode(PROGRAMS.javascript, 'javascript')
+  const perSecond = {}
+  for (const inFlight of [1, 2, 4, 8]) {
+    const total = 16
+    const started = performance.now()
+    for (let done = 0; done < total; done += inFlight) {
+      await Promise.all(Array.from({ length: inFlight }, () => tp.runCode(PROGRAMS.javascript, 'javascript')))
+    }
+    perSecond[inFlight] = total / ((performance.now() - started) / 1000)
+  }
+  console.log(
+    `throughput (javascript, warm, runs/s): ` +
+      [1, 2, 4, 8].map((n) => `${n} in flight ${perSecond[n].toFixed(1)} (${(perSecond[n] / perSecond[1]).toFixed(2)}x)`).join(', '),
+  )
+  // C: every run compiles on the host (gcc -static-pie) and runs in the exec guest.
+  const c = new NanvixSandbox({ timeoutMs: 120_000 })
+  const cCode = '#include <stdio.h>\nint fib(int n){return n<2?n:fib(n-1)+fib(n-2);}\nint main(void){printf("%d\\n", fib(15));}'
+  await c.runCode(cCode, 'c')
+  const cTimes = []
+  for (let i = 0; i < 5; i++) cTimes.push((await c.runCode(cCode, 'c')).durationMs)
+  const pyWarm = rows.find((r) => r.language === 'python').warmMedianMs
+  console.log(`C compile+run median ${median(cTimes).toFixed(0)} ms vs warm Python run ${pyWarm.toFixed(1)} ms: ${(median(cTimes) / pyWarm).toFixed(1)}x`)
+
   const rss = (count, language) =>
     Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--hold', String(count), language], { encoding: 'utf8' }).trim())
   const base = rss(1, 'none')
