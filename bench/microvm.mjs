@@ -2,7 +2,7 @@
 //   per language: the cold run (boot + snapshot + run) and warm runs (restore + run), and their ratio;
 //   warm-run throughput with 1, 2, 4 and 8 runs in flight on one sandbox, against 1 in flight;
 //   C compile + run against a warm Python run;
-//   the peak RSS of a host process holding 1 and then 8 sandboxes (each with its own warm guest),
+//   the peak RSS of a host process holding 1 and then 8 sandboxes (each with a live guest of its own),
 //   against a baseline process that only loaded the addon — all measured side by side in one run.
 // Absolute times under software emulation (TCG) are ~50-100x those of hardware KVM: read the ratios.
 import { execFileSync } from 'node:child_process'
@@ -20,15 +20,20 @@ const PROGRAMS = {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-/** Child mode: hold `count` sandboxes of `language`, each warm, and print the peak RSS in KiB. */
+/**
+ * Child mode: hold `count` sandboxes of `language`, each with a session open (so each holds a live guest
+ * of its own, restored from the language's one snapshot), and print the peak RSS in KiB.
+ */
 async function holdSandboxes(count, language) {
   const { NanvixSandbox } = require(join(ROOT, 'index.js'))
   const held = []
   for (let i = 0; i < count; i++) {
     const s = new NanvixSandbox({ timeoutMs: 120_000 })
     if (language !== 'none') {
-      const r = await s.runCode(PROGRAMS[language], language)
+      const session = s.session(language)
+      const r = await session.runCode(PROGRAMS[language])
       if (!r.success) throw new Error(`run failed: ${r.error}`)
+      held.push(session)
     }
     held.push(s)
   }

@@ -39,6 +39,11 @@ int main() {
     expect(r).toMatchObject({ success: true, exitCode: 0, output: 'caught\nsum=6 map=2\n' })
   })
 
+  it('gives the program an empty stdin', async () => {
+    const r = await sandbox.runCode('#include <stdio.h>\nint main(void) { printf("%d\\n", getchar() == EOF); }', 'c')
+    expect(r.output).toBe('1\n')
+  })
+
   it('returns a compile error as a failed result with the compiler messages and exit code', async () => {
     const r = await sandbox.runCode('int main(void) { return not_declared; }', 'c')
     expect(r.success).toBe(false)

@@ -91,6 +91,11 @@ describe('Python in a micro-VM', () => {
     expect(r.output).toBe("['dev', 'etc', 'input', 'lib', 'lib64', 'output', 'tmp', 'usr']\nFileNotFoundError\nFalse\n")
   })
 
+  it('gives the program an empty stdin', async () => {
+    const r = await sandbox.runCode('import sys\nprint(repr(sys.stdin.read()))\ntry:\n    input()\nexcept EOFError:\n    print("EOFError")', 'python')
+    expect(r.output).toBe("''\nEOFError\n")
+  })
+
   it('has no network: opening a socket is refused', async () => {
     const r = await sandbox.runCode(
       'import socket\ntry:\n    s = socket.create_connection(("127.0.0.1", 80), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print(type(e).__name__, e.errno)',

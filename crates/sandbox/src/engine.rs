@@ -4,7 +4,9 @@
 //! its own, both in host memory: `/input` (read-only: the caller's files and the program to run) and
 //! `/output` (writable within a quota: the files a program hands back).
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use hyperlight_unikraft::{AppSandbox, Exec, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
@@ -234,6 +236,34 @@ fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwit
 
 fn engine_error(what: &str, e: &hyperlight_unikraft::Error) -> SandboxError {
     SandboxError::new(ErrorCode::Engine, format!("could not {what}: {e}"))
+}
+
+/// What makes two warm guests interchangeable: the same root filesystem and guest settings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct WarmKey {
+    rootfs: PathBuf,
+    memory_mb: Option<usize>,
+    output_limit: usize,
+}
+
+/// The warm guests of this process, by what they were booted from; held weakly, so one lives as long
+/// as a sandbox uses it.
+static SHARED: OnceLock<Mutex<HashMap<WarmKey, Arc<Mutex<Weak<WarmGuest>>>>>> = OnceLock::new();
+
+/// The warm guest for `image` and `limits`, shared by every sandbox of this process that asks for the
+/// same: its snapshot is taken once and each guest restored from it adds only the memory it writes.
+/// Boots one (and returns how long that took) when none is alive; concurrent callers wait for it.
+pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
+    let key = WarmKey { rootfs: image.rootfs.clone(), memory_mb: limits.memory_mb, output_limit: limits.max_output_bytes };
+    let slot = SHARED.get_or_init(Default::default).lock().unwrap().entry(key).or_default().clone();
+    let mut weak = slot.lock().unwrap();
+    if let Some(warm) = weak.upgrade() {
+        return Ok((warm, None));
+    }
+    let warm = Arc::new(WarmGuest::boot(image, limits)?);
+    *weak = Arc::downgrade(&warm);
+    let boot = warm.boot_time;
+    Ok((warm, Some(boot)))
 }
 
 /// Whether a run stopped for `reason` was stopped by its caller.

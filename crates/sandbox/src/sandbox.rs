@@ -171,15 +171,17 @@ impl Sandbox {
         Session { sandbox: self.clone(), language, state: SessionState::default() }
     }
 
-    /// Drops every warm guest and snapshot; the next run of each language boots again. Returns
-    /// whether there was anything to drop.
+    /// Lets go of this sandbox's warm guests and snapshots (freed once no other sandbox of the process
+    /// shares them); the next run of each language boots again unless one is still shared. Returns
+    /// whether there was anything to let go of.
     pub fn clear_cache(&self) -> bool {
         let slots: Vec<GuestSlot> = self.guests.lock().unwrap().drain().map(|(_, s)| s).collect();
         slots.iter().fold(false, |any, slot| slot.lock().unwrap().take().is_some() || any)
     }
 
-    /// The warm guest of `language`, booting it if this is its first run (concurrent first runs wait
-    /// for one boot). Returns how long the boot took when this call did it.
+    /// The warm guest of `language`: this sandbox's, or one another sandbox of this process with the
+    /// same image and guest settings already booted, or a new one (concurrent first runs wait for one
+    /// boot). Returns how long the boot took when this call did it.
     fn warm_guest(&self, language: Language) -> Result<(Arc<WarmGuest>, Option<std::time::Duration>), SandboxError> {
         let slot = self.guests.lock().unwrap().entry(language.image()).or_default().clone();
         let mut warm = slot.lock().unwrap();
@@ -187,10 +189,9 @@ impl Sandbox {
             return Ok((guest.clone(), None));
         }
         let image = images::locate(language, &self.image_roots)?;
-        let guest = Arc::new(WarmGuest::boot(&image, &self.limits)?);
-        let boot = guest.boot_time;
+        let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits)?;
         *warm = Some(guest.clone());
-        Ok((guest, Some(boot)))
+        Ok((guest, boot))
     }
 }
 
