@@ -63,11 +63,14 @@ async function main() {
   const tp = new NanvixSandbox({ timeoutMs: 120_000, maxConcurrency: 8 })
   await tp.runCode(PROGRAMS.javascript, 'javascript')
   const perSecond = {}
+  const failed = []
   for (const inFlight of [1, 2, 4, 8]) {
     const total = 16
     const started = performance.now()
     for (let done = 0; done < total; done += inFlight) {
-      await Promise.all(Array.from({ length: inFlight }, () => tp.runCode(PROGRAMS.javascript, 'javascript')))
+      const round = await Promise.all(Array.from({ length: inFlight }, () => tp.runCode(PROGRAMS.javascript, 'javascript')))
+      failed.push(...round.filter((r) => !r.success).map((r) => `${inFlight} in flight: ${r.timedOut ? 'timed out' : r.error}`))
+      if (process.env.BENCH_VERBOSE) console.log(`  ${inFlight} in flight: ${round.map((r) => r.durationMs.toFixed(0)).join(', ')} ms`)
     }
     perSecond[inFlight] = total / ((performance.now() - started) / 1000)
   }
@@ -75,6 +78,7 @@ async function main() {
     `throughput (javascript, warm, runs/s): ` +
       [1, 2, 4, 8].map((n) => `${n} in flight ${perSecond[n].toFixed(1)} (${(perSecond[n] / perSecond[1]).toFixed(2)}x)`).join(', '),
   )
+  if (failed.length) console.log(`throughput: ${failed.length} run(s) did not succeed: ${failed.join('; ')}`)
   // C: every run compiles on the host (gcc -static-pie) and runs in the exec guest.
   const c = new NanvixSandbox({ timeoutMs: 120_000 })
   const cCode = '#include <stdio.h>\nint fib(int n){return n<2?n:fib(n-1)+fib(n-2);}\nint main(void){printf("%d\\n", fib(15));}'
