@@ -97,7 +97,7 @@ async function main() {
     const eight = rss(8, language)
     console.log(
       `${language.padEnd(10)} peak RSS 1 sandbox ${(one / 1024).toFixed(0)} MiB, 8 sandboxes ${(eight / 1024).toFixed(0)} MiB ` +
-        `(+${((eight - base) / 8 / 1024).toFixed(1)} MiB per sandbox over the baseline; 8/1 = ${(eight / one).toFixed(2)}x)`,
+        `(+${((eight - one) / 7 / 1024).toFixed(1)} MiB per sandbox after the first; 8/1 = ${(eight / one).toFixed(2)}x)`,
     )
   }
   process.exit(0)
