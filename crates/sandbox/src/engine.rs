@@ -266,7 +266,7 @@ pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<War
     Ok((warm, Some(boot)))
 }
 
-/// Whether a run stopped for `reason` was stopped by its caller.
+/// Whether the run behind `outcome` was stopped by its caller (its AbortSignal).
 pub fn cancelled(outcome: &RunOutcome) -> bool {
     outcome.stop == Some(StopReason::Cancelled)
 }
