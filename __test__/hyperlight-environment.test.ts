@@ -8,7 +8,7 @@ import { ExecutionErrorCode } from '../src/errors'
 import type { NativeAddon, NativeSandboxConfig, NativeSession, NativeWorkloadResult } from '../src/native-addon'
 
 function workload(overrides: Partial<NativeWorkloadResult> = {}): NativeWorkloadResult {
-  return { success: true, exitCode: 0, output: '', stderr: '', durationMs: 5, timedOut: false, truncated: false, ...overrides }
+  return { success: true, exitCode: 0, output: '', stderr: '', durationMs: 5, timedOut: false, truncated: false, files: {}, sessionReset: false, ...overrides }
 }
 
 function nativeError(code: string, message: string): Error {
@@ -16,7 +16,7 @@ function nativeError(code: string, message: string): Error {
 }
 
 /** A fake addon whose sandboxes run "code" by looking it up in a script; sessions keep a per-language log. */
-function fakeAddon(options: { sessions?: boolean; onRun?: (code: string, language: string) => NativeWorkloadResult | Promise<NativeWorkloadResult> } = {}) {
+function fakeAddon(options: { onRun?: (code: string, language: string) => NativeWorkloadResult | Promise<NativeWorkloadResult> } = {}) {
   const state = { configs: [] as (NativeSandboxConfig | undefined)[], sessionsOpened: [] as string[], resets: 0, closes: 0 }
   const onRun = options.onRun ?? ((code: string) => workload({ output: `ran ${code}\n` }))
   class NanvixSandbox {
@@ -26,29 +26,26 @@ function fakeAddon(options: { sessions?: boolean; onRun?: (code: string, languag
     run = async () => workload()
     runCode = async (code: string, language: string) => onRun(code, language)
     clearCache = async () => true
-  }
-  if (options.sessions) {
-    Object.assign(NanvixSandbox.prototype, {
-      session(language: string): NativeSession {
-        state.sessionsOpened.push(language)
-        let history: string[] = []
-        return {
-          runCode: async (code: string) => {
-            if (code === 'spin') return workload({ success: false, timedOut: true, exitCode: 137, output: 'partial\n' })
-            history.push(code)
-            await new Promise((resolve) => setTimeout(resolve, 5))
-            return workload({ output: `${language}: ${history.join(',')}\n` })
-          },
-          reset: async () => {
-            state.resets++
-            history = []
-          },
-          close: async () => {
-            state.closes++
-          },
-        }
-      },
-    })
+    session(language: string): NativeSession {
+      state.sessionsOpened.push(language)
+      let history: string[] = []
+      return {
+        runCode: async (code: string) => {
+          if (code === 'spin') return workload({ success: false, timedOut: true, exitCode: 137, output: 'partial\n' })
+          history.push(code)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          return workload({ output: `${language}: ${history.join(',')}\n` })
+        },
+        reset: async () => {
+          state.resets++
+          history = []
+        },
+        close: async () => {
+          state.closes++
+          return true
+        },
+      }
+    }
   }
   const addon: NativeAddon = { NanvixSandbox: NanvixSandbox as unknown as NativeAddon['NanvixSandbox'] }
   return { addon, state }
@@ -168,16 +165,8 @@ describe('hyperlight environment (native outcomes → results)', () => {
     }
   })
 
-  it('answers persistent mode with ERR_SESSIONS_UNSUPPORTED when the addon has no sessions', async () => {
-    const { addon } = fakeAddon({ sessions: false })
-    const tool = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, loadNativeAddon: () => addon })
-    const result = await tool.execute({ code: 'x = 1' })
-    expect(result.error?.code).toBe(ExecutionErrorCode.SessionsUnsupported)
-    expect(result.error?.message).toMatch(/newer native addon/)
-  })
-
   it('keeps one session per language, runs calls to a session in turn, and resets after a timeout', async () => {
-    const { addon, state } = fakeAddon({ sessions: true })
+    const { addon, state } = fakeAddon()
     const tool = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, loadNativeAddon: () => addon })
     const [a, b, c] = await Promise.all([
       tool.execute({ code: 'a' }),

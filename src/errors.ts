@@ -27,8 +27,6 @@ export const ExecutionErrorCode = {
   SpawnFailed: 'ERR_SPAWN_FAILED',
   /** The native addon (needed by the hyperlight environment) could not be loaded. */
   NativeAddonUnavailable: 'ERR_NATIVE_ADDON_UNAVAILABLE',
-  /** `persistent: true` was asked of a native addon that has no sessions. */
-  SessionsUnsupported: 'ERR_SESSIONS_UNSUPPORTED',
   /** The tool was closed with `close()`. */
   ToolClosed: 'ERR_TOOL_CLOSED',
   /** No hypervisor device (/dev/kvm, /dev/mshv) on this machine (from the native addon). */

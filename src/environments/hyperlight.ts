@@ -109,15 +109,6 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
         return abortedResult(error, language, elapsed()) ?? this.setupErrorResult(error, language, elapsed())
       }
     }
-    if (typeof sandbox.session !== 'function') {
-      return errorResult(
-        'hyperlight',
-        language,
-        ExecutionErrorCode.SessionsUnsupported,
-        'Persistent sessions need a newer native addon (one whose NanvixSandbox has session()); use persistent: false or update local-code-interpreter.',
-        elapsed(),
-      )
-    }
     return this.runInSession(sandbox, code, language, started, options.signal)
   }
 
@@ -171,7 +162,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
   ): Promise<ExecutionResult> {
     let entry = this.sessions.get(language)
     if (!entry) {
-      const session = Promise.resolve().then(() => sandbox.session!(language))
+      const session = Promise.resolve().then(() => sandbox.session(language))
       entry = { session, queue: session }
       this.sessions.set(language, entry)
     }
