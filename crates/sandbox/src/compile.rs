@@ -22,8 +22,8 @@ static NEXT: AtomicU64 = AtomicU64::new(0);
 pub enum Compiled {
     /// The binary.
     Binary(Vec<u8>),
-    /// The compiler refused the code: its exit status and what it said.
-    Failed { status: i32, messages: String },
+    /// The compiler (`gcc` or `g++`) refused the code: its exit status and what it said.
+    Failed { compiler: &'static str, status: i32, messages: String },
 }
 
 /// The compiler for `language` and its flags.
@@ -89,6 +89,7 @@ pub fn compile(language: Language, code: &str, work_dir: &Path, timeout: Duratio
     let messages = readers.0.join().unwrap_or_default() + &readers.1.join().unwrap_or_default();
     match status {
         None => Ok(Compiled::Failed {
+            compiler: cc,
             status: crate::outcome::NO_EXIT_CODE,
             messages: format!("{messages}{cc} took longer than {} s and was stopped\n", timeout.as_secs()),
         }),
@@ -96,7 +97,7 @@ pub fn compile(language: Language, code: &str, work_dir: &Path, timeout: Duratio
             let binary = std::fs::read(dir.join("program")).map_err(|e| io_err("read the binary from", e))?;
             Ok(Compiled::Binary(binary))
         }
-        Some(s) => Ok(Compiled::Failed { status: s.code().unwrap_or(crate::outcome::NO_EXIT_CODE), messages }),
+        Some(s) => Ok(Compiled::Failed { compiler: cc, status: s.code().unwrap_or(crate::outcome::NO_EXIT_CODE), messages }),
     }
 }
 
@@ -141,8 +142,8 @@ mod tests {
     #[test]
     fn a_compile_error_returns_the_compilers_status_and_messages() {
         let r = compile(Language::C, "int main(void){ return undefined_thing; }", &work(), COMPILE_TIMEOUT).unwrap();
-        let Compiled::Failed { status, messages } = r else { panic!("{r:?}") };
-        assert_eq!(status, 1);
+        let Compiled::Failed { compiler, status, messages } = r else { panic!("{r:?}") };
+        assert_eq!((compiler, status), ("gcc", 1));
         assert!(messages.contains("undefined_thing"), "{messages}");
     }
 }

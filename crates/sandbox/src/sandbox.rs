@@ -138,9 +138,9 @@ impl Sandbox {
             (Language::C | Language::Cpp, Program::Code(code)) => {
                 match compile::compile(language, &code, &self.dirs.tmp, compile::COMPILE_TIMEOUT)? {
                     Compiled::Binary(binary) => Program::Binary(binary),
-                    Compiled::Failed { status, messages } => {
+                    Compiled::Failed { compiler, status, messages } => {
                         let mut outcome = RunOutcome::new(Ending::Status(status), messages.clone(), messages, false, self.limits.timeout);
-                        outcome.error = Some(format!("compilation failed ({} exited with status {status})", if language == Language::Cpp { "g++" } else { "gcc" }));
+                        outcome.error = Some(format!("compilation failed ({compiler} exited with status {status})"));
                         outcome.duration = started.elapsed();
                         self.log.record(language.name(), &outcome);
                         return Ok(outcome);
