@@ -158,10 +158,8 @@ impl WarmGuest {
 }
 
 impl Guest {
-    /// Runs `request` in this guest as it is (a session's state stays). Returns the outcome and whether
-    /// the guest can take another run without a restore (it has not exited, nor been stopped).
-    pub fn execute(&mut self, request: RunRequest) -> Result<(RunOutcome, bool), SandboxError> {
-        let RunRequest { program, files, timeout, switch } = request;
+    /// Puts the program (a binary) and the caller's files under `/input`; returns what to execute.
+    fn stage(&self, program: Program, files: Vec<(String, Vec<u8>)>) -> Result<Exec, SandboxError> {
         let exec = match program {
             Program::Code(code) => {
                 if code.len() > CALL_PAYLOAD_MAX {
@@ -183,6 +181,21 @@ impl Guest {
             }
             self.input.put(&name, content, 0o644)?;
         }
+        Ok(exec)
+    }
+
+    /// Runs `request` in this guest as it is (a session's state stays). Returns the outcome and whether
+    /// the guest can take another run without a restore (it has not exited, nor been stopped).
+    pub fn execute(&mut self, request: RunRequest) -> Result<(RunOutcome, bool), SandboxError> {
+        let RunRequest { program, files, timeout, switch } = request;
+        let exec = match self.stage(program, files) {
+            Ok(exec) => exec,
+            Err(e) => {
+                // Nothing half-staged is left for a session's next run.
+                self.input.clear();
+                return Err(e);
+            }
+        };
         self.output.clear();
 
         let run_started = Instant::now();
