@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureBuilt } from '../scripts/ensure-built.mjs'
+import { runWhereMicroVmsRun } from '../scripts/run-where-microvms-run.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const built = await ensureBuilt({ root: ROOT })
@@ -14,7 +15,5 @@ if (!built.ok) process.exit(1)
 const sh = (cmd, args) => spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' }).status
 let failed = 0
 failed += sh(join(ROOT, 'node_modules/.bin/tsx'), ['bench/python-env.ts']) === 0 ? 0 : 1
-const native = spawnSync(process.execPath, ['scripts/probe.mjs'], { cwd: ROOT, stdio: 'inherit' }).status === 0
-console.log(native ? 'bench: micro-VMs run natively here' : 'bench: running the micro-VM figures in the emulated-KVM VM (times are emulated)')
-failed += (native ? sh('node', ['bench/microvm.mjs']) : sh(join(ROOT, 'scripts/vm/run.sh'), ['--', 'node', 'bench/microvm.mjs'])) === 0 ? 0 : 1
+failed += runWhereMicroVmsRun(['node', 'bench/microvm.mjs'], 'bench') === 0 ? 0 : 1
 process.exit(failed ? 1 : 0)
