@@ -17,6 +17,7 @@ use crate::hypervisor;
 use crate::images::GuestImage;
 use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
 use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
+use crate::stdin::StdinGuard;
 use crate::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
@@ -46,6 +47,8 @@ pub struct RunRequest {
     pub program: Program,
     /// Files the program finds under `/input` (relative path, content).
     pub files: Vec<(String, Vec<u8>)>,
+    /// What it reads on standard input, then end of file.
+    pub stdin: Vec<u8>,
     /// How long it may run.
     pub timeout: Duration,
     /// Stops it early when thrown (cancellation).
@@ -82,6 +85,7 @@ pub struct WarmGuest {
 impl WarmGuest {
     /// Boots `image` with `limits`, runs its warm-up code and takes the snapshot every run restores.
     pub fn boot(image: &GuestImage, limits: &Limits) -> Result<WarmGuest, SandboxError> {
+        crate::stdin::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
         let (input, output, mounts) = fresh_mounts();
@@ -187,7 +191,7 @@ impl Guest {
     /// Runs `request` in this guest as it is (a session's state stays). Returns the outcome and whether
     /// the guest can take another run without a restore (it has not exited, nor been stopped).
     pub fn execute(&mut self, request: RunRequest) -> Result<(RunOutcome, bool), SandboxError> {
-        let RunRequest { program, files, timeout, switch } = request;
+        let RunRequest { program, files, stdin, timeout, switch } = request;
         let exec = match self.stage(program, files) {
             Ok(exec) => exec,
             Err(e) => {
@@ -199,7 +203,10 @@ impl Guest {
         self.output.clear();
 
         let run_started = Instant::now();
+        // The guest's reads of its stdin are served on this thread, which drives it (crate::stdin).
+        let stdin = StdinGuard::install(stdin);
         let ending = drive(&mut self.sandbox, exec, timeout, switch);
+        drop(stdin);
         let run = run_started.elapsed();
 
         let stderr = self.sandbox.take_stderr();

@@ -32,6 +32,8 @@ pub enum ErrorCode {
     CompilerNotFound,
     /// A run was asked of a session that was closed.
     SessionClosed,
+    /// C or C++ cannot be compiled because the compile jail cannot be set up here (no Landlock).
+    CompileJailUnavailable,
     /// The engine failed in a way none of the above describes (a corrupt image, say).
     Engine,
 }
@@ -52,6 +54,7 @@ impl ErrorCode {
             ErrorCode::InvalidBinary => "ERR_INVALID_BINARY",
             ErrorCode::CompilerNotFound => "ERR_COMPILER_NOT_FOUND",
             ErrorCode::SessionClosed => "ERR_SESSION_CLOSED",
+            ErrorCode::CompileJailUnavailable => "ERR_COMPILE_JAIL_UNAVAILABLE",
             ErrorCode::Engine => "ERR_ENGINE",
         }
     }

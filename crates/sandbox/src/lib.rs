@@ -11,12 +11,14 @@ pub mod engine;
 pub mod error;
 pub mod hypervisor;
 pub mod images;
+pub mod jail;
 pub mod language;
 pub mod memfs;
 pub mod outcome;
 pub mod permits;
 pub mod runlog;
 pub mod sandbox;
+pub mod stdin;
 pub mod watchdog;
 
 pub use config::Limits;

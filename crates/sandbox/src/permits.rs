@@ -2,10 +2,16 @@
 //! their turn in arrival order (they wait on engine threads, never on the JavaScript thread).
 
 use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use crate::watchdog::StopSwitch;
+
+/// How often a waiting run looks whether it was stopped.
+const STOP_POLL: Duration = Duration::from_millis(20);
 
 /// Up to `n` holders at a time.
 pub struct Permits {
-    state: Mutex<(usize, u64, u64)>,
+    state: Mutex<(usize, u64, u64, Vec<u64>)>,
     freed: Condvar,
 }
 
@@ -15,22 +21,39 @@ pub struct Permit<'a>(&'a Permits);
 impl Permits {
     /// A semaphore with `n` permits (at least one).
     pub fn new(n: usize) -> Permits {
-        // (free permits, next ticket to hand out, ticket now served)
-        Permits { state: Mutex::new((n.max(1), 0, 0)), freed: Condvar::new() }
+        // (free permits, next ticket to hand out, ticket now served, tickets given up while waiting)
+        Permits { state: Mutex::new((n.max(1), 0, 0, Vec::new())), freed: Condvar::new() }
     }
 
     /// Waits for a permit, first come first served.
     pub fn acquire(&self) -> Permit<'_> {
+        self.acquire_unless_stopped(&StopSwitch::default()).expect("a switch nobody holds is never thrown")
+    }
+
+    /// Waits for a permit, first come first served, or until `switch` is thrown (then `None`, and
+    /// the waiters behind move up).
+    pub fn acquire_unless_stopped(&self, switch: &StopSwitch) -> Option<Permit<'_>> {
         let mut s = self.state.lock().unwrap();
         let ticket = s.1;
         s.1 += 1;
         while s.0 == 0 || s.2 != ticket {
-            s = self.freed.wait(s).unwrap();
+            if switch.reason().is_some() {
+                // Give up the place in line: the ticket is skipped when it comes up.
+                s.3.push(ticket);
+                self.freed.notify_all();
+                return None;
+            }
+            s = self.freed.wait_timeout(s, STOP_POLL).unwrap().0;
+            while s.3.contains(&s.2) {
+                let served = s.2;
+                s.3.retain(|t| *t != served);
+                s.2 += 1;
+            }
         }
         s.0 -= 1;
         s.2 += 1;
         self.freed.notify_all();
-        Permit(self)
+        Some(Permit(self))
     }
 }
 
@@ -65,5 +88,26 @@ mod tests {
             .collect();
         threads.into_iter().for_each(|t| t.join().unwrap());
         assert_eq!(peak.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_waiter_that_is_stopped_leaves_the_line_and_the_next_one_is_served() {
+        let permits = Arc::new(Permits::new(1));
+        let held = permits.acquire();
+        let switch = StopSwitch::default();
+        let waiter = {
+            let (p, s) = (permits.clone(), switch.clone());
+            std::thread::spawn(move || p.acquire_unless_stopped(&s).is_some())
+        };
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        switch.stop(crate::StopReason::Cancelled);
+        assert!(!waiter.join().unwrap());
+        drop(held);
+        // The given-up ticket does not block the line.
+        let next = {
+            let p = permits.clone();
+            std::thread::spawn(move || p.acquire_unless_stopped(&StopSwitch::default()).is_some())
+        };
+        assert!(next.join().unwrap());
     }
 }

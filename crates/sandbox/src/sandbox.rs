@@ -41,6 +41,8 @@ pub struct RunOptions {
     pub files: Vec<(String, Vec<u8>)>,
     /// A host directory the files the program writes under `/output` are also saved to.
     pub output_directory: Option<PathBuf>,
+    /// What the program reads on its standard input, then end of file (empty: end of file at once).
+    pub stdin: Vec<u8>,
     /// Thrown to cancel the run.
     pub switch: StopSwitch,
 }
@@ -132,13 +134,21 @@ impl Sandbox {
         session: Option<&SessionState>,
     ) -> Result<RunOutcome, SandboxError> {
         let started = Instant::now();
-        let RunOptions { files, output_directory, switch } = options;
-        let _permit = self.permits.acquire();
+        let RunOptions { files, output_directory, stdin, switch } = options;
+        let stopped = |reason| {
+            let mut outcome = RunOutcome::new(Ending::Stopped(reason), String::new(), String::new(), false, self.limits.timeout);
+            outcome.duration = started.elapsed();
+            outcome
+        };
+        let Some(_permit) = self.permits.acquire_unless_stopped(&switch) else {
+            return Ok(stopped(switch.reason().unwrap_or(crate::StopReason::Cancelled)));
+        };
         let program = match (language, program) {
             (Language::C | Language::Cpp, Program::Code(code)) => {
-                match compile::compile(language, &code, &self.dirs.tmp, compile::COMPILE_TIMEOUT)? {
-                    Compiled::Binary(binary) => Program::Binary(binary),
-                    Compiled::Failed { compiler, status, messages } => {
+                match compile::compile(language, &code, &self.dirs.tmp, compile::COMPILE_TIMEOUT, &switch)? {
+                    None => return Ok(stopped(switch.reason().unwrap_or(crate::StopReason::Cancelled))),
+                    Some(Compiled::Binary(binary)) => Program::Binary(binary),
+                    Some(Compiled::Failed { compiler, status, messages }) => {
                         let mut outcome = RunOutcome::new(Ending::Status(status), messages.clone(), messages, false, self.limits.timeout);
                         outcome.error = Some(format!("compilation failed ({compiler} exited with status {status})"));
                         outcome.duration = started.elapsed();
@@ -151,7 +161,10 @@ impl Sandbox {
             (_, program) => program,
         };
         let (warm, boot) = self.warm_guest(language)?;
-        let request = RunRequest { program, files, timeout: self.limits.timeout, switch };
+        if let Some(reason) = switch.reason() {
+            return Ok(stopped(reason));
+        }
+        let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch };
         let mut outcome = match session {
             None => warm.execute(request)?,
             Some(state) => state.execute(&warm, request)?,
@@ -338,7 +351,7 @@ pub fn probe(image_roots: &[PathBuf]) -> Probe {
         let limits = Limits::default();
         let guest = WarmGuest::boot(&image, &limits)?;
         let code = if language == Language::Python { "print(6*7)" } else { "console.log(6*7)" };
-        let request = RunRequest { program: Program::Code(code.into()), files: vec![], timeout: limits.timeout, switch: StopSwitch::default() };
+        let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default() };
         let out = guest.execute(request)?;
         if !out.output.contains("42") {
             return Err(SandboxError::new(ErrorCode::Engine, format!("the probe guest booted but its program failed: {:?}", out.error)));
