@@ -7,12 +7,14 @@ use napi::bindgen_prelude::*;
 /// A result whose error carries a stable code.
 pub type CodedResult<T> = std::result::Result<T, SandboxError>;
 
-/// A JavaScript `Error` with `message`, `code` and, when given, `name`.
-fn js_error<'env>(env: &'env Env, code: &str, message: &str, name: Option<&str>) -> Result<Unknown<'env>> {
+/// A JavaScript `Error` (a `TypeError` when `type_error`) with `message`, `code` and, when given,
+/// `name`.
+fn js_error<'env>(env: &'env Env, code: &str, message: &str, name: Option<&str>, type_error: bool) -> Result<Unknown<'env>> {
   let code = env.create_string(code)?;
   let message = env.create_string(message)?;
   let mut error = std::ptr::null_mut();
-  check_status!(unsafe { napi::sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut error) })?;
+  let create = if type_error { napi::sys::napi_create_type_error } else { napi::sys::napi_create_error };
+  check_status!(unsafe { create(env.raw(), code.raw(), message.raw(), &mut error) })?;
   if let Some(name) = name {
     let mut object = unsafe { Object::from_napi_value(env.raw(), error)? };
     object.set_named_property("name", name)?;
@@ -23,7 +25,7 @@ fn js_error<'env>(env: &'env Env, code: &str, message: &str, name: Option<&str>)
 /// A napi error that becomes, when thrown or rejected, a JavaScript `Error` with `e`'s message and
 /// `code`.
 pub fn coded(env: &Env, e: &SandboxError) -> Error {
-  match js_error(env, e.code.as_str(), &e.message, None) {
+  match js_error(env, e.code.as_str(), &e.message, None, false) {
     Ok(value) => Error::from(value),
     Err(_) => Error::new(Status::GenericFailure, format!("{}: {}", e.code, e.message)),
   }
@@ -32,8 +34,17 @@ pub fn coded(env: &Env, e: &SandboxError) -> Error {
 /// The `AbortError` a run rejects with when its signal aborts it, as Node's own APIs do
 /// (`name: 'AbortError'`, `code: 'ABORT_ERR'`).
 pub fn abort_error(env: &Env) -> Error {
-  match js_error(env, "ABORT_ERR", "The operation was aborted", Some("AbortError")) {
+  match js_error(env, "ABORT_ERR", "The operation was aborted", Some("AbortError"), false) {
     Ok(value) => Error::from(value),
     Err(_) => Error::new(Status::Cancelled, "The operation was aborted"),
+  }
+}
+
+/// The `TypeError` a call rejects with for an argument of the wrong type, as Node's own APIs do
+/// (`code: 'ERR_INVALID_ARG_TYPE'`).
+pub fn type_error(env: &Env, message: &str) -> Error {
+  match js_error(env, "ERR_INVALID_ARG_TYPE", message, None, true) {
+    Ok(value) => Error::from(value),
+    Err(_) => Error::new(Status::InvalidArg, message),
   }
 }

@@ -1,7 +1,9 @@
 //! napi-rs glue: exposes the `lci-sandbox` core to Node.js as `NanvixSandbox`, with the names and
 //! shapes of hyperlight-nanvix's Node binding (`SandboxConfig`, `WorkloadResult { success, error }`)
 //! and what an agent needs on top. Every engine call runs on a blocking thread, never on the
-//! JavaScript thread; failures of the sandbox itself reject with an `Error` whose `code` is stable.
+//! JavaScript thread. As upstream, a run resolves for every failure, the sandbox's own included
+//! (`success: false`, `error`, and a stable `errorCode`); it rejects only for an aborted signal and
+//! for arguments of the wrong type.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -15,8 +17,8 @@ mod coded_error;
 mod location;
 mod run_options;
 
-use coded_error::{coded, CodedResult};
-use run_options::parse_run_options;
+use coded_error::{coded, type_error, CodedResult};
+use run_options::{parse_run_options, AbortWatch};
 
 /// How a sandbox is set up. Every field is optional.
 #[napi(object)]
@@ -39,14 +41,20 @@ pub struct SandboxConfig {
   pub max_concurrency: Option<f64>,
 }
 
-/// The result of one run. A workload's failure (an exception, a non-zero exit, a timeout) is a
-/// result with `success: false`, never a rejected promise.
+/// The result of one run. Every failure, the workload's (an exception, a non-zero exit, a timeout)
+/// and the sandbox's (a missing file, no hypervisor, a missing guest image), is a result with
+/// `success: false`, never a rejected promise.
 #[napi(object)]
 pub struct WorkloadResult {
   /// Whether the program ran to completion with exit status 0.
   pub success: bool,
-  /// Why it did not succeed: an exception's last line, the exit status, the timeout.
+  /// Why it did not succeed: an exception's last line, the exit status, the timeout, or what kept
+  /// the program from running.
   pub error: Option<String>,
+  /// Set when the program could not run at all: the stable code of why (`ERR_FILE_NOT_FOUND`,
+  /// `ERR_UNKNOWN_LANGUAGE`, `ERR_NO_HYPERVISOR`, `ERR_GUEST_IMAGE_MISSING`, … — the list is
+  /// `ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or not.
+  pub error_code: Option<String>,
   /// The program's exit status; -1 when it produced none (stopped at the time limit, say).
   pub exit_code: i32,
   /// Standard output and standard error in the order written, as a terminal shows them.
@@ -67,6 +75,24 @@ pub struct WorkloadResult {
   pub session_reset: bool,
 }
 
+impl From<SandboxError> for WorkloadResult {
+  fn from(e: SandboxError) -> Self {
+    WorkloadResult {
+      success: false,
+      error: Some(e.message),
+      error_code: Some(e.code.as_str().to_string()),
+      exit_code: lci_sandbox::outcome::NO_EXIT_CODE,
+      output: String::new(),
+      stderr: String::new(),
+      duration_ms: 0.0,
+      timed_out: false,
+      truncated: false,
+      files: HashMap::new(),
+      session_reset: false,
+    }
+  }
+}
+
 impl From<RunOutcome> for WorkloadResult {
   fn from(o: RunOutcome) -> Self {
     WorkloadResult {
@@ -74,6 +100,7 @@ impl From<RunOutcome> for WorkloadResult {
       session_reset: o.session_reset,
       success: o.success,
       error: o.error,
+      error_code: None,
       exit_code: o.exit_code,
       output: o.output,
       stderr: o.stderr,
@@ -110,7 +137,7 @@ impl NanvixSandbox {
       let limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?;
       let max_concurrency = c
         .max_concurrency
-        .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, 1024.0).map(|n| n as usize))
+        .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, lci_sandbox::config::MAX_CONCURRENCY as f64).map(|n| n as usize))
         .transpose()?;
       Ok(Sandbox::new(SandboxOptions {
         log_directory: c.log_directory.map(PathBuf::from),
@@ -126,41 +153,50 @@ impl NanvixSandbox {
     }
   }
 
-  /// Runs the program in the file at `path`: `.js`/`.mjs` JavaScript, `.py` Python, `.elf`, `.o` or
-  /// no extension a prebuilt static-PIE x86-64 binary (`gcc -static-pie`). Rejects with a coded
-  /// `Error` for a missing file (`ERR_FILE_NOT_FOUND`), an unknown extension
+  /// Runs the program in the file at `path`: `.js`/`.mjs`/`.cjs` JavaScript, `.py` Python, `.elf`
+  /// or no extension a prebuilt static-PIE x86-64 binary (`gcc -static-pie`). Resolves for every
+  /// failure: a missing file (`errorCode: 'ERR_FILE_NOT_FOUND'`), an unknown extension
   /// (`ERR_UNKNOWN_LANGUAGE`), a binary that is not static PIE (`ERR_INVALID_BINARY`), no usable
   /// hypervisor (`ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`), a missing guest image
-  /// (`ERR_GUEST_IMAGE_MISSING`), and with an `AbortError` when `options.signal` aborts it.
+  /// (`ERR_GUEST_IMAGE_MISSING`). Rejects only with an `AbortError` when `options.signal` aborts it,
+  /// and with a `TypeError` for arguments of the wrong type.
   #[napi(ts_return_type = "Promise<WorkloadResult>")]
   pub fn run<'env>(
     &self,
     env: &'env Env,
-    path: String,
-    #[napi(ts_arg_type = "RunOptions")] options: Option<Object<'env>>,
+    #[napi(ts_arg_type = "string")] path: Unknown<'env>,
+    #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
-    let options = parse_run_options(env, options)?;
+    let (Some(path), Ok((options, watch))) = (string_arg(path), parse_run_options(env, options)) else {
+      return reject_type_error(env, string_arg(path).map_or("path must be a string".into(), |_| invalid_options(env, options)));
+    };
     let sandbox = self.inner.clone();
-    spawn(env, move || sandbox.run_file(std::path::Path::new(&path), options))
+    spawn(env, watch, move || sandbox.run_file(std::path::Path::new(&path), options))
   }
 
-  /// Runs `code` written in `language` (`javascript`, `python`, `c`, `cpp`; C and C++ are compiled
-  /// on the host with gcc/g++ `-static-pie` first, and a compile error is a result with the
-  /// compiler's messages and exit code). Each run starts from the language's clean snapshot; at most
-  /// `maxConcurrency` run at once, each in its own micro-VM. Rejects as `run` does, and with
-  /// `ERR_UNKNOWN_LANGUAGE`, `ERR_CODE_TOO_LARGE`, `ERR_INVALID_PATH` (a file name that escapes) or
-  /// `ERR_COMPILER_NOT_FOUND`.
+  /// Runs `code` written in `language` (`javascript`, `python`, `c`, `cpp`, or an alias such as
+  /// `js`, `py`, `c++`). C and C++ are compiled on the host first, in a jail that lets the compiler
+  /// read only the toolchain; a compile error is a result with the compiler's messages and exit
+  /// code. Each run starts from the language's clean snapshot; at most `maxConcurrency` run at
+  /// once, each in its own micro-VM. Resolves for every failure as `run` does (also
+  /// `ERR_UNKNOWN_LANGUAGE`, `ERR_CODE_TOO_LARGE`, `ERR_INVALID_PATH` for a file name that escapes,
+  /// `ERR_COMPILER_NOT_FOUND`, `ERR_COMPILE_JAIL_UNAVAILABLE`); rejects as `run` does.
   #[napi(ts_return_type = "Promise<WorkloadResult>")]
   pub fn run_code<'env>(
     &self,
     env: &'env Env,
-    code: String,
-    language: String,
-    #[napi(ts_arg_type = "RunOptions")] options: Option<Object<'env>>,
+    #[napi(ts_arg_type = "string")] code: Unknown<'env>,
+    #[napi(ts_arg_type = "string")] language: Unknown<'env>,
+    #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
-    let options = parse_run_options(env, options)?;
+    let (Some(code), Some(language)) = (string_arg(code), string_arg(language)) else {
+      return reject_type_error(env, "code and language must be strings".into());
+    };
+    let Ok((options, watch)) = parse_run_options(env, options) else {
+      return reject_type_error(env, invalid_options(env, options));
+    };
     let sandbox = self.inner.clone();
-    spawn(env, move || {
+    spawn(env, watch, move || {
       let language = Language::from_name(&language)?;
       sandbox.run_code(&code, language, options)
     })
@@ -222,18 +258,21 @@ impl Session {
     self.inner.language().name().to_string()
   }
 
-  /// Runs `code` after whatever ran in this session before. Rejects as `NanvixSandbox.runCode`
-  /// does, and with `ERR_SESSION_CLOSED` after `close()`.
+  /// Runs `code` after whatever ran in this session before. Resolves and rejects as
+  /// `NanvixSandbox.runCode` does (`errorCode: 'ERR_SESSION_CLOSED'` after `close()`).
   #[napi(ts_return_type = "Promise<WorkloadResult>")]
   pub fn run_code<'env>(
     &self,
     env: &'env Env,
-    code: String,
-    #[napi(ts_arg_type = "RunOptions")] options: Option<Object<'env>>,
+    #[napi(ts_arg_type = "string")] code: Unknown<'env>,
+    #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
-    let options = parse_run_options(env, options)?;
+    let Some(code) = string_arg(code) else { return reject_type_error(env, "code must be a string".into()) };
+    let Ok((options, watch)) = parse_run_options(env, options) else {
+      return reject_type_error(env, invalid_options(env, options));
+    };
     let session = self.inner.clone();
-    spawn(env, move || session.run_code(&code, options))
+    spawn(env, watch, move || session.run_code(&code, options))
   }
 
   /// Drops the session's state: the next run starts from the clean snapshot.
@@ -286,21 +325,43 @@ pub async fn probe_hypervisor() -> HypervisorProbe {
   }
 }
 
-/// Runs `work` on a blocking thread; resolves with its outcome or rejects with its coded error.
-fn spawn<'env, F>(env: &'env Env, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
+/// Runs `work` on a blocking thread; resolves with its outcome, or with its error as a failed
+/// result, and rejects only when the run was aborted. The abort listener goes once it settles.
+fn spawn<'env, F>(env: &'env Env, watch: Option<AbortWatch>, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
 where
   F: FnOnce() -> std::result::Result<RunOutcome, SandboxError> + Send + 'static,
 {
   env.spawn_future_with_callback(
     async move {
-      napi::tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| Error::from_reason(format!("the run's thread failed: {e}")))
+      let outcome = napi::tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
+        Err(SandboxError::new(lci_sandbox::ErrorCode::Engine, format!("the run's thread failed: {e}")))
+      });
+      Ok(outcome)
     },
-    |env, outcome| match outcome {
-      Ok(o) if lci_sandbox::engine::cancelled(&o) => Err(coded_error::abort_error(env)),
-      Ok(o) => Ok(WorkloadResult::from(o)),
-      Err(e) => Err(coded(env, &e)),
+    move |env, outcome| {
+      if let Some(watch) = watch {
+        watch.release(env);
+      }
+      match outcome {
+        Ok(o) if lci_sandbox::engine::cancelled(&o) => Err(coded_error::abort_error(env)),
+        Ok(o) => Ok(WorkloadResult::from(o)),
+        Err(e) => Ok(WorkloadResult::from(e)),
+      }
     },
   )
+}
+
+/// `value` as a string, if it is one.
+fn string_arg(value: Unknown) -> Option<String> {
+  (value.get_type().ok()? == ValueType::String).then(|| unsafe { value.cast::<String>() }.ok()).flatten()
+}
+
+/// Why `options` were refused.
+fn invalid_options(env: &Env, options: Option<Unknown>) -> String {
+  parse_run_options(env, options).err().unwrap_or_else(|| "invalid options".into())
+}
+
+/// A promise rejected with a `TypeError` saying `message`.
+fn reject_type_error<'env>(env: &'env Env, message: String) -> Result<PromiseRaw<'env, WorkloadResult>> {
+  env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| -> Result<WorkloadResult> { Err(type_error(env, &message)) })
 }

@@ -1,6 +1,7 @@
-//! The options of one run as JavaScript gives them: `{ files, outputDirectory, signal }`. An
-//! `AbortSignal` cannot cross into Rust, so its `abort` event is wired here, on the JavaScript
-//! thread, to the run's stop switch.
+//! The options of one run as JavaScript gives them: `{ files, stdin, outputDirectory, signal }`.
+//! An `AbortSignal` cannot cross into Rust, so its `abort` event is wired here, on the JavaScript
+//! thread, to the run's stop switch, and unwired ([`AbortWatch::release`]) when the run settles, so
+//! one long-lived signal used for many runs collects no listeners.
 
 use std::path::PathBuf;
 
@@ -15,45 +16,88 @@ use napi_derive::napi;
 #[napi(object, object_to_js = false, js_name = "RunOptions")]
 pub struct RunOptionsShape {
   /// Files the program can read under `/input` (read-only), by relative path: text or bytes.
-  /// A path that would leave the directory (`../x`) is refused with `ERR_INVALID_PATH`.
+  /// A path that would leave the directory (`../x`) is refused (`errorCode: 'ERR_INVALID_PATH'`).
   #[napi(ts_type = "Record<string, string | Uint8Array>")]
   pub files: Option<()>,
+  /// What the program reads on its standard input, then end of file. Without it, end of file at
+  /// once (`input()` raises `EOFError`, `scanf` returns `EOF`). A guest never reads this process's
+  /// own stdin.
+  #[napi(ts_type = "string | Uint8Array")]
+  pub stdin: Option<()>,
   /// A host directory where the files the program writes under `/output` are also saved (they are
   /// always returned in `WorkloadResult.files`).
   pub output_directory: Option<String>,
-  /// Aborting it stops the run (its micro-VM is interrupted); the promise rejects with an
-  /// `AbortError`.
+  /// Aborting it stops the run wherever it is (waiting for a slot, compiling, running); the
+  /// promise rejects with an `AbortError`.
   #[napi(ts_type = "AbortSignal")]
   pub signal: Option<()>,
 }
 
-/// Reads `options` into the core's [`RunOptions`], wiring `options.signal` to the run's stop switch.
-pub fn parse_run_options(env: &Env, options: Option<Object>) -> Result<RunOptions> {
-  let mut out = RunOptions::default();
-  let Some(options) = options else { return Ok(out) };
-  if let Some(files) = options.get::<Object>("files")? {
-    for name in Object::keys(&files)? {
-      let content: Either<String, Uint8Array> = files.get(&name)?.ok_or_else(|| Error::from_reason(format!("files[{name:?}] is missing")))?;
-      let bytes = match content {
-        Either::A(text) => text.into_bytes(),
-        Either::B(bytes) => bytes.to_vec(),
-      };
-      out.files.push((name, bytes));
-    }
-  }
-  out.output_directory = options.get::<String>("outputDirectory")?.map(PathBuf::from);
-  if let Some(signal) = options.get::<Object>("signal")? {
-    out.switch = watch_signal(env, &signal)?;
-  }
-  Ok(out)
+/// The `abort` listener a run added to its signal, removed again when the run settles.
+pub struct AbortWatch {
+  signal: ObjectRef<false>,
+  listener: FunctionRef<(), ()>,
 }
 
-/// A stop switch thrown when `signal` aborts (at once if it already has).
-fn watch_signal(env: &Env, signal: &Object) -> Result<StopSwitch> {
+impl AbortWatch {
+  /// Removes the listener from the signal (on the JavaScript thread, once the run has settled).
+  pub fn release(self, env: &Env) {
+    if let Ok(signal) = self.signal.get_value(env) {
+      let remove: Option<Function<FnArgs<(String, Function<(), ()>)>, ()>> = signal.get("removeEventListener").ok().flatten();
+      if let (Some(remove), Ok(listener)) = (remove, self.listener.borrow_back(env)) {
+        let _ = remove.apply(signal, FnArgs::from(("abort".to_string(), listener)));
+      }
+    }
+    let _ = self.signal.unref(env);
+  }
+}
+
+/// Reads `options` into the core's [`RunOptions`], wiring `options.signal` to the run's stop switch.
+/// A value of the wrong type is an `Err` with the message of the `TypeError` to reject with.
+pub fn parse_run_options(env: &Env, options: Option<Unknown>) -> std::result::Result<(RunOptions, Option<AbortWatch>), String> {
+  let mut out = RunOptions::default();
+  let Some(options) = options.filter(|o| !matches!(o.get_type(), Ok(ValueType::Undefined | ValueType::Null))) else {
+    return Ok((out, None));
+  };
+  let wrong = |what: &str| format!("options{what}");
+  let options: Object = options.coerce_to_object().ok().filter(|_| options.get_type().ok() == Some(ValueType::Object)).ok_or_else(|| wrong(" must be an object"))?;
+  if let Some(files) = options.get::<Object>("files").map_err(|_| wrong(".files must be an object of file name to string or Uint8Array"))? {
+    for name in Object::keys(&files).map_err(|e| e.to_string())? {
+      let content: Either<String, Uint8Array> = files
+        .get(&name)
+        .ok()
+        .flatten()
+        .ok_or_else(|| wrong(&format!(".files[{name:?}] must be a string or a Uint8Array")))?;
+      out.files.push((name, bytes_of(content)));
+    }
+  }
+  if let Some(stdin) = options.get::<Either<String, Uint8Array>>("stdin").map_err(|_| wrong(".stdin must be a string or a Uint8Array"))? {
+    out.stdin = bytes_of(stdin);
+  }
+  out.output_directory = options.get::<String>("outputDirectory").map_err(|_| wrong(".outputDirectory must be a string"))?.map(PathBuf::from);
+  let mut watch = None;
+  if let Some(signal) = options.get::<Object>("signal").map_err(|_| wrong(".signal must be an AbortSignal"))? {
+    let (switch, w) = watch_signal(env, &signal).map_err(|_| wrong(".signal must be an AbortSignal"))?;
+    out.switch = switch;
+    watch = w;
+  }
+  Ok((out, watch))
+}
+
+fn bytes_of(content: Either<String, Uint8Array>) -> Vec<u8> {
+  match content {
+    Either::A(text) => text.into_bytes(),
+    Either::B(bytes) => bytes.to_vec(),
+  }
+}
+
+/// A stop switch thrown when `signal` aborts (at once if it already has), and the listener that
+/// throws it, to be removed when the run settles.
+fn watch_signal(env: &Env, signal: &Object) -> Result<(StopSwitch, Option<AbortWatch>)> {
   let switch = StopSwitch::default();
-  if signal.get::<bool>("aborted")?.unwrap_or(false) {
+  if signal.get::<bool>("aborted")?.ok_or_else(|| Error::from_reason("not an AbortSignal"))? {
     switch.stop(StopReason::Cancelled);
-    return Ok(switch);
+    return Ok((switch, None));
   }
   let on_abort = {
     let switch = switch.clone();
@@ -62,9 +106,9 @@ fn watch_signal(env: &Env, signal: &Object) -> Result<StopSwitch> {
       Ok(())
     })?
   };
-  let add: Function<FnArgs<(String, Function<(), ()>)>, ()> = signal
-    .get("addEventListener")?
-    .ok_or_else(|| Error::from_reason("options.signal is not an AbortSignal"))?;
+  let add: Function<FnArgs<(String, Function<(), ()>)>, ()> =
+    signal.get("addEventListener")?.ok_or_else(|| Error::from_reason("not an AbortSignal"))?;
+  let watch = AbortWatch { signal: signal.create_ref::<false>()?, listener: on_abort.create_ref()? };
   add.apply(signal, FnArgs::from(("abort".to_string(), on_abort)))?;
-  Ok(switch)
+  Ok((switch, Some(watch)))
 }

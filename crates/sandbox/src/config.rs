@@ -11,8 +11,13 @@ pub const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 /// How much output (each of the transcript and standard error) a run keeps when no
 /// `maxOutputBytes` is given.
 pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 1024 * 1024;
+/// How much output the code-execution tool keeps per call when no `maxOutputBytes` is given
+/// (beginning and end): about 25,000 tokens, what a model can read.
+pub const TOOL_DEFAULT_MAX_OUTPUT_BYTES: usize = 100_000;
 /// The largest `maxOutputBytes` accepted.
 pub const MAX_OUTPUT_BYTES_LIMIT: f64 = 256.0 * 1024.0 * 1024.0;
+/// The largest `maxConcurrency` accepted.
+pub const MAX_CONCURRENCY: usize = 1024;
 /// The guest memory range `memoryMb` may ask for, in MiB.
 pub const MEMORY_MB_RANGE: (f64, f64) = (16.0, 16384.0);
 

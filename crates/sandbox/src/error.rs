@@ -39,6 +39,44 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in the order they are documented.
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::FileNotFound,
+        ErrorCode::UnknownLanguage,
+        ErrorCode::NotSupported,
+        ErrorCode::NoHypervisor,
+        ErrorCode::HypervisorUnusable,
+        ErrorCode::GuestImageMissing,
+        ErrorCode::InvalidConfig,
+        ErrorCode::CodeTooLarge,
+        ErrorCode::InvalidPath,
+        ErrorCode::InvalidBinary,
+        ErrorCode::CompilerNotFound,
+        ErrorCode::SessionClosed,
+        ErrorCode::CompileJailUnavailable,
+        ErrorCode::Engine,
+    ];
+
+    /// When the code is given, for people (and the generated TypeScript's doc comments).
+    pub fn description(self) -> &'static str {
+        match self {
+            ErrorCode::FileNotFound => "The file given to `run` does not exist or cannot be read.",
+            ErrorCode::UnknownLanguage => "The language name or file extension is not one the sandbox knows.",
+            ErrorCode::NotSupported => "The language is known but this build cannot run it.",
+            ErrorCode::NoHypervisor => "There is no hypervisor to run a micro-VM: no /dev/kvm, or it cannot be opened.",
+            ErrorCode::HypervisorUnusable => "/dev/kvm exists but cannot run a Hyperlight guest (nested or paravirtual KVM).",
+            ErrorCode::GuestImageMissing => "The guest image package for the language is not installed (the message names it).",
+            ErrorCode::InvalidConfig => "A configuration value is out of range or a directory cannot be created.",
+            ErrorCode::CodeTooLarge => "The code is larger than one call to the guest carries.",
+            ErrorCode::InvalidPath => "A file name given for the guest is not a relative path inside its directory.",
+            ErrorCode::InvalidBinary => "A file given to `run` is not a static-PIE x86-64 program.",
+            ErrorCode::CompilerNotFound => "No gcc or g++ on PATH for C or C++.",
+            ErrorCode::SessionClosed => "A run was asked of a session that was closed.",
+            ErrorCode::CompileJailUnavailable => "C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable.",
+            ErrorCode::Engine => "The micro-VM engine failed in a way no other code describes.",
+        }
+    }
+
     /// The code as JavaScript sees it.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -43,43 +43,75 @@ impl Language {
         }
     }
 
-    /// The language a caller names: the canonical names and the usual aliases (`js`, `py`, `c++`, …),
+    /// The language a caller names: the canonical names and the usual aliases ([`ALIASES`]),
     /// case-insensitive. Anything else is [`ErrorCode::UnknownLanguage`].
     pub fn from_name(name: &str) -> Result<Language, SandboxError> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "javascript" | "js" | "node" | "quickjs" | "mjs" => Ok(Language::JavaScript),
-            "python" | "py" | "python3" => Ok(Language::Python),
-            "c" => Ok(Language::C),
-            "cpp" | "c++" | "cxx" | "cc" => Ok(Language::Cpp),
-            _ => Err(SandboxError::new(
-                ErrorCode::UnknownLanguage,
-                format!(
-                    "unknown language {name:?}: expected one of javascript, python, c, cpp"
-                ),
-            )),
-        }
+        let wanted = name.trim().to_ascii_lowercase();
+        ALIASES.iter().find(|(alias, _)| *alias == wanted).map(|(_, l)| *l).ok_or_else(|| {
+            let names: Vec<&str> = Language::ALL.iter().map(|l| l.name()).collect();
+            SandboxError::new(ErrorCode::UnknownLanguage, format!("unknown language {name:?}: expected one of {}", names.join(", ")))
+        })
     }
 
-    /// What `run(path)` does with a file, from its extension: `.js`/`.mjs`/`.cjs` JavaScript, `.py`
-    /// Python, `.elf`, `.o` or no extension a prebuilt binary. Others are
-    /// [`ErrorCode::UnknownLanguage`].
+    /// What `run(path)` does with a file, from its extension ([`EXTENSIONS`]; no extension: a
+    /// prebuilt binary). Others are [`ErrorCode::UnknownLanguage`].
     pub fn from_path(path: &Path) -> Result<FileKind, SandboxError> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("js" | "mjs" | "cjs") => Ok(FileKind::Script(Language::JavaScript)),
-            Some("py") => Ok(FileKind::Script(Language::Python)),
-            Some("elf" | "o") | None => Ok(FileKind::Binary),
-            Some(other) => Err(SandboxError::new(
+        let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()) else {
+            return Ok(FileKind::Binary);
+        };
+        EXTENSIONS.iter().find(|(e, _)| *e == ext).map(|(_, kind)| *kind).ok_or_else(|| {
+            let known: Vec<String> = EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+            SandboxError::new(
                 ErrorCode::UnknownLanguage,
                 format!(
-                    "cannot tell the language of {}: .{other} is not one of .js, .mjs, .cjs, .py, \
-                     .elf, .o or a file without extension",
-                    path.display()
+                    "cannot tell the language of {}: .{ext} is not one of {} or a file without extension",
+                    path.display(),
+                    known.join(", ")
                 ),
-            )),
-        }
+            )
+        })
     }
 }
+
+/// Every name `runCode` takes for a language, lower case: the canonical names first.
+pub const ALIASES: [(&str, Language); 13] = [
+    ("javascript", Language::JavaScript),
+    ("python", Language::Python),
+    ("c", Language::C),
+    ("cpp", Language::Cpp),
+    ("js", Language::JavaScript),
+    ("node", Language::JavaScript),
+    ("quickjs", Language::JavaScript),
+    ("mjs", Language::JavaScript),
+    ("py", Language::Python),
+    ("python3", Language::Python),
+    ("c++", Language::Cpp),
+    ("cxx", Language::Cpp),
+    ("cc", Language::Cpp),
+];
+
+/// The extensions of source files, by language: what the CLI's `run <file>` reads as code (it
+/// compiles C and C++ like `runCode`).
+pub const SOURCE_EXTENSIONS: [(&str, Language); 8] = [
+    ("py", Language::Python),
+    ("js", Language::JavaScript),
+    ("mjs", Language::JavaScript),
+    ("cjs", Language::JavaScript),
+    ("c", Language::C),
+    ("cpp", Language::Cpp),
+    ("cc", Language::Cpp),
+    ("cxx", Language::Cpp),
+];
+
+/// The file extensions `run(path)` knows (lower case, without the dot). A `.o` is not here: an
+/// object file is not a program the guest can run.
+pub const EXTENSIONS: [(&str, FileKind); 5] = [
+    ("js", FileKind::Script(Language::JavaScript)),
+    ("mjs", FileKind::Script(Language::JavaScript)),
+    ("cjs", FileKind::Script(Language::JavaScript)),
+    ("py", FileKind::Script(Language::Python)),
+    ("elf", FileKind::Binary),
+];
 
 /// What a file given to `run(path)` holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +152,7 @@ mod tests {
         assert_eq!(Language::from_path(Path::new("hello.py")).unwrap(), FileKind::Script(Language::Python));
         assert_eq!(Language::from_path(Path::new("hello.elf")).unwrap(), FileKind::Binary);
         assert_eq!(Language::from_path(Path::new("bin/hello")).unwrap(), FileKind::Binary);
+        assert_eq!(Language::from_path(Path::new("hello.o")).unwrap_err().code, ErrorCode::UnknownLanguage);
         assert_eq!(Language::from_path(Path::new("x.rb")).unwrap_err().code, ErrorCode::UnknownLanguage);
     }
 

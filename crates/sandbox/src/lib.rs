@@ -9,6 +9,7 @@ pub mod dirs;
 pub mod elf;
 pub mod engine;
 pub mod error;
+pub mod facts;
 pub mod hypervisor;
 pub mod images;
 pub mod jail;
