@@ -6,8 +6,13 @@
 # The drivers' C sources are compiled from hyperlight-unikraft's own `drivers/` directory and QuickJS
 # from rquickjs-sys's vendored `quickjs/`, both fetched by cargo (guest/crates/Cargo.toml); Debian's
 # .debs are fetched with `apt-get download` and unpacked with `dpkg -x`, never installed. Downloads and
-# intermediates live in .cache/guest/. An image whose rootfs.cpio is newer than all its inputs is skipped
-# (GUEST_FORCE=1 rebuilds it).
+# intermediates live in .cache/guest/.
+# Incremental: an image whose rootfs.cpio is newer than all its inputs is skipped (GUEST_FORCE=1 rebuilds
+# it), so an up-to-date run takes well under a second. Every image's inputs: this script (the Debian package
+# list, the flags), guest/crates/Cargo.{toml,lock} (which driver and QuickJS sources), the host toolchain
+# (.cache/guest/toolchain: gcc's version and the libc.a it links, rewritten only when they change) and the
+# driver sources; the python image also the .debs and guest/python/. guest/javascript/warmup.js is copied
+# beside its image whenever the two differ.
 #
 # usage: guest/build.sh [python|javascript|c ...]     (default: all three)
 set -Eeuo pipefail
@@ -42,6 +47,20 @@ make_cpio() {
 }
 
 size() { du -h "$1" | cut -f1; }
+
+# The host toolchain the drivers are compiled and linked with: gcc, and the C library (linked statically
+# into the JavaScript and C drivers). Its record changes only when they do, and is an input of every image.
+TOOLCHAIN=$CACHE/toolchain
+record_toolchain() {
+  command -v gcc >/dev/null || return 0 # nothing can be rebuilt without gcc: keep the record
+  local libc now
+  libc=$(gcc -print-file-name=libc.a)
+  now=$(printf 'gcc %s\nlibc.a %s %s' "$(gcc -dumpfullversion -dumpversion)" "$libc" "$(stat -Lc '%s %Y' "$libc" 2>/dev/null || echo missing)")
+  mkdir -p "$CACHE"
+  [ "$(cat "$TOOLCHAIN" 2>/dev/null)" = "$now" ] || printf '%s\n' "$now" >"$TOOLCHAIN"
+}
+# Inputs of every image (besides its driver sources).
+COMMON_INPUTS=("$SELF" "$GUEST/crates/Cargo.toml" "$GUEST/crates/Cargo.lock" "$TOOLCHAIN")
 
 # ── Crate sources (hyperlight-unikraft drivers, rquickjs-sys's QuickJS) ──────────────────────────────
 
@@ -108,12 +127,13 @@ build_python() {
   local work=$CACHE/python out=$ROOT/npm/guest-python/rootfs.cpio
   fetch_debs
   locate_sources
-  local inputs=("$CACHE/debs" "$GUEST/python" "$SELF" "$DRIVERS"/hl_*.h "$DRIVERS/python/hl_pydriver.c")
+  local inputs=("${COMMON_INPUTS[@]}" "$CACHE/debs" "$GUEST/python" "$DRIVERS"/hl_*.h "$DRIVERS/python/hl_pydriver.c")
   if ! stale "$out" "${inputs[@]}"; then say "python: up to date ($(size "$out"))"; return 0; fi
   say "python: building (CPython 3.11 from Debian 12 packages + hl_pydriver)"
   need gcc cpio dpkg
   local sys=$work/sysroot stage=$work/rootfs
-  if stale "$sys/.done" "$CACHE/debs"; then
+  # again when the package list (in this script) changed, not only when a .deb was added
+  if stale "$sys/.done" "$CACHE/debs" "$SELF"; then
     rm -rf "$sys" && mkdir -p "$sys"
     for p in "${PY_DEBS[@]}"; do dpkg -x "$(compgen -G "$CACHE/debs/${p}_*.deb" | head -1)" "$sys"; done
     touch "$sys/.done"
@@ -172,20 +192,21 @@ build_javascript() {
   locate_sources
   local work=$CACHE/javascript pkg=$ROOT/npm/guest-javascript out=$ROOT/npm/guest-javascript/rootfs.cpio
   local q=$QUICKJS src=$DRIVERS/quickjs
-  # The warm-up the engine runs before its snapshot ships next to the image.
-  if stale "$pkg/warmup.js" "$GUEST/javascript/warmup.js"; then
+  # The warm-up the engine runs before its snapshot ships next to the image (not in it): copied whenever
+  # the two differ, whichever is newer.
+  if ! cmp -s "$GUEST/javascript/warmup.js" "$pkg/warmup.js"; then
     cp "$GUEST/javascript/warmup.js" "$pkg/warmup.js"
     say "javascript: copied warmup.js"
   fi
-  if ! stale "$out" "$q" "$src" "$DRIVERS"/hl_*.h "$SELF"; then say "javascript: up to date ($(size "$out"))"; return 0; fi
+  if ! stale "$out" "${COMMON_INPUTS[@]}" "$q" "$src" "$DRIVERS"/hl_*.h; then say "javascript: up to date ($(size "$out"))"; return 0; fi
   say "javascript: building (quickjs-ng $(sed -n 's/.*QJS_VERSION_MAJOR \([0-9]*\)/\1/p;s/.*QJS_VERSION_MINOR \([0-9]*\)/.\1/p;s/.*QJS_VERSION_PATCH \([0-9]*\)/.\1/p' "$q/quickjs.h" | tr -d '\n') + hl_quickjsdriver, static-PIE)"
   need gcc cpio
   # The engine and quickjs-libc (through the driver's hl_qjs_await.c, which includes it) without
   # warnings, as upstream builds them; the driver with them. Compiled in parallel, each only when
-  # stale; all again when the sources' location or the flags change.
+  # stale; all again when the sources' location, the flags or the toolchain change.
   local cflags=(-O2 -D_GNU_SOURCE -DQJS_BUILD_LIBC -fPIE) pids=() c o
   mkdir -p "$work/obj"
-  printf '%s\n' "$q" "$DRIVERS" "${cflags[*]}" >"$work/obj/config.new"
+  printf '%s\n' "$q" "$DRIVERS" "${cflags[*]}" "$(cat "$TOOLCHAIN" 2>/dev/null)" >"$work/obj/config.new"
   cmp -s "$work/obj/config.new" "$work/obj/config" || rm -f "$work/obj"/*.o
   mv "$work/obj/config.new" "$work/obj/config"
   for c in "$q/quickjs.c" "$q/libregexp.c" "$q/libunicode.c" "$q/dtoa.c" "$src/hl_qjs_await.c"; do
@@ -216,7 +237,7 @@ build_javascript() {
 build_c() {
   locate_sources
   local work=$CACHE/c out=$ROOT/npm/guest-c/rootfs.cpio
-  if ! stale "$out" "$DRIVERS/hl_execdriver.c" "$DRIVERS"/hl_*.h "$SELF"; then say "c: up to date ($(size "$out"))"; return 0; fi
+  if ! stale "$out" "${COMMON_INPUTS[@]}" "$DRIVERS/hl_execdriver.c" "$DRIVERS"/hl_*.h; then say "c: up to date ($(size "$out"))"; return 0; fi
   say "c: building (hl_execdriver, static-PIE)"
   need gcc cpio
   mkdir -p "$work"
@@ -241,6 +262,11 @@ for t in "${targets[@]}"; do
   [ -f "$ROOT/npm/guest-$t/package.json" ] || die "npm/guest-$t/package.json is missing"
 done
 start=$SECONDS
+# One build at a time: `npm test` and `npm run demo` run this script every time, and may run together.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+if command -v flock >/dev/null; then flock 9; fi
+record_toolchain
 # Shared steps first, then the images side by side (QuickJS's compile is the long pole).
 for t in "${targets[@]}"; do [ "$t" = python ] && fetch_debs; done
 locate_sources

