@@ -31,7 +31,11 @@ function fakeAddon(options: { onRun?: (code: string, language: string) => Native
       let history: string[] = []
       return {
         runCode: async (code: string) => {
-          if (code === 'spin') return workload({ success: false, timedOut: true, exitCode: 137, output: 'partial\n' })
+          if (code === 'spin') {
+            // As the addon does: a session's run stopped at its timeout comes back restored, clean.
+            history = []
+            return workload({ success: false, timedOut: true, exitCode: -1, output: 'partial\n', sessionReset: true })
+          }
           history.push(code)
           await new Promise((resolve) => setTimeout(resolve, 5))
           return workload({ output: `${language}: ${history.join(',')}\n` })
@@ -124,6 +128,12 @@ describe('hyperlight environment (native outcomes → results)', () => {
     expect(result.error?.message).toMatch(advice)
   })
 
+  it('refuses, when it is made, a limit the sandbox would refuse on every call (the ranges are the core\'s)', () => {
+    expect(() => new CodeExecutionTool({ environment: 'hyperlight', memoryMb: 1 })).toThrow(/memoryMb must be a whole number from 16/)
+    expect(() => new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: 86_400_001 })).toThrow(/timeoutMs/)
+    expect(() => new CodeExecutionTool({ maxOutputBytes: 0 })).toThrow(/maxOutputBytes/)
+  })
+
   it('turns a constructor that throws ERR_INVALID_CONFIG into an error result', async () => {
     const addon = {
       NanvixSandbox: class {
@@ -132,7 +142,7 @@ describe('hyperlight environment (native outcomes → results)', () => {
         }
       },
     } as unknown as NativeAddon
-    const tool = new CodeExecutionTool({ environment: 'hyperlight', memoryMb: 1, loadNativeAddon: () => addon })
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', memoryMb: 64, loadNativeAddon: () => addon })
     const result = await tool.execute({ code: 'print(1)' })
     expect(result.error).toEqual({ code: 'ERR_INVALID_CONFIG', message: 'memoryMb must be at least 16' })
   })
@@ -165,7 +175,7 @@ describe('hyperlight environment (native outcomes → results)', () => {
     }
   })
 
-  it('keeps one session per language, runs calls to a session in turn, and resets after a timeout', async () => {
+  it('keeps one session per language, runs calls to a session in turn, and reports the reset after a timeout without resetting twice', async () => {
     const { addon, state } = fakeAddon()
     const tool = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, loadNativeAddon: () => addon })
     const [a, b, c] = await Promise.all([
@@ -181,6 +191,7 @@ describe('hyperlight environment (native outcomes → results)', () => {
     const spun = await tool.execute({ code: 'spin' })
     expect(spun.error?.code).toBe(ExecutionErrorCode.Timeout)
     expect(spun.error?.message).toMatch(/session was reset/)
+    expect(state.resets).toBe(0)
     expect((await tool.execute({ code: 'd' })).output).toBe('python: d\n')
 
     await tool.reset()

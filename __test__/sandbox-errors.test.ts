@@ -1,5 +1,8 @@
 // Bad input to NanvixSandbox gets a typed error with a stable `code`, on any host: these are decided
-// before a micro-VM is needed.
+// before a micro-VM is needed. As hyperlight-nanvix's binding does, run/runCode resolve for every
+// failure (`success: false`, `error`, and `errorCode`): they reject only for an abort and for
+// arguments of the wrong type.
+import { getEventListeners } from 'node:events'
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -9,13 +12,13 @@ import { native } from './helpers/native'
 
 const { NanvixSandbox, probeHypervisor } = native
 
-async function rejection(p: Promise<unknown>): Promise<NodeJS.ErrnoException> {
-  try {
-    await p
-  } catch (e) {
-    return e as NodeJS.ErrnoException
-  }
-  throw new Error('expected the promise to reject')
+/** The failure a run resolved with: its `errorCode` as `code` and its `error` as `message`. */
+async function failure(p: Promise<import('../index').WorkloadResult>): Promise<{ code?: string; message: string }> {
+  const r = await p
+  expect(r.success).toBe(false)
+  expect(r.exitCode).toBe(-1)
+  expect(r.errorCode).toMatch(/^ERR_/)
+  return { code: r.errorCode ?? undefined, message: r.error ?? '' }
 }
 
 describe('NanvixSandbox input errors', () => {
@@ -44,17 +47,17 @@ describe('NanvixSandbox input errors', () => {
     expect(a.tmpDirectory).toContain('local-code-interpreter-')
   })
 
-  it('rejects a missing file with ERR_FILE_NOT_FOUND', async () => {
-    const e = await rejection(new NanvixSandbox().run('/no/such/file.py'))
+  it('resolves a missing file with errorCode ERR_FILE_NOT_FOUND (drop-in: upstream clients check success, never catch)', async () => {
+    const e = await failure(new NanvixSandbox().run('/no/such/file.py'))
     expect(e.code).toBe('ERR_FILE_NOT_FOUND')
     expect(e.message).toContain('/no/such/file.py')
   })
 
-  it('rejects an unknown extension or language name with ERR_UNKNOWN_LANGUAGE', async () => {
+  it('resolves an unknown extension or language name with ERR_UNKNOWN_LANGUAGE', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lci-err-'))
     writeFileSync(join(dir, 'x.rb'), 'puts 1')
-    expect((await rejection(new NanvixSandbox().run(join(dir, 'x.rb')))).code).toBe('ERR_UNKNOWN_LANGUAGE')
-    const e = await rejection(new NanvixSandbox().runCode('puts 1', 'ruby'))
+    expect((await failure(new NanvixSandbox().run(join(dir, 'x.rb')))).code).toBe('ERR_UNKNOWN_LANGUAGE')
+    const e = await failure(new NanvixSandbox().runCode('puts 1', 'ruby'))
     expect(e.code).toBe('ERR_UNKNOWN_LANGUAGE')
     expect(e.message).toContain('javascript, python, c, cpp')
   })
@@ -70,7 +73,7 @@ describe('NanvixSandbox input errors', () => {
     const path = process.env.PATH
     process.env.PATH = '/nonexistent'
     try {
-      const e = await rejection(new NanvixSandbox().runCode('int main(){}', 'cpp'))
+      const e = await failure(new NanvixSandbox().runCode('int main(){}', 'cpp'))
       expect(e.code).toBe('ERR_COMPILER_NOT_FOUND')
       expect(e.message).toContain('g++')
     } finally {
@@ -81,7 +84,7 @@ describe('NanvixSandbox input errors', () => {
   it('refuses a file that is not a static-PIE binary with ERR_INVALID_BINARY', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lci-bin-'))
     writeFileSync(join(dir, 'script'), '#!/bin/sh\necho not elf\n')
-    const e = await rejection(new NanvixSandbox().run(join(dir, 'script')))
+    const e = await failure(new NanvixSandbox().run(join(dir, 'script')))
     expect(e.code).toBe('ERR_INVALID_BINARY')
     expect(e.message).toContain('-static-pie')
   })
@@ -90,9 +93,9 @@ describe('NanvixSandbox input errors', () => {
     expect(() => new NanvixSandbox({ maxConcurrency: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }))
   })
 
-  it('rejects code larger than a run carries with ERR_CODE_TOO_LARGE', async () => {
+  it('resolves code larger than a run carries with ERR_CODE_TOO_LARGE', async () => {
     const huge = `# ${'x'.repeat(2 * 1024 * 1024)}`
-    const e = await rejection(new NanvixSandbox().runCode(huge, 'python'))
+    const e = await failure(new NanvixSandbox().runCode(huge, 'python'))
     // Where micro-VMs cannot run, the hypervisor error comes first; the size is checked at the guest.
     expect(['ERR_CODE_TOO_LARGE', 'ERR_HYPERVISOR_UNUSABLE', 'ERR_NO_HYPERVISOR']).toContain(e.code)
   })
@@ -106,7 +109,7 @@ describe('NanvixSandbox input errors', () => {
     const previous = process.env.LCI_GUEST_DIR
     delete process.env.LCI_GUEST_DIR
     try {
-      const e = await rejection(new lonely.NanvixSandbox().runCode('print(1)', 'python'))
+      const e = await failure(new lonely.NanvixSandbox().runCode('print(1)', 'python'))
       expect(e.code).toBe('ERR_GUEST_IMAGE_MISSING')
       expect(e.message).toContain('npm install local-code-interpreter-guest-python')
     } finally {
@@ -120,10 +123,50 @@ describe('NanvixSandbox input errors', () => {
       // A host that runs micro-VMs: the same call succeeds.
       expect((await new NanvixSandbox().runCode('print(1)', 'python')).output).toBe('1\n')
     } else {
-      const e = await rejection(new NanvixSandbox().runCode('print(1)', 'python'))
+      const e = await failure(new NanvixSandbox().runCode('print(1)', 'python'))
       expect(['ERR_NO_HYPERVISOR', 'ERR_HYPERVISOR_UNUSABLE']).toContain(e.code)
       expect(e.code).toBe(probe.code)
       expect(e.message).toContain('/dev/kvm')
     }
+  })
+
+  it('rejects arguments of the wrong type with a TypeError, not a crash or a thrown error', async () => {
+    const sandbox = new NanvixSandbox()
+    const calls = [
+      () => sandbox.run(42 as unknown as string),
+      () => sandbox.runCode(null as unknown as string, 'python'),
+      () => sandbox.runCode('print(1)', 7 as unknown as string),
+      () => sandbox.runCode('print(1)', 'python', { stdin: 5 as unknown as string }),
+      () => sandbox.runCode('print(1)', 'python', { files: { 'a.txt': 1 as unknown as string } }),
+      () => sandbox.runCode('print(1)', 'python', { signal: {} as AbortSignal }),
+    ]
+    for (const call of calls) {
+      const e = await call().then(
+        () => undefined,
+        (error: NodeJS.ErrnoException) => error,
+      )
+      expect(e).toBeInstanceOf(TypeError)
+      expect(e?.code).toBe('ERR_INVALID_ARG_TYPE')
+    }
+  })
+
+  it('removes its abort listener when a run settles: 1,000 runs with one signal leave none behind', async () => {
+    const sandbox = new NanvixSandbox()
+    const controller = new AbortController()
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.name)
+    process.on('warning', onWarning)
+    try {
+      for (let i = 0; i < 1000; i++) {
+        // Fails before any micro-VM is needed, so it runs on any host.
+        const r = await sandbox.runCode('x', 'ruby', { signal: controller.signal })
+        expect(r.errorCode).toBe('ERR_UNKNOWN_LANGUAGE')
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
   })
 })

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
 import { InvalidConfigError } from './errors.js'
 import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type Language } from './execution-result.js'
+import { SOURCE_EXTENSIONS } from './generated/core-facts.js'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
 import { serveMcpOverStdio } from './mcp-server.js'
 
@@ -49,16 +50,6 @@ ${USAGE_EXIT_CODE} for bad arguments. run prints the program's stdout and stderr
 its own messages go to stderr.
 `
 
-const EXTENSION_LANGUAGES: Record<string, Language> = {
-  '.py': 'python',
-  '.js': 'javascript',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-  '.c': 'c',
-  '.cpp': 'cpp',
-  '.cc': 'cpp',
-  '.cxx': 'cpp',
-}
 
 /** A bad command line; the message says what is wrong. */
 export class UsageError extends Error {
@@ -166,7 +157,8 @@ export function parseCommandLine(args: string[]): CliCommand {
     }
     language = values.language as Language
   } else {
-    language = EXTENSION_LANGUAGES[extname(file).toLowerCase()]
+    const extension = extname(file).slice(1).toLowerCase()
+    language = Object.hasOwn(SOURCE_EXTENSIONS, extension) ? SOURCE_EXTENSIONS[extension] : undefined
     if (language === undefined) throw new UsageError(`run: cannot tell the language of "${file}"; pass --language`)
   }
   return { command, file, language, toolOptions }

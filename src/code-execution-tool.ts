@@ -12,7 +12,18 @@ import {
   type HyperlightInputSchema,
   type PythonInputSchema,
 } from './input-schema.js'
-import { DEFAULT_MAX_CODE_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, positiveInteger } from './limits.js'
+import { LANGUAGE_ALIASES } from './generated/core-facts.js'
+import {
+  DEFAULT_MAX_CODE_BYTES,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  MAX_CODE_BYTES,
+  MAX_MEMORY_MB,
+  MAX_OUTPUT_BYTES,
+  MAX_TIMEOUT_MS,
+  MIN_MEMORY_MB,
+  wholeNumber,
+} from './limits.js'
 import type { NativeAddonLoader } from './native-addon.js'
 import { describeTool } from './tool-description.js'
 
@@ -53,20 +64,6 @@ export interface CodeExecutionToolOptions {
 export interface ExecuteOptions {
   /** Aborting kills the program: the python subprocess's process group, or the run in its micro-VM. */
   signal?: AbortSignal
-}
-
-const LANGUAGE_ALIASES: Record<string, Language> = {
-  javascript: 'javascript',
-  js: 'javascript',
-  node: 'javascript',
-  python: 'python',
-  python3: 'python',
-  py: 'python',
-  c: 'c',
-  cpp: 'cpp',
-  'c++': 'cpp',
-  cxx: 'cpp',
-  cc: 'cpp',
 }
 
 /**
@@ -116,10 +113,11 @@ export class CodeExecutionTool {
     this.environment = environment
     this.approvalMode = approvalMode
     this.name = options.name ?? 'execute_code'
-    this.timeoutMs = positiveInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS)
-    this.maxOutputBytes = positiveInteger('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES)
-    this.maxCodeBytes = positiveInteger('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES)
-    if (options.memoryMb !== undefined) positiveInteger('memoryMb', options.memoryMb, 0)
+    // The ranges are the micro-VM sandbox's own, so a value accepted here is never refused by a run.
+    this.timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS)
+    this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 1, MAX_OUTPUT_BYTES)
+    this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES, 1, MAX_CODE_BYTES)
+    if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
     this.persistent = options.persistent ?? false
     this.runner =
       environment === 'python'
@@ -188,7 +186,13 @@ export class CodeExecutionTool {
           `The code is ${size} bytes; the limit is ${this.maxCodeBytes} bytes. Send a shorter program.`,
         )
       }
-      const runOptions: RunOptions = options.signal ? { signal: options.signal } : {}
+      if (input.stdin !== undefined && input.stdin !== null && typeof input.stdin !== 'string') {
+        return errorResult(this.environment, language, ExecutionErrorCode.InvalidInput, 'The `stdin` must be a string.')
+      }
+      const runOptions: RunOptions = {
+        ...(options.signal && { signal: options.signal }),
+        ...(typeof input.stdin === 'string' && { stdin: input.stdin }),
+      }
       return await this.runner.run(input.code, language, runOptions)
     } catch (error) {
       return errorResult(this.environment, defaultLanguage, ExecutionErrorCode.Internal, errorMessageOf(error), performance.now() - started)
@@ -208,7 +212,7 @@ export class CodeExecutionTool {
   private resolveLanguage(language: unknown): Language | undefined {
     if (language === undefined || language === null || language === '') return this.languages[0]
     if (typeof language !== 'string') return undefined
-    const resolved = LANGUAGE_ALIASES[language.trim().toLowerCase()]
+    const resolved = Object.hasOwn(LANGUAGE_ALIASES, language.trim().toLowerCase()) ? LANGUAGE_ALIASES[language.trim().toLowerCase()] : undefined
     return resolved !== undefined && this.languages.includes(resolved) ? resolved : undefined
   }
 }

@@ -1,18 +1,22 @@
+import { SANDBOX_ERROR_CODES, type SandboxErrorCode } from './generated/core-facts.js'
+
+/** The sandbox's own codes (`WorkloadResult.errorCode`), by name: `{ ERR_NO_HYPERVISOR: 'ERR_NO_HYPERVISOR', … }`. */
+const SANDBOX_CODES = Object.fromEntries(Object.keys(SANDBOX_ERROR_CODES).map((code) => [code, code])) as {
+  readonly [K in SandboxErrorCode]: K
+}
+
 /**
- * Stable error codes that appear in `ExecutionResult.error.code`.
+ * Stable error codes that appear in `ExecutionResult.error.code`: the tool's own, and every code of the
+ * micro-VM sandbox (generated from the Rust core, passed through unchanged).
  *
  * A model (or a program) can branch on these; the accompanying message is for people and may change.
- * The `ERR_*` codes thrown by the native addon for setup problems are passed through unchanged.
  */
 export const ExecutionErrorCode = {
+  ...SANDBOX_CODES,
   /** The input was not an object with a string `code`. */
   InvalidInput: 'ERR_INVALID_INPUT',
   /** `code` was empty or only whitespace. */
   EmptyCode: 'ERR_EMPTY_CODE',
-  /** `code` was larger than the tool's `maxCodeBytes`. */
-  CodeTooLarge: 'ERR_CODE_TOO_LARGE',
-  /** `language` is not one this environment runs. */
-  UnknownLanguage: 'ERR_UNKNOWN_LANGUAGE',
   /** The program ran and exited with a non-zero status (an uncaught exception, `sys.exit(3)`, a signal…). */
   ExitStatus: 'ERR_EXIT_STATUS',
   /** The program ran past the time limit and was killed. */
@@ -29,24 +33,18 @@ export const ExecutionErrorCode = {
   NativeAddonUnavailable: 'ERR_NATIVE_ADDON_UNAVAILABLE',
   /** The tool was closed with `close()`. */
   ToolClosed: 'ERR_TOOL_CLOSED',
-  /** No hypervisor device (/dev/kvm, /dev/mshv) on this machine (from the native addon). */
-  NoHypervisor: 'ERR_NO_HYPERVISOR',
-  /** A hypervisor exists but cannot run Hyperlight guests (from the native addon). */
-  HypervisorUnusable: 'ERR_HYPERVISOR_UNUSABLE',
-  /** The guest image for the language is not installed (from the native addon). */
-  GuestImageMissing: 'ERR_GUEST_IMAGE_MISSING',
-  /** The language is known but not supported by this build (from the native addon). */
-  NotSupported: 'ERR_NOT_SUPPORTED',
-  /** A file to run was not found (from the native addon). */
-  FileNotFound: 'ERR_FILE_NOT_FOUND',
-  /** The configuration was rejected (tool options or the native addon's `SandboxConfig`). */
-  InvalidConfig: 'ERR_INVALID_CONFIG',
   /** Anything unexpected; the message says what. */
   Internal: 'ERR_INTERNAL',
+  /** The configuration was rejected (tool options or the native addon's `SandboxConfig`). */
+  InvalidConfig: 'ERR_INVALID_CONFIG',
+  /** `language` is not one this environment runs. */
+  UnknownLanguage: 'ERR_UNKNOWN_LANGUAGE',
+  /** `code` was larger than the tool's `maxCodeBytes`. */
+  CodeTooLarge: 'ERR_CODE_TOO_LARGE',
 } as const
 
-/** One of the stable error codes (see {@link ExecutionErrorCode}), or another `ERR_*` code from the native addon. */
-export type ExecutionErrorCode = (typeof ExecutionErrorCode)[keyof typeof ExecutionErrorCode] | `ERR_${string}`
+/** One of the stable error codes (see {@link ExecutionErrorCode}). */
+export type ExecutionErrorCode = (typeof ExecutionErrorCode)[keyof typeof ExecutionErrorCode]
 
 /** Why a call did not succeed: a stable `code` to branch on and a `message` written for the model. */
 export interface ExecutionError {

@@ -1,16 +1,13 @@
 import type { ExecutionError, ExecutionErrorCode } from './errors.js'
+import type { Language } from './generated/core-facts.js'
+
+export { LANGUAGES, type Language } from './generated/core-facts.js'
 
 /** Where code runs: a local `python3` subprocess (trusted code) or a Hyperlight micro-VM (untrusted code). */
 export type EnvironmentName = 'python' | 'hyperlight'
 
-/** The languages the hyperlight environment runs; the python environment runs only `python`. */
-export type Language = 'javascript' | 'python' | 'c' | 'cpp'
-
 /** Every environment name, in the order the docs list them. */
 export const ENVIRONMENTS: readonly EnvironmentName[] = ['python', 'hyperlight']
-
-/** Every language, in the order the docs list them. */
-export const LANGUAGES: readonly Language[] = ['javascript', 'python', 'c', 'cpp']
 
 /**
  * What one call of the tool produced. Every outcome, including invalid input, a missing interpreter, a

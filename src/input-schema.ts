@@ -8,6 +8,8 @@ export interface CodeExecutionInput {
   code: string
   /** `javascript`, `python` (default), `c` or `cpp`; hyperlight environment only. */
   language?: Language | null
+  /** What the program reads on its standard input, then end of file. Default: nothing (end of file at once). */
+  stdin?: string | null
 }
 
 /** The hyperlight environment's languages, in the order the schema lists them (the default first). */
@@ -23,20 +25,26 @@ const CODE_DESCRIPTIONS: Record<EnvironmentName, string> = {
 export const LANGUAGE_DESCRIPTION =
   'Language of `code`: python (default), javascript (QuickJS, no Node.js APIs), c or cpp.'
 
-/** The zod schema of the python environment's input: `{ code }`. */
-export type PythonInputSchema = z.ZodObject<{ code: z.ZodString }>
+/** Describes the `stdin` field. */
+export const STDIN_DESCRIPTION =
+  'Text the program reads on standard input (input(), sys.stdin, scanf, std::cin), then end of file. Default: none.'
 
-/** The zod schema of the hyperlight environment's input: `{ code, language? }`. */
+/** The zod schema of the python environment's input: `{ code, stdin? }`. */
+export type PythonInputSchema = z.ZodObject<{ code: z.ZodString; stdin: z.ZodOptional<z.ZodString> }>
+
+/** The zod schema of the hyperlight environment's input: `{ code, language?, stdin? }`. */
 export type HyperlightInputSchema = z.ZodObject<{
   code: z.ZodString
   language: z.ZodOptional<z.ZodEnum<{ python: 'python'; javascript: 'javascript'; c: 'c'; cpp: 'cpp' }>>
+  stdin: z.ZodOptional<z.ZodString>
 }>
 
 /** The zod schema of the input for an environment; `language` exists only for hyperlight. */
 export function inputSchemaFor(environment: EnvironmentName): PythonInputSchema | HyperlightInputSchema {
   const code = z.string().describe(CODE_DESCRIPTIONS[environment])
-  if (environment === 'python') return z.object({ code })
-  return z.object({ code, language: z.enum(HYPERLIGHT_LANGUAGES).optional().describe(LANGUAGE_DESCRIPTION) })
+  const stdin = z.string().optional().describe(STDIN_DESCRIPTION)
+  if (environment === 'python') return z.object({ code, stdin })
+  return z.object({ code, language: z.enum(HYPERLIGHT_LANGUAGES).optional().describe(LANGUAGE_DESCRIPTION), stdin })
 }
 
 /** The JSON Schema of the input for an environment (draft 2020-12, without the `$schema` key). */

@@ -1,19 +1,28 @@
 import { InvalidConfigError } from './errors.js'
+import { MAX_CODE_BYTES } from './generated/core-facts.js'
 
-/** Default time limit of one call: 30 seconds. */
-export const DEFAULT_TIMEOUT_MS = 30_000
+// Limits are facts of the Rust core, generated into ./generated/core-facts.ts.
+export {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  MAX_CODE_BYTES,
+  MAX_MEMORY_MB,
+  MAX_OUTPUT_BYTES,
+  MAX_TIMEOUT_MS,
+  MIN_MEMORY_MB,
+} from './generated/core-facts.js'
 
-/** Default cap on the output kept per call: 100,000 bytes (beginning and end), about 25,000 tokens. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 100_000
+/** Default cap on the size of the code of one call: what one micro-VM run carries. */
+export const DEFAULT_MAX_CODE_BYTES = MAX_CODE_BYTES
 
-/** Default cap on the size of the code of one call: 1 MiB. */
-export const DEFAULT_MAX_CODE_BYTES = 1024 * 1024
-
-/** Validates a positive integer option; throws {@link InvalidConfigError} naming the option otherwise. */
-export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+/**
+ * Validates a whole-number option within `min..=max` (the core's range for it); throws
+ * {@link InvalidConfigError} naming the option otherwise.
+ */
+export function wholeNumber(name: string, value: number | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidConfigError(`${name} must be a positive integer, got ${String(value)}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidConfigError(`${name} must be a whole number from ${min} to ${max}, got ${String(value)}`)
   }
   return value
 }

@@ -65,6 +65,43 @@ int main() {
     execFileSync('gcc', ['-static-pie', '-o', join(dir, 'prog.elf'), join(dir, 'm.c')])
     execFileSync('gcc', ['-no-pie', '-o', join(dir, 'nopie'), join(dir, 'm.c')])
     expect((await sandbox.run(join(dir, 'prog.elf'))).output).toBe('prebuilt\n')
-    await expect(sandbox.run(join(dir, 'nopie'))).rejects.toMatchObject({ code: 'ERR_INVALID_BINARY' })
+    expect(await sandbox.run(join(dir, 'nopie'))).toMatchObject({ success: false, errorCode: 'ERR_INVALID_BINARY' })
+  })
+
+  describe('the compiler cannot read host files (the compile jail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lci-host-secret-'))
+    const secret = `HOST-FILE-SECRET-${process.pid}`
+    const secretPath = join(dir, 'secret.txt')
+    writeFileSync(secretPath, `${secret}\n`)
+
+    /** The secret appears nowhere in what the run returned. */
+    function expectHidden(r: Awaited<ReturnType<typeof sandbox.runCode>>): void {
+      expect(r.success).toBe(false)
+      const everything = [r.output, r.stderr, r.error ?? '', ...Object.values(r.files).map((b) => Buffer.from(b).toString('latin1'))].join('\n')
+      expect(everything).not.toContain(secret)
+    }
+
+    it.each([
+      ['#include of an absolute host path', `#include "${secretPath}"\nint main(void){return 0;}`, 'c'],
+      ['#include climbing out with ../', `#include "${'../'.repeat(24)}${secretPath.slice(1)}"\nint main(){}`, 'cpp'],
+      ['#include </proc/self/environ>', '#include </proc/self/environ>\nint main(void){return 0;}', 'c'],
+      [
+        '.incbin of a host file',
+        `__asm__(".section .rodata\\n.global blob\\nblob: .incbin \\"${secretPath}\\"\\n.byte 0\\n");\nextern const char blob[];\n#include <stdio.h>\nint main(void){puts(blob);return 0;}`,
+        'c',
+      ],
+    ])('%s: the secret is in no part of the result', async (_what, code, language) => {
+      const r = await sandbox.runCode(code, language)
+      expectHidden(r)
+      expect(r.stderr).toMatch(/Permission denied|file not found/)
+    })
+
+    it('ends a compile bomb (a 1 GiB static array) as a result at its limit, and serves the next run', async () => {
+      const r = await sandbox.runCode('char big[1L << 30] = {1};\nint main(void){return big[0];}', 'c')
+      expect(r.success).toBe(false)
+      expect(r.exitCode).not.toBe(0)
+      const ok = await sandbox.runCode('#include <stdio.h>\n#include <math.h>\nint main(void){printf("%.3f\\n", sqrt(2.0));}', 'c')
+      expect(ok.output).toBe('1.414\n')
+    })
   })
 })

@@ -141,4 +141,12 @@ describe('Python in a micro-VM', () => {
     expect(lines[0].bootMs).toBeGreaterThan(0)
     expect(lines.some((l) => l.outcome === 'timeout')).toBe(true)
   })
+
+  it('fails cleanly when the program tries to start a process (there are none to start)', async () => {
+    const r = await sandbox.runCode('import subprocess\nsubprocess.run(["ls"])', 'python')
+    expect(r.success).toBe(false)
+    expect(r.exitCode).toBe(1)
+    expect(r.error).toMatch(/Error/)
+    expect((await sandbox.runCode('print("still here")', 'python')).output).toBe('still here\n')
+  })
 })

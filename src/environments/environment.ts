@@ -4,6 +4,8 @@ import type { EnvironmentName, ExecutionResult, Language } from '../execution-re
 export interface RunOptions {
   /** Aborts the call: the program is killed and the result says `ERR_ABORTED` (where the environment can). */
   signal?: AbortSignal
+  /** What the program reads on its standard input, then end of file (none: end of file at once). */
+  stdin?: string
 }
 
 /** What the tool needs from an environment: run validated code, reset state, release resources. */

@@ -2,13 +2,13 @@ import { performance } from 'node:perf_hooks'
 
 import { ExecutionErrorCode, errorCodeOf, errorMessageOf } from '../errors.js'
 import { errorResult, type ExecutionResult, type Language } from '../execution-result.js'
-import { capText, truncationMarker } from '../limits.js'
 import {
   loadNativeAddon,
   type NativeAddonLoader,
   type NativeSandbox,
   type NativeSandboxConfig,
   type NativeSession,
+  type NativeRunOptions,
   type NativeWorkloadResult,
 } from '../native-addon.js'
 import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
@@ -32,7 +32,7 @@ export interface HyperlightEnvironmentOptions {
 }
 
 /** Advice for the model, appended to the addon's message for setup problems that retrying will not fix. */
-const SETUP_ADVICE: Record<string, string> = {
+const SETUP_ADVICE: Partial<Record<string, string>> = {
   ERR_NO_HYPERVISOR:
     'Retrying will not help: this machine cannot run micro-VMs (the hyperlight environment needs Linux with KVM); tell the user.',
   ERR_HYPERVISOR_UNUSABLE: 'Retrying will not help: this machine cannot run micro-VMs; tell the user.',
@@ -102,14 +102,15 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     } catch (error) {
       return this.setupErrorResult(error, language, elapsed())
     }
+    const runOptions = { signal: options.signal, ...(options.stdin !== undefined && { stdin: options.stdin }) }
     if (!this.persistent) {
       try {
-        return this.toResult(await sandbox.runCode(code, language, { signal: options.signal }), language, elapsed(), '')
+        return this.toResult(await sandbox.runCode(code, language, runOptions), language, elapsed())
       } catch (error) {
         return abortedResult(error, language, elapsed()) ?? this.setupErrorResult(error, language, elapsed())
       }
     }
-    return this.runInSession(sandbox, code, language, started, options.signal)
+    return this.runInSession(sandbox, code, language, started, runOptions)
   }
 
   /** Returns every open session to a clean state (variables, imports and functions are forgotten). */
@@ -158,7 +159,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     code: string,
     language: Language,
     started: number,
-    signal: AbortSignal | undefined,
+    runOptions: NativeRunOptions,
   ): Promise<ExecutionResult> {
     let entry = this.sessions.get(language)
     if (!entry) {
@@ -168,8 +169,8 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     }
     const current = entry
     const call = current.queue.then(
-      () => this.runOnce(current, code, language, started, signal),
-      () => this.runOnce(current, code, language, started, signal),
+      () => this.runOnce(current, code, language, started, runOptions),
+      () => this.runOnce(current, code, language, started, runOptions),
     )
     current.queue = call.catch(() => undefined)
     return call
@@ -180,7 +181,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     code: string,
     language: Language,
     started: number,
-    signal: AbortSignal | undefined,
+    runOptions: NativeRunOptions,
   ): Promise<ExecutionResult> {
     const elapsed = () => performance.now() - started
     let session: NativeSession
@@ -192,27 +193,19 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     }
     let workload: NativeWorkloadResult
     try {
-      workload = await session.runCode(code, { signal })
+      workload = await session.runCode(code, runOptions)
     } catch (error) {
       // An aborted run was stopped and its session restored, clean, by the addon.
-      const aborted = abortedResult(error, language, elapsed(), ' The session was reset: earlier state is gone.')
-      if (aborted) return aborted
+      return abortedResult(error, language, elapsed(), ' The session was reset: earlier state is gone.') ?? this.setupErrorResult(error, language, elapsed())
+    }
+    if (workload.errorCode && workload.errorCode !== ExecutionErrorCode.ERR_INVALID_PATH) {
+      // The session's guest could not serve the run: the next call starts a new session.
       await this.dropSession(language, entry)
-      const result = this.setupErrorResult(error, language, elapsed())
+      const result = this.toResult(workload, language, elapsed())
       result.error!.message += ' The session was discarded: the next call starts a new one, and earlier state is gone.'
       return result
     }
-    let stateNote = ''
-    if (workload.timedOut) {
-      try {
-        await session.reset()
-        stateNote = ' The session was reset: variables, imports and functions defined earlier are gone.'
-      } catch {
-        await this.dropSession(language, entry)
-        stateNote = ' The session was discarded: the next call starts a new one, and earlier state is gone.'
-      }
-    }
-    return this.toResult(workload, language, elapsed(), stateNote)
+    return this.toResult(workload, language, elapsed())
   }
 
   private async dropSession(language: Language, entry: OpenSession): Promise<void> {
@@ -224,23 +217,25 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     }
   }
 
-  private toResult(workload: NativeWorkloadResult, language: Language, durationMs: number, stateNote: string): ExecutionResult {
-    // The addon caps output itself; this guards the model's context should it not (the marker may add a little).
-    const slack = truncationMarker(Number.MAX_SAFE_INTEGER).length
-    const output = capText(String(workload.output ?? ''), this.maxOutputBytes + slack)
-    const stderr = capText(String(workload.stderr ?? ''), this.maxOutputBytes + slack)
-    const exitCode = Number.isInteger(workload.exitCode) ? workload.exitCode : workload.success ? 0 : -1
+  private toResult(workload: NativeWorkloadResult, language: Language, durationMs: number): ExecutionResult {
+    if (workload.errorCode) {
+      const error = Object.assign(new Error(workload.error ?? workload.errorCode), { code: workload.errorCode })
+      return this.setupErrorResult(error, language, durationMs)
+    }
+    // The addon keeps at most maxOutputBytes of each stream, beginning and end.
+    const exitCode = workload.exitCode
+    const stateNote = workload.sessionReset ? ' The session was reset: variables, imports and functions defined earlier are gone.' : ''
     const result: ExecutionResult = {
-      output: output.text,
-      stderr: stderr.text,
+      output: workload.output,
+      stderr: workload.stderr,
       exitCode,
-      timedOut: Boolean(workload.timedOut),
-      truncated: Boolean(workload.truncated) || output.truncated || stderr.truncated,
+      timedOut: workload.timedOut,
+      truncated: workload.truncated,
       durationMs,
       environment: 'hyperlight',
       language,
     }
-    const nativeError = workload.error ? String(workload.error) : undefined
+    const nativeError = workload.error ?? undefined
     if (result.timedOut) {
       result.error = {
         code: ExecutionErrorCode.Timeout,
@@ -251,7 +246,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
         const reason = nativeError ?? lastLine(result.stderr) ?? lastLine(result.output)
         result.error = {
           code: ExecutionErrorCode.ExitStatus,
-          message: reason ? `The program exited with code ${exitCode}: ${reason}` : `The program exited with code ${exitCode}.`,
+          message: (reason ? `The program exited with code ${exitCode}: ${reason}` : `The program exited with code ${exitCode}.`) + stateNote,
         }
       } else {
         result.error = {
