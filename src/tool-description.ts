@@ -24,6 +24,9 @@ export function formatBytes(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} bytes`
 }
 
+/** What the model is told about standard input (the `stdin` field of the input). */
+const STDIN = 'Standard input is what you pass in `stdin` (then end of file), or empty.'
+
 /**
  * The tool description a model reads: what runs the code, which languages, how isolated it is, whether
  * state carries over, and the limits. It changes with the environment and the options.
@@ -38,20 +41,22 @@ export function describeTool(facts: DescriptionFacts): string {
       'Each call starts a new Python process: variables, imports and files do not carry over, so include everything the code needs.',
       'Print the values you want to see; a bare expression prints nothing.',
       result,
-      'For trusted code only: it runs as the current user in a temporary working directory that is deleted afterwards, with none of the host\'s environment variables except PATH, HOME, the user name, locale and time zone, and with empty stdin; it is not isolated from the machine\'s files or network.',
+      'For trusted code only: it runs as the current user in a temporary working directory that is deleted afterwards, with none of the host\'s environment variables except PATH, HOME, the user name, locale and time zone; it is not isolated from the machine\'s files or network.',
+      STDIN,
       limits,
     ].join(' ')
   }
   const state = facts.persistent
-    ? 'State persists between calls in the same language, as in a notebook: variables, functions and imports from one call are there in the next; a call that times out resets that language\'s session. C and C++ programs are compiled and run whole on every call.'
+    ? 'State persists between calls in the same language, as in a notebook: variables, functions and imports from one call are there in the next; a call that times out, is aborted or ends its process (process.exit, running out of memory) resets that language\'s session, and the result says so. C and C++ programs are compiled and run whole on every call.'
     : 'Each call starts from a clean guest: nothing carries over between calls, so include everything the code needs.'
   return [
     'Run code in an isolated Hyperlight micro-VM and get back what it printed.',
-    'Languages (set `language`; default python): python (CPython 3, standard library), javascript (QuickJS: modern JavaScript, print with console.log, no Node.js APIs such as require, fs or process), c and cpp (compiled with gcc/g++; write a complete program with main).',
+    'Languages (set `language`; default python): python (CPython 3.11, standard library only, no subprocesses), javascript (QuickJS: modern JavaScript, print with console.log, timers and a small `process` object, but no Node.js modules such as require or fs), c and cpp (compiled with gcc/g++; write a complete program with main).',
     state,
     'Print the values you want to see.',
     result,
     'The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.',
+    STDIN,
     limits,
   ].join(' ')
 }

@@ -149,4 +149,15 @@ describe('Python in a micro-VM', () => {
     expect(r.error).toMatch(/Error/)
     expect((await sandbox.runCode('print("still here")', 'python')).output).toBe('still here\n')
   })
+
+  it('keeps the beginning and the end of a flood, so the traceback after 1 MB of output is not cut', async () => {
+    const r = await sandbox.runCode('import sys\nfor i in range(20000):\n    print("line %05d " % i + "x" * 40)\nraise ValueError("the end is kept")', 'python')
+    expect(r.truncated).toBe(true)
+    expect(r.output.startsWith('line 00000 ')).toBe(true)
+    expect(r.output).toMatch(/\[… \d+ bytes of output omitted …\]/)
+    expect(r.output).toContain('line 19999 ')
+    expect(r.output.trimEnd().endsWith('ValueError: the end is kept')).toBe(true)
+    expect(r.error).toBe('ValueError: the end is kept')
+    expect(Buffer.byteLength(r.output)).toBeLessThan(CAP + 100)
+  })
 })

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use hyperlight_unikraft::{AppSandbox, Exec, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
 
+use crate::capture::{engine_window, HeadTail};
 use crate::config::Limits;
 use crate::error::{ErrorCode, SandboxError};
 use crate::hypervisor;
@@ -92,7 +93,7 @@ impl WarmGuest {
         let mut builder = SandboxBuilder::from_initrd(&image.rootfs)
             .mounts(mounts)
             .echo_output(false)
-            .output_limit(limits.max_output_bytes);
+            .output_limit(engine_window(limits.max_output_bytes));
         if let Some(mb) = limits.memory_mb {
             builder = builder.scratch_mb(mb);
         }
@@ -124,7 +125,7 @@ impl WarmGuest {
         let sandbox = SandboxBuilder::from_snapshot(self.snapshot.clone())
             .mounts(mounts)
             .echo_output(false)
-            .output_limit(self.output_limit)
+            .output_limit(engine_window(self.output_limit))
             .boot()
             .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
         Ok(Guest { sandbox, input, output })
@@ -140,6 +141,11 @@ impl WarmGuest {
         Ok(())
     }
 
+    /// The most output a run keeps of each stream.
+    pub fn output_limit(&self) -> usize {
+        self.output_limit
+    }
+
     /// Restores a used guest and keeps it for the next run; one that cannot be restored is dropped,
     /// and the next run starts a new one.
     pub fn recycle(&self, mut guest: Guest) {
@@ -153,7 +159,7 @@ impl WarmGuest {
         let prepare_started = Instant::now();
         let mut guest = self.checkout()?;
         let prepare = prepare_started.elapsed();
-        let result = guest.execute(request);
+        let result = guest.execute(request, self.output_limit);
         self.recycle(guest);
         let (mut outcome, _) = result?;
         outcome.timings.prepare = prepare;
@@ -188,9 +194,10 @@ impl Guest {
         Ok(exec)
     }
 
-    /// Runs `request` in this guest as it is (a session's state stays). Returns the outcome and whether
-    /// the guest can take another run without a restore (it has not exited, nor been stopped).
-    pub fn execute(&mut self, request: RunRequest) -> Result<(RunOutcome, bool), SandboxError> {
+    /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
+    /// of each stream, beginning and end. Returns the outcome and whether the guest can take another
+    /// run without a restore (it has not exited, nor been stopped).
+    pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
         let RunRequest { program, files, stdin, timeout, switch } = request;
         let exec = match self.stage(program, files) {
             Ok(exec) => exec,
@@ -205,15 +212,15 @@ impl Guest {
         let run_started = Instant::now();
         // The guest's reads of its stdin are served on this thread, which drives it (crate::stdin).
         let stdin = StdinGuard::install(stdin);
-        let ending = drive(&mut self.sandbox, exec, timeout, switch);
+        let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep) };
+        let ending = drive(&mut self.sandbox, exec, timeout, switch, &mut streams);
         drop(stdin);
         let run = run_started.elapsed();
 
-        let stderr = self.sandbox.take_stderr();
-        let output = self.sandbox.take_output();
-        let truncated = stderr.truncated() || output.truncated();
+        streams.drain(&self.sandbox);
+        let truncated = streams.output.truncated() || streams.stderr.truncated();
         let alive = matches!(ending, Ending::Returned | Ending::Status(_));
-        let mut outcome = RunOutcome::new(ending, output.text, stderr.text, truncated, timeout);
+        let mut outcome = RunOutcome::new(ending, streams.output.text(), streams.stderr.text(), truncated, timeout);
         outcome.files = self.output.take_files();
         outcome.timings = Timings { boot: None, prepare: Duration::ZERO, run };
         self.input.clear();
@@ -221,8 +228,23 @@ impl Guest {
     }
 }
 
-/// Submits `exec` and steps the guest until the program ends or must stop.
-fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwitch) -> Ending {
+/// A run's two streams: the transcript (stdout and stderr in order) and stderr alone.
+struct Streams {
+    output: HeadTail,
+    stderr: HeadTail,
+}
+
+impl Streams {
+    /// Takes what the guest wrote since the last drain.
+    fn drain(&mut self, guest: &AppSandbox) {
+        self.output.absorb(guest.take_output());
+        self.stderr.absorb(guest.take_stderr());
+    }
+}
+
+/// Submits `exec` and steps the guest until the program ends or must stop, draining its output at
+/// every step so the end of a long output is kept.
+fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwitch, streams: &mut Streams) -> Ending {
     let deadline = Instant::now() + timeout;
     let watchdog = Watchdog::start(guest.interrupt_handle(), deadline, switch);
     let ended = (|| -> Result<Ending, hyperlight_unikraft::Error> {
@@ -232,7 +254,9 @@ fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwit
                 return Ok(Ending::Stopped(reason));
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            match guest.step(left.min(STEP_SLICE))? {
+            let step = guest.step(left.min(STEP_SLICE))?;
+            streams.drain(guest);
+            match step {
                 Yield::CallDone => return Ok(Ending::Returned),
                 Yield::CallFailed { status } => return Ok(Ending::Status(status)),
                 Yield::Exited { status } => return Ok(Ending::Exited(status)),

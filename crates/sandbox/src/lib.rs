@@ -3,6 +3,7 @@
 //! time and output limits, and reports each run as a [`RunOutcome`]. No Node.js here: the napi
 //! binding crate is glue over this one.
 
+pub mod capture;
 pub mod compile;
 pub mod config;
 pub mod dirs;

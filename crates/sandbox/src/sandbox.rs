@@ -261,7 +261,7 @@ impl SessionState {
             Some(g) => g,
             None => warm.checkout()?,
         };
-        let result = guest.execute(request);
+        let result = guest.execute(request, warm.output_limit());
         let (mut outcome, alive) = match result {
             Ok(r) => r,
             Err(e) => {
