@@ -129,4 +129,29 @@ describe('cancellation', () => {
     const aborted = AbortSignal.abort()
     await expect(sandbox.runCode('print(1)', 'python', { signal: aborted })).rejects.toMatchObject({ name: 'AbortError' })
   })
+
+  it('an abort takes a run out of the line while it waits for a slot, before the run ahead of it ends', async () => {
+    const sandbox = new native.NanvixSandbox({ timeoutMs: 120_000, maxConcurrency: 1 })
+    await sandbox.runCode('print("warm")', 'python')
+    const ahead = sandbox.runCode('import time\ntime.sleep(20)\nprint("ahead")', 'python')
+    const controller = new AbortController()
+    const waiting = sandbox.runCode('print("never")', 'python', { signal: controller.signal })
+    setTimeout(() => controller.abort(), 500)
+    const started = Date.now()
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' })
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect((await ahead).output).toBe('ahead\n')
+  })
+
+  it('an abort stops a C program while it compiles', async () => {
+    const sandbox = new native.NanvixSandbox({ timeoutMs: 120_000 })
+    const controller = new AbortController()
+    // The whole standard library and <regex> keep the compiler busy for seconds (more under emulation).
+    const slow = '#include <bits/stdc++.h>\nint main(){ std::regex r("(a|b)*c"); std::cout << std::regex_match("abc", r); }'
+    const run = sandbox.runCode(slow, 'cpp', { signal: controller.signal })
+    setTimeout(() => controller.abort(), 300)
+    const started = Date.now()
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' })
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
 })

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use lci_sandbox::{Language, Limits, RunOutcome, Sandbox, SandboxError, SandboxOptions};
 use napi::bindgen_prelude::*;
+use napi::tokio::sync::Semaphore;
 use napi_derive::napi;
 
 mod coded_error;
@@ -117,6 +118,9 @@ impl From<RunOutcome> for WorkloadResult {
 #[napi]
 pub struct NanvixSandbox {
   inner: Arc<Sandbox>,
+  /// Runs wait their turn here, as futures: a run waiting for one of the `maxConcurrency` slots
+  /// holds no thread, and an abort takes it out of the line at once.
+  turns: Arc<Semaphore>,
 }
 
 #[napi]
@@ -148,7 +152,7 @@ impl NanvixSandbox {
       })?)
     };
     match make() {
-      Ok(sandbox) => Ok(NanvixSandbox { inner: Arc::new(sandbox) }),
+      Ok(sandbox) => Ok(NanvixSandbox { turns: Arc::new(Semaphore::new(sandbox.max_concurrency())), inner: Arc::new(sandbox) }),
       Err(e) => Err(coded(&env, &e)),
     }
   }
@@ -171,7 +175,7 @@ impl NanvixSandbox {
       return reject_type_error(env, string_arg(path).map_or("path must be a string".into(), |_| invalid_options(env, options)));
     };
     let sandbox = self.inner.clone();
-    spawn(env, watch, move || sandbox.run_file(std::path::Path::new(&path), options))
+    spawn(env, &self.turns, watch, move || sandbox.run_file(std::path::Path::new(&path), options))
   }
 
   /// Runs `code` written in `language` (`javascript`, `python`, `c`, `cpp`, or an alias such as
@@ -196,7 +200,7 @@ impl NanvixSandbox {
       return reject_type_error(env, invalid_options(env, options));
     };
     let sandbox = self.inner.clone();
-    spawn(env, watch, move || {
+    spawn(env, &self.turns, watch, move || {
       let language = Language::from_name(&language)?;
       sandbox.run_code(&code, language, options)
     })
@@ -208,7 +212,7 @@ impl NanvixSandbox {
   #[napi]
   pub fn session(&self, env: Env, language: String) -> Result<Session> {
     match Language::from_name(&language) {
-      Ok(language) => Ok(Session { inner: Arc::new(self.inner.session(language)) }),
+      Ok(language) => Ok(Session { inner: Arc::new(self.inner.session(language)), turns: self.turns.clone() }),
       Err(e) => Err(coded(&env, &e)),
     }
   }
@@ -248,6 +252,8 @@ impl NanvixSandbox {
 #[napi]
 pub struct Session {
   inner: Arc<lci_sandbox::Session>,
+  /// Its sandbox's line of runs waiting for a slot.
+  turns: Arc<Semaphore>,
 }
 
 #[napi]
@@ -272,7 +278,7 @@ impl Session {
       return reject_type_error(env, invalid_options(env, options));
     };
     let session = self.inner.clone();
-    spawn(env, watch, move || session.run_code(&code, options))
+    spawn(env, &self.turns, watch, move || session.run_code(&code, options))
   }
 
   /// Drops the session's state: the next run starts from the clean snapshot.
@@ -325,27 +331,43 @@ pub async fn probe_hypervisor() -> HypervisorProbe {
   }
 }
 
-/// Runs `work` on a blocking thread; resolves with its outcome, or with its error as a failed
-/// result, and rejects only when the run was aborted. The abort listener goes once it settles.
-fn spawn<'env, F>(env: &'env Env, watch: Option<AbortWatch>, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
+/// Waits for a turn among `turns` (as a future: no thread waits), then runs `work` on a blocking
+/// thread; resolves with its outcome, or with its error as a failed result, and rejects only when
+/// the run was aborted (while it waited, too). The abort listener goes once it settles.
+fn spawn<'env, F>(env: &'env Env, turns: &Arc<Semaphore>, watch: Option<AbortWatch>, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
 where
   F: FnOnce() -> std::result::Result<RunOutcome, SandboxError> + Send + 'static,
 {
+  let turns = turns.clone();
+  let aborted = watch.as_ref().map(|w| w.aborted.clone());
   env.spawn_future_with_callback(
     async move {
-      let outcome = napi::tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
-        Err(SandboxError::new(lci_sandbox::ErrorCode::Engine, format!("the run's thread failed: {e}")))
-      });
-      Ok(outcome)
+      let wait = turns.acquire_owned();
+      let turn = match aborted {
+        Some(aborted) => napi::tokio::select! {
+          turn = wait => turn.ok(),
+          () = aborted.notified() => None,
+        },
+        None => wait.await.ok(),
+      };
+      let Some(turn) = turn else { return Ok(None) };
+      let outcome = napi::tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        work()
+      })
+      .await
+      .unwrap_or_else(|e| Err(SandboxError::new(lci_sandbox::ErrorCode::Engine, format!("the run's thread failed: {e}"))));
+      Ok(Some(outcome))
     },
     move |env, outcome| {
       if let Some(watch) = watch {
         watch.release(env);
       }
       match outcome {
-        Ok(o) if lci_sandbox::engine::cancelled(&o) => Err(coded_error::abort_error(env)),
-        Ok(o) => Ok(WorkloadResult::from(o)),
-        Err(e) => Ok(WorkloadResult::from(e)),
+        None => Err(coded_error::abort_error(env)),
+        Some(Ok(o)) if lci_sandbox::engine::cancelled(&o) => Err(coded_error::abort_error(env)),
+        Some(Ok(o)) => Ok(WorkloadResult::from(o)),
+        Some(Err(e)) => Ok(WorkloadResult::from(e)),
       }
     },
   )
