@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 
 import { CodeExecutionTool } from '../src/code-execution-tool'
 import { ExecutionErrorCode, InvalidConfigError } from '../src/errors'
@@ -30,7 +31,68 @@ async function waitUntilGone(pid: number, ms = 3000): Promise<boolean> {
   return !isAlive(pid)
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** How long the escaping processes below sleep before they write their marker. */
+const ESCAPEE_SLEEP_SECONDS = 4
+
+/**
+ * Python code that starts two processes that leave the program's process group and session: a child started
+ * with setsid, and a grandchild after a double fork (its parent exits, so it is orphaned as well). Each writes
+ * `started-<name>` (its pid) at once and `marker-<name>` after ESCAPEE_SLEEP_SECONDS. The code returns, having
+ * printed `ready`, once both have started.
+ */
+function startEscapees(directory: string): string {
+  const sleeper = join(directory, 'sleeper.py')
+  writeFileSync(
+    sleeper,
+    [
+      'import os, sys, time',
+      'directory, name = sys.argv[1:]',
+      "open(os.path.join(directory, 'pid-' + name), 'w').write(str(os.getpid()))",
+      "os.rename(os.path.join(directory, 'pid-' + name), os.path.join(directory, 'started-' + name))",
+      `time.sleep(${ESCAPEE_SLEEP_SECONDS})`,
+      "open(os.path.join(directory, 'marker-' + name), 'w').close()",
+    ].join('\n'),
+  )
+  return [
+    'import os, subprocess, sys, time',
+    `DIRECTORY, SLEEPER = ${JSON.stringify(directory)}, ${JSON.stringify(sleeper)}`,
+    // A child in a new session (setsid): out of reach of a kill of the program's process group.
+    "subprocess.Popen([sys.executable, SLEEPER, DIRECTORY, 'setsid'], start_new_session=True)",
+    // A double fork: a grandchild in a new session whose parent is gone.
+    'if os.fork() == 0:',
+    '    os.setsid()',
+    '    if os.fork() == 0:',
+    "        os.execv(sys.executable, [sys.executable, SLEEPER, DIRECTORY, 'double-fork'])",
+    '    os._exit(0)',
+    'os.wait()',
+    "while len([name for name in os.listdir(DIRECTORY) if name.startswith('started-')]) < 2:",
+    '    time.sleep(0.02)',
+    "print('ready', flush=True)",
+  ].join('\n')
+}
+
+/** The pids of the escapees that have started so far. */
+function escapeePids(directory: string): number[] {
+  return readdirSync(directory)
+    .filter((name) => name.startsWith('started-'))
+    .map((name) => Number(readFileSync(join(directory, name), 'utf8')))
+}
+
+/** Checks that both escapees are gone now and that neither lives long enough to write its marker. */
+async function expectEscapeesKilled(directory: string): Promise<void> {
+  const pids = escapeePids(directory)
+  expect(pids).toHaveLength(2)
+  for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true)
+  await sleep(ESCAPEE_SLEEP_SECONDS * 1000 + 1000)
+  expect(readdirSync(directory).filter((name) => name.startsWith('marker-'))).toEqual([])
+}
+
 describe('python environment', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'lci-python-test-'))
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
   const tool = new CodeExecutionTool({ environment: 'python', timeoutMs: 20_000 })
 
   it('runs a program and returns what it printed with exit code 0', async () => {
@@ -102,9 +164,11 @@ describe('python environment', () => {
     }
   })
 
-  it('gives the program empty stdin', async () => {
+  it('gives the program empty stdin, or exactly the stdin of the call, then end of file', async () => {
     const result = await tool.execute({ code: 'import sys\nprint(repr(sys.stdin.read()))' })
     expect(result.output).toBe("''\n")
+    const given = await tool.execute({ code: 'import sys\nprint(repr(input()), repr(sys.stdin.read()))', stdin: 'two\nlines\n' })
+    expect(given.output).toBe("'two' 'lines\\n'\n")
   })
 
   it('runs each call in a fresh private directory that is removed afterwards', async () => {
@@ -142,6 +206,61 @@ describe('python environment', () => {
     expect(await waitUntilGone(grandchild)).toBe(true)
     // The tool is still usable.
     expect((await quick.execute({ code: 'print("next")' })).output).toBe('next\n')
+  })
+
+  it('kills processes that escaped the process-group kill (setsid, double fork) at the timeout', async () => {
+    const directory = mkdtempSync(join(scratch, 'timeout-'))
+    const quick = new CodeExecutionTool({ timeoutMs: 3000 })
+    const result = await quick.execute({ code: `${startEscapees(directory)}\ntime.sleep(60)` })
+    expect(result.output).toBe('ready\n')
+    expect(result.timedOut).toBe(true)
+    expect(result.exitCode).toBe(137)
+    expect(result.error?.code).toBe(ExecutionErrorCode.Timeout)
+    await expectEscapeesKilled(directory)
+  })
+
+  it('kills processes that left the session when the caller aborts', async () => {
+    const directory = mkdtempSync(join(scratch, 'abort-'))
+    const controller = new AbortController()
+    const call = tool.execute({ code: `${startEscapees(directory)}\ntime.sleep(60)` }, { signal: controller.signal })
+    const deadline = Date.now() + 15_000
+    while (escapeePids(directory).length < 2 && Date.now() < deadline) await sleep(20)
+    controller.abort()
+    const result = await call
+    expect(result.error?.code).toBe(ExecutionErrorCode.Aborted)
+    await expectEscapeesKilled(directory)
+  })
+
+  it('kills processes that left the session when the program ends normally, without waiting for them', async () => {
+    const directory = mkdtempSync(join(scratch, 'exit-'))
+    const result = await tool.execute({ code: startEscapees(directory) })
+    expect(result).toMatchObject({ output: 'ready\n', exitCode: 0, timedOut: false })
+    expect(result.error).toBeUndefined()
+    expect(result.durationMs).toBeLessThan(ESCAPEE_SLEEP_SECONDS * 1000)
+    await expectEscapeesKilled(directory)
+  })
+
+  it('reports death by a signal as 128+N, as before', async () => {
+    const result = await tool.execute({ code: 'import os, signal\nos.kill(os.getpid(), signal.SIGTERM)' })
+    expect(result.exitCode).toBe(143)
+    expect(result.error).toEqual({ code: ExecutionErrorCode.ExitStatus, message: 'The program was killed by SIGTERM.' })
+  })
+
+  it('resolves soon after the timeout even when the supervisor cannot act, and the program dies with it', async () => {
+    const quick = new CodeExecutionTool({ timeoutMs: 1000 })
+    // A stopped supervisor cannot see the time is up; Node kills it, and the program goes with it. The parent
+    // is stopped only if it is the Python supervisor: without one it would be the test runner.
+    const code = [
+      'import os, signal, sys, time',
+      'print(os.getpid(), flush=True)',
+      "if not open('/proc/%d/comm' % os.getppid()).read().startswith('python'): sys.exit('no supervisor')",
+      'os.kill(os.getppid(), signal.SIGSTOP)',
+      'time.sleep(60)',
+    ].join('\n')
+    const result = await quick.execute({ code })
+    expect(result.timedOut, result.output).toBe(true)
+    expect(result.durationMs).toBeLessThan(10_000)
+    expect(await waitUntilGone(Number(result.output.trim()))).toBe(true)
   })
 
   it('does not leave background processes behind when the program exits', async () => {

@@ -10,6 +10,7 @@ import { HeadTailBuffer } from '../limits.js'
 import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
 import { InterpreterResolutionError, resolvePythonExecutable } from './interpreter-resolution.js'
 import { PYTHON_PRELUDE } from './python-prelude.js'
+import { PYTHON_SUPERVISOR } from './python-supervisor.js'
 
 /**
  * The only variables a program inherits from the parent process: enough to find programs, the user's
@@ -33,8 +34,11 @@ export const INHERITED_ENVIRONMENT_VARIABLES: readonly string[] = [
   'TZ',
 ]
 
-/** How long to wait for the output pipes to close after the program exited (a detached grandchild may hold them). */
+/** How long to wait for the output pipes to close after the supervisor exited (an unkillable process may hold them). */
 const PIPE_DRAIN_GRACE_MS = 500
+
+/** How long the supervisor gets to kill everything once told to stop, before Node kills it (the program with it). */
+const SUPERVISOR_GRACE_MS = 2000
 
 /** Options of the python environment; the tool fills in its defaults. */
 export interface PythonEnvironmentOptions {
@@ -52,9 +56,10 @@ export interface PythonEnvironmentOptions {
 
 /**
  * Runs Python in a local subprocess, for trusted code: a fresh interpreter per call, with a stripped
- * environment, a private temporary working directory removed afterwards, empty stdin, a time limit that kills
- * the whole process group (children and grandchildren too), and output capped with beginning and end kept.
- * Processes the program leaves running in the background are killed when it exits.
+ * environment, a private temporary working directory removed afterwards, the call's stdin (else an empty one), a time limit that kills
+ * the program and every process it started (even those in a new session), and output capped with beginning
+ * and end kept. Processes the program leaves running in the background are killed when it exits. A small
+ * supervisor process does the killing (see PYTHON_SUPERVISOR).
  */
 export class PythonEnvironment implements ExecutionEnvironment {
   /** Always `python`. */
@@ -118,8 +123,14 @@ export class PythonEnvironment implements ExecutionEnvironment {
     try {
       const script = join(privateDirectory, 'main.py')
       const workDirectory = join(privateDirectory, 'work')
-      await Promise.all([writeFile(script, code, 'utf8'), mkdir(workDirectory)])
-      return await this.spawnScript(executable, script, workDirectory, started, options.signal)
+      // The program's stdin, if any, from a file beside its script (outside its working directory).
+      const stdinFile = options.stdin === undefined ? '' : join(privateDirectory, 'stdin')
+      await Promise.all([
+        writeFile(script, code, 'utf8'),
+        mkdir(workDirectory),
+        stdinFile && writeFile(stdinFile, options.stdin ?? '', 'utf8'),
+      ])
+      return await this.spawnScript(executable, script, stdinFile, workDirectory, started, options.signal)
     } catch (error) {
       return errorResult('python', 'python', ExecutionErrorCode.Internal, errorMessageOf(error), elapsed())
     } finally {
@@ -158,6 +169,7 @@ export class PythonEnvironment implements ExecutionEnvironment {
   private spawnScript(
     executable: string,
     script: string,
+    stdinFile: string,
     workDirectory: string,
     started: number,
     signal: AbortSignal | undefined,
@@ -172,31 +184,41 @@ export class PythonEnvironment implements ExecutionEnvironment {
       let spawnError: Error | undefined
       let settled = false
       let drainTimer: NodeJS.Timeout | undefined
+      let killTimer: NodeJS.Timeout | undefined
 
-      // detached: the program leads a new process group, so one kill(-pid) reaches everything it started.
-      const child = spawn(executable, ['-u', '-c', PYTHON_PRELUDE, script], {
+      // The supervisor runs the program and, when it ends or stdin closes, kills everything the program started.
+      // detached: it leads a new session, out of reach of signals meant for Node's process group.
+      const program = [executable, '-u', '-c', PYTHON_PRELUDE, script]
+      const child = spawn(executable, ['-I', '-S', '-c', PYTHON_SUPERVISOR, stdinFile, ...program], {
         cwd: workDirectory,
         env: this.programEnvironment(workDirectory),
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
         windowsHide: true,
       })
 
-      const killGroup = () => {
-        if (child.pid === undefined) return
-        try {
-          process.kill(-child.pid, 'SIGKILL')
-        } catch {
-          // ESRCH: the group is already gone.
-        }
+      const finishSoon = () => {
+        clearTimeout(drainTimer)
+        drainTimer = setTimeout(finish, PIPE_DRAIN_GRACE_MS)
+      }
+      // Closing the supervisor's stdin tells it to kill everything and exit (it also notices if Node dies). A
+      // supervisor that cannot act (stopped, starved) is killed after a grace, the program with it, and the
+      // call resolves even if no exit is ever reported.
+      const stop = () => {
+        child.stdin.destroy()
+        killTimer ??= setTimeout(() => {
+          child.kill('SIGKILL')
+          exitSignal ??= 'SIGKILL'
+          finishSoon()
+        }, SUPERVISOR_GRACE_MS)
       }
       const onAbort = () => {
         aborted = true
-        killGroup()
+        stop()
       }
       const timer = setTimeout(() => {
         timedOut = true
-        killGroup()
+        stop()
       }, this.timeoutMs)
       signal?.addEventListener('abort', onAbort, { once: true })
 
@@ -210,7 +232,9 @@ export class PythonEnvironment implements ExecutionEnvironment {
         settled = true
         clearTimeout(timer)
         clearTimeout(drainTimer)
+        clearTimeout(killTimer)
         signal?.removeEventListener('abort', onAbort)
+        child.stdin.destroy()
         child.stdout.destroy()
         child.stderr.destroy()
         const durationMs = performance.now() - started
@@ -264,13 +288,15 @@ export class PythonEnvironment implements ExecutionEnvironment {
         spawnError = error
         finish()
       })
+      // The supervisor exits as the program did (same code, or killed by the same signal), after the cleanup:
+      // nothing is left to time out or abort, only the pipes to drain.
       child.on('exit', (code, signalName) => {
         exitCode = code ?? undefined
         exitSignal = signalName
-        // Whatever the program left running in the background goes with it.
-        killGroup()
-        // A process that escaped the group (setsid) may still hold the pipes: do not wait for it forever.
-        drainTimer = setTimeout(finish, PIPE_DRAIN_GRACE_MS)
+        clearTimeout(timer)
+        clearTimeout(killTimer)
+        signal?.removeEventListener('abort', onAbort)
+        finishSoon()
       })
       child.on('close', finish)
     })
