@@ -28,7 +28,7 @@ function functionOutputSentToModel(model: ScriptedModel, callId: string): string
 describe('OpenAI Agents SDK adapter', () => {
   it('runs the code when the model calls the tool and returns the output to the model', async () => {
     const model = new ScriptedModel([
-      [functionCall('execute_code', { code: 'print(sum(range(10)))' }, { callId: 'call-1' })],
+      [functionCall('execute_code', { code: 'print(sum(range(10)))', stdin: null }, { callId: 'call-1' })],
       [assistantMessage('The sum is 45.')],
     ])
     const agent = new Agent({ name: 'Tester', model, tools: [codeExecutionTool()] })
@@ -43,7 +43,7 @@ describe('OpenAI Agents SDK adapter', () => {
 
   it('offers a nullable language in the hyperlight environment (strict mode) and reports setup errors as output', async () => {
     const model = new ScriptedModel([
-      [functionCall('execute_code', { code: 'console.log(1)', language: null }, { callId: 'call-1' })],
+      [functionCall('execute_code', { code: 'console.log(1)', language: null, stdin: null }, { callId: 'call-1' })],
       [assistantMessage('The micro-VM is unavailable.')],
     ])
     const tool = codeExecutionTool({
@@ -57,13 +57,23 @@ describe('OpenAI Agents SDK adapter', () => {
     expect(result.finalOutput).toBe('The micro-VM is unavailable.')
     expect(functionOutputSentToModel(model, 'call-1')).toMatch(/^\[error ERR_NATIVE_ADDON_UNAVAILABLE: .*no addon here/)
     const offered = model.calls[0].request.tools[0] as { parameters: { properties: Record<string, unknown>; required: string[] } }
-    expect(offered.parameters.required).toEqual(['code', 'language'])
+    expect(offered.parameters.required).toEqual(['code', 'language', 'stdin'])
     expect(JSON.stringify(offered.parameters.properties.language)).toContain('null')
+  })
+
+  it('passes stdin from the model to the program', async () => {
+    const model = new ScriptedModel([
+      [functionCall('execute_code', { code: 'print(input()[::-1])', stdin: 'olleh\n' }, { callId: 'call-1' })],
+      [assistantMessage('done')],
+    ])
+    const agent = new Agent({ name: 'coder', model, tools: [codeExecutionTool()] })
+    await new Runner({ tracingDisabled: true }).run(agent, 'reverse hello')
+    expect(functionOutputSentToModel(model, 'call-1')).toMatch(/^hello\n/)
   })
 
   it('maps always_require to needsApproval: the run stops with an interruption until approved', async () => {
     const model = new ScriptedModel([
-      [functionCall('execute_code', { code: 'print("ran after approval")' }, { callId: 'call-1' })],
+      [functionCall('execute_code', { code: 'print("ran after approval")', stdin: null }, { callId: 'call-1' })],
       [assistantMessage('Done.')],
     ])
     const agent = new Agent({ name: 'Tester', model, tools: [codeExecutionTool({ approvalMode: 'always_require' })] })
@@ -79,7 +89,7 @@ describe('OpenAI Agents SDK adapter', () => {
 
   it('createInterpreterAgent builds an Agent with the tool and instructions that describe it', async () => {
     const model = new ScriptedModel([
-      [functionCall('execute_code', { code: 'import math; print(math.factorial(5))' }, { callId: 'call-1' })],
+      [functionCall('execute_code', { code: 'import math; print(math.factorial(5))', stdin: null }, { callId: 'call-1' })],
       [assistantMessage('120')],
     ])
     const agent = createInterpreterAgent({ model, timeoutMs: 10_000 })

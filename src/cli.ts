@@ -37,6 +37,8 @@ Options:
   -l, --language <language>    run: the file's language (${LANGUAGES.join(', ')});
                                default from the extension (.py, .js/.mjs, .c, .cpp/.cc/.cxx)
       --max-output-bytes <n>   output kept per run, beginning and end; default ${DEFAULT_MAX_OUTPUT_BYTES}
+      --stdin <file>           run: what the program reads on its stdin (- for this command's own
+                               stdin); without it the program's stdin is empty
       --persistent             mcp, hyperlight: keep state between calls (one session per language)
       --python <command>       python: the interpreter to use; default python3
       --tmp-directory <dir>    where temporary files go
@@ -79,6 +81,8 @@ export interface CliCommand {
   language?: Language
   /** Options for the tool. */
   toolOptions: CodeExecutionToolOptions
+  /** `run --stdin`: the file whose text the program reads on its stdin, or `-` for this command's own. */
+  stdin?: string
 }
 
 /** Parses arguments (without `node` and the script); throws {@link UsageError} for bad ones. */
@@ -94,6 +98,7 @@ export function parseCommandLine(args: string[]): CliCommand {
         timeout: { type: 'string', short: 't' },
         language: { type: 'string', short: 'l' },
         'max-output-bytes': { type: 'string' },
+        stdin: { type: 'string' },
         persistent: { type: 'boolean' },
         python: { type: 'string' },
         'tmp-directory': { type: 'string' },
@@ -146,6 +151,7 @@ export function parseCommandLine(args: string[]): CliCommand {
   if (command === 'mcp') {
     if (rest.length > 0) throw new UsageError(`mcp takes no arguments, got "${rest.join(' ')}"`)
     if (values.language !== undefined) throw new UsageError('--language applies to run only')
+    if (values.stdin !== undefined) throw new UsageError('--stdin applies to run only')
     return { command, toolOptions }
   }
   if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'run: missing <file>' : 'run: expected one <file>')
@@ -161,7 +167,14 @@ export function parseCommandLine(args: string[]): CliCommand {
     language = Object.hasOwn(SOURCE_EXTENSIONS, extension) ? SOURCE_EXTENSIONS[extension] : undefined
     if (language === undefined) throw new UsageError(`run: cannot tell the language of "${file}"; pass --language`)
   }
-  return { command, file, language, toolOptions }
+  return { command, file, language, toolOptions, ...(values.stdin !== undefined && { stdin: values.stdin }) }
+}
+
+/** Everything a stream gives until it ends, as UTF-8 text. */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer))
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 async function runFile(command: CliCommand): Promise<number> {
@@ -172,6 +185,16 @@ async function runFile(command: CliCommand): Promise<number> {
     process.stderr.write(`local-code-interpreter: cannot read ${command.file}: ${(error as Error).message}\n`)
     return SETUP_FAILURE_EXIT_CODE
   }
+  let stdin: string | undefined
+  if (command.stdin !== undefined) {
+    try {
+      // `-` reads this command's own stdin, only when asked to: a program never reads it otherwise.
+      stdin = command.stdin === '-' ? await readAll(process.stdin) : await readFile(command.stdin, 'utf8')
+    } catch (error) {
+      process.stderr.write(`local-code-interpreter: cannot read --stdin ${command.stdin}: ${(error as Error).message}\n`)
+      return SETUP_FAILURE_EXIT_CODE
+    }
+  }
   let tool: CodeExecutionTool
   try {
     tool = new CodeExecutionTool(command.toolOptions)
@@ -181,7 +204,7 @@ async function runFile(command: CliCommand): Promise<number> {
     return USAGE_EXIT_CODE
   }
   try {
-    const result = await tool.execute({ code, language: command.language })
+    const result = await tool.execute({ code, language: command.language, stdin })
     if (result.output.length > 0) await write(process.stdout, result.output)
     if (result.truncated) process.stderr.write('local-code-interpreter: output was truncated\n')
     if (result.timedOut) {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 import type { CodeExecutionTool } from '../code-execution-tool.js'
 import { formatExecutionResult, type Language } from '../execution-result.js'
-import { HYPERLIGHT_LANGUAGES, LANGUAGE_DESCRIPTION } from '../input-schema.js'
+import { HYPERLIGHT_LANGUAGES, LANGUAGE_DESCRIPTION, STDIN_DESCRIPTION } from '../input-schema.js'
 
 /** The options `tool()` of the OpenAI Agents SDK takes for a code-execution tool (framework-free). */
 export interface OpenAIAgentsToolOptions {
@@ -26,10 +26,11 @@ export interface OpenAIAgentsToolOptions {
  */
 export function openAIAgentsToolOptions(codeTool: CodeExecutionTool): OpenAIAgentsToolOptions {
   const code = codeTool.inputSchema.shape.code
+  const stdin = z.string().nullable().describe(STDIN_DESCRIPTION)
   const parameters: z.ZodObject<z.ZodRawShape> =
     codeTool.environment === 'hyperlight'
-      ? z.object({ code, language: z.enum(HYPERLIGHT_LANGUAGES).nullable().describe(LANGUAGE_DESCRIPTION) })
-      : z.object({ code })
+      ? z.object({ code, language: z.enum(HYPERLIGHT_LANGUAGES).nullable().describe(LANGUAGE_DESCRIPTION), stdin })
+      : z.object({ code, stdin })
   return {
     name: codeTool.name,
     description: codeTool.description,
@@ -38,8 +39,8 @@ export function openAIAgentsToolOptions(codeTool: CodeExecutionTool): OpenAIAgen
     needsApproval: codeTool.needsApproval,
     execute: async (input, _context, details) => {
       // The SDK has parsed the input against `parameters`; execute() checks it again and reports problems.
-      const { code, language } = (input ?? {}) as { code: string; language?: Language | null }
-      const result = await codeTool.execute({ code, language }, details?.signal ? { signal: details.signal } : {})
+      const { code, language, stdin } = (input ?? {}) as { code: string; language?: Language | null; stdin?: string | null }
+      const result = await codeTool.execute({ code, language, stdin }, details?.signal ? { signal: details.signal } : {})
       return formatExecutionResult(result)
     },
   }
