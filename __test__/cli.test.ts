@@ -12,12 +12,13 @@ const root = resolve(__dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'lci-cli-test-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    execFile(process.execPath, ['--import', 'tsx', resolve(root, 'src/cli.ts'), ...args], { cwd: root }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', resolve(root, 'src/cli.ts'), ...args], { cwd: root }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
       resolvePromise({ code, stdout, stderr })
     })
+    if (input !== undefined) child.stdin?.end(input)
   })
 }
 
@@ -28,6 +29,15 @@ function file(name: string, text: string): string {
 }
 
 describe('local-code-interpreter CLI', () => {
+  it('run --stdin gives the program a file, or with - its own stdin; without it the program reads nothing of the CLI\'s stdin', async () => {
+    const reverse = file('reverse.py', 'import sys\nprint(sys.stdin.read()[::-1].strip())\n')
+    expect((await cli(['run', reverse, '--stdin', file('in.txt', 'olleh')])).stdout).toBe('hello\n')
+    expect((await cli(['run', reverse, '--stdin', '-'], 'dlrow')).stdout).toBe('world\n')
+    const secret = `CLI-STDIN-SECRET-${process.pid}`
+    const unasked = await cli(['run', reverse], secret)
+    expect(unasked).toMatchObject({ code: 0, stdout: '\n' })
+  })
+
   it('run prints the program output and exits with its exit code', async () => {
     const path = file('exit3.py', 'import sys\nprint("out")\nprint("err", file=sys.stderr)\nsys.exit(3)\n')
     const { code, stdout } = await cli(['run', path])
