@@ -14,4 +14,17 @@ export type { ExecutionError } from './errors.js'
 export { inputJsonSchemaFor, inputSchemaFor } from './input-schema.js'
 export type { CodeExecutionInput } from './input-schema.js'
 export { DEFAULT_MAX_CODE_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
+// Facts of the Rust core, generated: the languages, their aliases, the limits and the sandbox's error codes.
+export {
+  FILE_EXTENSIONS,
+  LANGUAGE_ALIASES,
+  MAX_CODE_BYTES,
+  MAX_MEMORY_MB,
+  MAX_OUTPUT_BYTES,
+  MAX_TIMEOUT_MS,
+  MIN_MEMORY_MB,
+  SANDBOX_DEFAULT_MAX_OUTPUT_BYTES,
+  SANDBOX_ERROR_CODES,
+} from './generated/core-facts.js'
+export type { SandboxErrorCode } from './generated/core-facts.js'
 export { INHERITED_ENVIRONMENT_VARIABLES } from './environments/python.js'

@@ -53,8 +53,9 @@ pub struct WorkloadResult {
   /// the program from running.
   pub error: Option<String>,
   /// Set when the program could not run at all: the stable code of why (`ERR_FILE_NOT_FOUND`,
-  /// `ERR_UNKNOWN_LANGUAGE`, `ERR_NO_HYPERVISOR`, `ERR_GUEST_IMAGE_MISSING`, … — the list is
-  /// `ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or not.
+  /// `ERR_UNKNOWN_LANGUAGE`, `ERR_NO_HYPERVISOR`, `ERR_GUEST_IMAGE_MISSING`, … — every one is in
+  /// `SANDBOX_ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or
+  /// not.
   pub error_code: Option<String>,
   /// The program's exit status; -1 when it produced none (stopped at the time limit, say).
   pub exit_code: i32,
@@ -171,8 +172,10 @@ impl NanvixSandbox {
     #[napi(ts_arg_type = "string")] path: Unknown<'env>,
     #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
-    let (Some(path), Ok((options, watch))) = (string_arg(path), parse_run_options(env, options)) else {
-      return reject_type_error(env, string_arg(path).map_or("path must be a string".into(), |_| invalid_options(env, options)));
+    let Some(path) = string_arg(path) else { return reject_type_error(env, "path must be a string".into()) };
+    let (options, watch) = match parse_run_options(env, options) {
+      Ok(parsed) => parsed,
+      Err(message) => return reject_type_error(env, message),
     };
     let sandbox = self.inner.clone();
     spawn(env, &self.turns, watch, move || sandbox.run_file(std::path::Path::new(&path), options))
@@ -196,8 +199,9 @@ impl NanvixSandbox {
     let (Some(code), Some(language)) = (string_arg(code), string_arg(language)) else {
       return reject_type_error(env, "code and language must be strings".into());
     };
-    let Ok((options, watch)) = parse_run_options(env, options) else {
-      return reject_type_error(env, invalid_options(env, options));
+    let (options, watch) = match parse_run_options(env, options) {
+      Ok(parsed) => parsed,
+      Err(message) => return reject_type_error(env, message),
     };
     let sandbox = self.inner.clone();
     spawn(env, &self.turns, watch, move || {
@@ -274,8 +278,9 @@ impl Session {
     #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
     let Some(code) = string_arg(code) else { return reject_type_error(env, "code must be a string".into()) };
-    let Ok((options, watch)) = parse_run_options(env, options) else {
-      return reject_type_error(env, invalid_options(env, options));
+    let (options, watch) = match parse_run_options(env, options) {
+      Ok(parsed) => parsed,
+      Err(message) => return reject_type_error(env, message),
     };
     let session = self.inner.clone();
     spawn(env, &self.turns, watch, move || session.run_code(&code, options))
@@ -376,11 +381,6 @@ where
 /// `value` as a string, if it is one.
 fn string_arg(value: Unknown) -> Option<String> {
   (value.get_type().ok()? == ValueType::String).then(|| unsafe { value.cast::<String>() }.ok()).flatten()
-}
-
-/// Why `options` were refused.
-fn invalid_options(env: &Env, options: Option<Unknown>) -> String {
-  parse_run_options(env, options).err().unwrap_or_else(|| "invalid options".into())
 }
 
 /// A promise rejected with a `TypeError` saying `message`.
