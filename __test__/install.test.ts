@@ -70,7 +70,7 @@ describe('npm pack + npm install into a scratch project', () => {
     const platform = byName('local-code-interpreter-linux-x64-gnu')
     expect(tarballFiles(join(TARBALLS, platform.tarball))).toContain('local-code-interpreter.linux-x64-gnu.node')
     for (const [name, wanted] of [
-      ['local-code-interpreter-guest-python', ['rootfs.cpio']],
+      ['local-code-interpreter-guest-python', ['rootfs.cpio', 'warmup.py']],
       ['local-code-interpreter-guest-javascript', ['rootfs.cpio', 'warmup.js']],
       ['local-code-interpreter-guest-c', ['rootfs.cpio']],
     ] as const) {

@@ -124,9 +124,14 @@ fetch_debs() {
 }
 
 build_python() {
-  local work=$CACHE/python out=$ROOT/npm/guest-python/rootfs.cpio
+  local work=$CACHE/python pkg=$ROOT/npm/guest-python out=$ROOT/npm/guest-python/rootfs.cpio
   fetch_debs
   locate_sources
+  # The warm-up the engine runs before its snapshot ships next to the image, as JavaScript's does.
+  if ! cmp -s "$GUEST/python/warmup.py" "$pkg/warmup.py"; then
+    cp "$GUEST/python/warmup.py" "$pkg/warmup.py"
+    say "python: copied warmup.py"
+  fi
   local inputs=("${COMMON_INPUTS[@]}" "$CACHE/debs" "$GUEST/python" "$DRIVERS"/hl_*.h "$DRIVERS/python/hl_pydriver.c")
   if ! stale "$out" "${inputs[@]}"; then say "python: up to date ($(size "$out"))"; return 0; fi
   say "python: building (CPython 3.11 from Debian 12 packages + hl_pydriver)"

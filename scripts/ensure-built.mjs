@@ -27,7 +27,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ADDON = 'local-code-interpreter.linux-x64-gnu.node'
 const GUESTS = ['python', 'javascript', 'c'].map((g) => `npm/guest-${g}/rootfs.cpio`)
 /** What guest/build.sh writes: the images and the JavaScript warm-up shipped beside its image. */
-const GUEST_OUTPUTS = [...GUESTS, 'npm/guest-javascript/warmup.js']
+const GUEST_OUTPUTS = [...GUESTS, 'npm/guest-javascript/warmup.js', 'npm/guest-python/warmup.py']
 
 /** Newest mtime (ms) of a file or of any file below a directory; 0 when absent. Skips build output dirs. */
 function newest(path) {
