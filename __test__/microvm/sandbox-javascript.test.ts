@@ -45,6 +45,30 @@ describe('JavaScript in a micro-VM', () => {
     expect(m.output).toBe('42\n')
   })
 
+  it('runs code that awaits only inside an async function as a script: sloppy globals work', async () => {
+    // Ran as a (strict) module before, where `x = 1` throws.
+    const r = await js('async function f(){ return await Promise.resolve(2) }\nx = 1\nf().then(v => console.log(x + v))')
+    expect(r).toMatchObject({ success: true, exitCode: 0, output: '3\n' })
+  })
+
+  it('runs a top-level await with no space before it as a module', async () => {
+    // Ran as a script before, and so failed with a SyntaxError.
+    const r = await js('const p = Promise.resolve(5)\nconsole.log(await p)')
+    expect(r).toMatchObject({ success: true, exitCode: 0, output: '5\n' })
+  })
+
+  it('keeps a session\'s declarations when its code awaits inside an async function, and runs top-level await there', async () => {
+    const s = sandbox.session('javascript')
+    try {
+      expect(await s.runCode('async function g(){ await null; return 7 }\nvar kept = 1')).toMatchObject({ success: true })
+      expect((await s.runCode('console.log(kept, typeof g)')).output).toBe('1 function\n')
+      expect((await s.runCode("console.log(await Promise.resolve('tla'))")).output).toBe('tla\n')
+      expect((await s.runCode('console.log(kept + 1)')).output).toBe('2\n')
+    } finally {
+      await s.close()
+    }
+  })
+
   it('runs a .js file given by path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lci-js-'))
     const file = join(dir, 'hello.js')

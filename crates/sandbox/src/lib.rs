@@ -13,6 +13,7 @@ pub mod error;
 pub mod facts;
 pub mod hypervisor;
 pub mod images;
+pub mod javascript;
 pub mod jail;
 pub mod language;
 pub mod memfs;

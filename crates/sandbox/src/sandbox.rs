@@ -157,7 +157,7 @@ impl Sandbox {
                     }
                 }
             }
-            (Language::JavaScript, Program::Code(code)) => Program::Code(javascript_entry(code)),
+            (Language::JavaScript, Program::Code(code)) => Program::Code(crate::javascript::entry(code)),
             (_, program) => program,
         };
         let (warm, boot) = self.warm_guest(language)?;
@@ -205,21 +205,6 @@ impl Sandbox {
         let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits)?;
         *warm = Some(guest.clone());
         Ok((guest, boot))
-    }
-}
-
-/// Code as the QuickJS guest should run it: a script with a top-level `await` and no `import` or
-/// `export` line would not parse as a script, so it is run as a module.
-fn javascript_entry(code: String) -> String {
-    let is_module = code.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("import ") || l.starts_with("import{") || l.starts_with("export ") || l.starts_with("export{")
-    });
-    let awaits = code.lines().any(|l| l.trim_start().starts_with("await ") || l.contains(" await ") || l.contains("=await "));
-    if awaits && !is_module {
-        code + "\nexport {};\n"
-    } else {
-        code
     }
 }
 
@@ -367,16 +352,6 @@ pub fn probe(image_roots: &[PathBuf]) -> Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_script_with_top_level_await_runs_as_a_module() {
-        assert!(javascript_entry("const x = await f()\nconsole.log(x)".into()).ends_with("export {};\n"));
-        assert!(javascript_entry("await f()".into()).ends_with("export {};\n"));
-        let module = "import * as os from 'qjs:os'\nawait f()";
-        assert_eq!(javascript_entry(module.into()), module);
-        let plain = "console.log('no awaiting here')";
-        assert_eq!(javascript_entry(plain.into()), plain);
-    }
 
     #[test]
     fn saved_output_files_keep_their_folders_and_never_follow_a_link() {
