@@ -165,8 +165,9 @@ export interface WorkloadResult {
   error?: string
   /**
    * Set when the program could not run at all: the stable code of why (`ERR_FILE_NOT_FOUND`,
-   * `ERR_UNKNOWN_LANGUAGE`, `ERR_NO_HYPERVISOR`, `ERR_GUEST_IMAGE_MISSING`, … — the list is
-   * `ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or not.
+   * `ERR_UNKNOWN_LANGUAGE`, `ERR_NO_HYPERVISOR`, `ERR_GUEST_IMAGE_MISSING`, … — every one is in
+   * `SANDBOX_ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or
+   * not.
    */
   errorCode?: string
   /** The program's exit status; -1 when it produced none (stopped at the time limit, say). */
