@@ -235,10 +235,11 @@ struct Streams {
 }
 
 impl Streams {
-    /// Takes what the guest wrote since the last drain.
+    /// Takes what the guest wrote since the last drain: standard error first, since taking the
+    /// transcript also clears the engine's standard-error capture.
     fn drain(&mut self, guest: &AppSandbox) {
-        self.output.absorb(guest.take_output());
         self.stderr.absorb(guest.take_stderr());
+        self.output.absorb(guest.take_output());
     }
 }
 
