@@ -18,6 +18,9 @@
 //! table (`unshare(CLONE_FILES)`): the engine keeps process-wide descriptors (the KVM handle) that
 //! a thread with its own table would not see.
 //!
+//! fd 0 is always this process's standard input, never another file that took its number: Node and
+//! Rust's runtime both open `/dev/null` on any of fds 0–2 that is closed when the process starts.
+//!
 //! One subtlety: `std::io::stdin()` is one buffered reader for the whole process (8 KiB). The engine
 //! asks for [`ENGINE_READ_SIZE`] bytes; if a read of fd 0 returned more, the rest would stay in that
 //! shared buffer and be handed to the *next* reader — another run. A read here therefore returns at
