@@ -29,6 +29,21 @@ describe('sessions', () => {
     await s.close()
   })
 
+  it('says the state is gone after process.exit() ends the guest, and that it is kept after sys.exit()', async () => {
+    const js = sandbox.session('javascript')
+    await js.runCode('globalThis.kept = 1')
+    const exited = await js.runCode('process.exit(3)')
+    expect(exited).toMatchObject({ exitCode: 3, sessionReset: true })
+    expect((await js.runCode('console.log(typeof kept)')).output).toBe('undefined\n')
+    await js.close()
+    // sys.exit() raises SystemExit in the interpreter, which lives on: the state is still there.
+    const py = sandbox.session('python')
+    await py.runCode('kept = 1')
+    expect(await py.runCode('import sys\nsys.exit(2)')).toMatchObject({ exitCode: 2, sessionReset: false })
+    expect((await py.runCode('print(kept)')).output).toBe('1\n')
+    await py.close()
+  })
+
   it('refuses runs after close() with ERR_SESSION_CLOSED', async () => {
     const s = sandbox.session('python')
     expect(await s.close()).toBe(true)
