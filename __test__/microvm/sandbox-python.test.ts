@@ -172,4 +172,41 @@ describe('Python in a micro-VM', () => {
     expect(r.error).toBe('ValueError: the end is kept')
     expect(Buffer.byteLength(r.output)).toBeLessThan(CAP + 100)
   })
+
+  it('copies, moves and removes files and trees, and knows a symbolic link when it sees one, as on Linux', async () => {
+    const code = [
+      'import os, shutil, tempfile, pathlib',
+      'os.makedirs("/tmp/t/sub"); open("/tmp/t/sub/f", "w").write("f"); open("/tmp/t/top", "w").write("t")',
+      'os.symlink("/tmp/t/top", "/tmp/t/link")',
+      'print(os.path.islink("/tmp/t/link"), os.path.islink("/tmp/t/top"), pathlib.Path("/tmp/t/link").resolve())',
+      'shutil.copy("/tmp/t/top", "/tmp/t/c1"); shutil.copy2("/tmp/t/top", "/tmp/t/c2")',
+      'shutil.copytree("/tmp/t", "/tmp/u", symlinks=True)',
+      'print(sorted(os.listdir("/tmp/u")), os.path.islink("/tmp/u/link"), open("/tmp/u/sub/f").read())',
+      'os.makedirs("/tmp/keep/in"); open("/tmp/keep/in/k", "w").write("k"); os.symlink("/tmp/keep", "/tmp/u/dirlink")',
+      'shutil.rmtree("/tmp/t")',
+      'shutil.move("/tmp/u", "/tmp/v")',
+      'print(os.path.lexists("/tmp/v/link"), os.path.exists("/tmp/v/link"))',
+      'shutil.rmtree("/tmp/v"); print(os.path.exists("/tmp/v"), os.path.exists("/tmp/keep/in/k"))',
+      'with tempfile.TemporaryDirectory() as d:',
+      '    open(os.path.join(d, "f"), "w").write("x"); os.symlink(os.path.join(d, "f"), os.path.join(d, "l"))',
+      'print(os.path.exists(d))',
+      'try:',
+      '    os.listxattr("/tmp/keep")',
+      'except OSError as e:',
+      '    print(e.errno == 95)',
+    ].join('\n')
+    const r = await sandbox.runCode(code, 'python')
+    expect(r.error).toBeUndefined()
+    expect(r.output).toBe(
+      [
+        'True False /tmp/t/top',
+        "['c1', 'c2', 'link', 'sub', 'top'] True f",
+        'True False',
+        'False True',
+        'False',
+        'True',
+        '',
+      ].join('\n'),
+    )
+  })
 })

@@ -34,6 +34,58 @@ def _lci_warmup():
 
     subprocess.Popen.__init__ = popen_init
 
+    # Files, where the guest kernel differs from Linux.
+    import stat
+
+    # No extended attributes: say so as Linux does for a file system without them (ENOTSUP, which
+    # shutil.copystat, copy2 and copytree expect), not ENOSYS.
+    def no_xattrs(*args, **kwargs):
+        raise OSError(errno.ENOTSUP, 'extended attributes are not supported in the sandbox')
+
+    for name in ('listxattr', 'getxattr', 'setxattr', 'removexattr'):
+        if hasattr(os, name):
+            setattr(os, name, no_xattrs)
+
+    # The kernel's lstat follows a symbolic link; readlink knows it is one. So lstat, and stat with
+    # follow_symlinks=False, report the link itself (S_IFLNK, the target's length as its size), as
+    # os.path.islink, Path.resolve, shutil.rmtree and tempfile rely on.
+    real_stat = os.stat
+
+    def link_stat(path, dir_fd, result):
+        if stat.S_ISLNK(result.st_mode) or isinstance(path, int):
+            return result
+        try:
+            target = os.readlink(path, dir_fd=dir_fd)
+        except (OSError, TypeError, ValueError):
+            return result
+        fields = list(result[:10])
+        fields[0] = stat.S_IFLNK | 0o777
+        fields[6] = len(os.fsencode(target))
+        extra = {k: getattr(result, k) for k in ('st_atime', 'st_mtime', 'st_ctime', 'st_atime_ns',
+                                                  'st_mtime_ns', 'st_ctime_ns', 'st_blksize', 'st_blocks')}
+        return os.stat_result(fields, extra)
+
+    def stat_(path, *, dir_fd=None, follow_symlinks=True):
+        try:
+            result = real_stat(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks)
+        except FileNotFoundError:
+            # A link whose target is gone: the link itself exists, with its directory's owner and times.
+            if follow_symlinks or isinstance(path, int):
+                raise
+            try:
+                os.readlink(path, dir_fd=dir_fd)
+            except (OSError, TypeError, ValueError):
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path) from None
+            parent = os.path.dirname(os.fspath(path)) or os.curdir
+            result = real_stat(parent, dir_fd=dir_fd)
+        return result if follow_symlinks else link_stat(path, dir_fd, result)
+
+    def lstat(path, *, dir_fd=None):
+        return stat_(path, dir_fd=dir_fd, follow_symlinks=False)
+
+    stat_.__doc__, lstat.__doc__ = os.stat.__doc__, os.lstat.__doc__
+    os.stat, os.lstat = stat_, lstat
+
 
 _lci_warmup()
 del _lci_warmup
