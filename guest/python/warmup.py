@@ -51,6 +51,19 @@ def _lci_warmup():
     # os.path.islink, Path.resolve, shutil.rmtree and tempfile rely on.
     real_stat = os.stat
 
+    def replaced(result, changes):
+        # A stat_result with some of its first ten fields changed, the rest (times in ns too) kept.
+        fields = [changes.get(i, value) for i, value in enumerate(result[:10])]
+        extra = {k: getattr(result, k) for k in ('st_atime', 'st_mtime', 'st_ctime', 'st_atime_ns',
+                                                  'st_mtime_ns', 'st_ctime_ns', 'st_blksize', 'st_blocks')}
+        return os.stat_result(fields, extra)
+
+    def with_links(result):
+        # The kernel reports no links at all; a file has one (it cannot have more: no hard links here).
+        if result.st_nlink or stat.S_ISDIR(result.st_mode):
+            return result
+        return replaced(result, {3: 1})
+
     def link_stat(path, dir_fd, result):
         if stat.S_ISLNK(result.st_mode) or isinstance(path, int):
             return result
@@ -58,12 +71,7 @@ def _lci_warmup():
             target = os.readlink(path, dir_fd=dir_fd)
         except (OSError, TypeError, ValueError):
             return result
-        fields = list(result[:10])
-        fields[0] = stat.S_IFLNK | 0o777
-        fields[6] = len(os.fsencode(target))
-        extra = {k: getattr(result, k) for k in ('st_atime', 'st_mtime', 'st_ctime', 'st_atime_ns',
-                                                  'st_mtime_ns', 'st_ctime_ns', 'st_blksize', 'st_blocks')}
-        return os.stat_result(fields, extra)
+        return replaced(result, {0: stat.S_IFLNK | 0o777, 3: 1, 6: len(os.fsencode(target))})
 
     def stat_(path, *, dir_fd=None, follow_symlinks=True):
         try:
@@ -78,7 +86,7 @@ def _lci_warmup():
                 raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path) from None
             parent = os.path.dirname(os.fspath(path)) or os.curdir
             result = real_stat(parent, dir_fd=dir_fd)
-        return result if follow_symlinks else link_stat(path, dir_fd, result)
+        return with_links(result if follow_symlinks else link_stat(path, dir_fd, result))
 
     def lstat(path, *, dir_fd=None):
         return stat_(path, dir_fd=dir_fd, follow_symlinks=False)
