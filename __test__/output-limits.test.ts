@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { HeadTailBuffer, capText } from '../src/limits'
+import { HeadTailBuffer } from '../src/limits'
 
 describe('output limits', () => {
   it('keeps everything under the cap', () => {
@@ -20,9 +20,10 @@ describe('output limits', () => {
   })
 
   it('never splits a UTF-8 character at a cut', () => {
-    const text = 'é'.repeat(50) + '€'.repeat(50)
-    const { text: capped, truncated } = capText(text, 21)
-    expect(truncated).toBe(true)
+    const buffer = new HeadTailBuffer(21)
+    buffer.push(Buffer.from('é'.repeat(50) + '€'.repeat(50)))
+    const capped = buffer.text()
+    expect(buffer.truncated).toBe(true)
     expect(capped).not.toContain('\uFFFD')
     expect(capped.startsWith('é'.repeat(5))).toBe(true)
     expect(capped.endsWith('€'.repeat(3))).toBe(true)

@@ -104,14 +104,6 @@ export class HeadTailBuffer {
   }
 }
 
-/** Caps text (already in memory) the same way {@link HeadTailBuffer} caps a stream. */
-export function capText(text: string, maxBytes: number): { text: string; truncated: boolean } {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, truncated: false }
-  const buffer = new HeadTailBuffer(maxBytes)
-  buffer.push(Buffer.from(text, 'utf8'))
-  return { text: buffer.text(), truncated: true }
-}
-
 function isContinuationByte(byte: number): boolean {
   return (byte & 0xc0) === 0x80
 }

@@ -61,7 +61,6 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
   /** Whether calls share state through sessions. */
   readonly persistent: boolean
   private readonly config: NativeSandboxConfig
-  private readonly maxOutputBytes: number
   private readonly timeoutMs: number
   private readonly loadAddon: NativeAddonLoader
   private sandbox: NativeSandbox | undefined
@@ -72,7 +71,6 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
   constructor(options: HyperlightEnvironmentOptions) {
     this.persistent = options.persistent ?? false
     this.timeoutMs = options.timeoutMs
-    this.maxOutputBytes = options.maxOutputBytes
     this.loadAddon = options.loadAddon ?? loadNativeAddon
     this.config = {
       timeoutMs: options.timeoutMs,
