@@ -212,7 +212,8 @@ export class CodeExecutionTool {
   private resolveLanguage(language: unknown): Language | undefined {
     if (language === undefined || language === null || language === '') return this.languages[0]
     if (typeof language !== 'string') return undefined
-    const resolved = Object.hasOwn(LANGUAGE_ALIASES, language.trim().toLowerCase()) ? LANGUAGE_ALIASES[language.trim().toLowerCase()] : undefined
+    const name = language.trim().toLowerCase()
+    const resolved = Object.hasOwn(LANGUAGE_ALIASES, name) ? LANGUAGE_ALIASES[name] : undefined
     return resolved !== undefined && this.languages.includes(resolved) ? resolved : undefined
   }
 }

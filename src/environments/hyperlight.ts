@@ -216,10 +216,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
   }
 
   private toResult(workload: NativeWorkloadResult, language: Language, durationMs: number): ExecutionResult {
-    if (workload.errorCode) {
-      const error = Object.assign(new Error(workload.error ?? workload.errorCode), { code: workload.errorCode })
-      return this.setupErrorResult(error, language, durationMs)
-    }
+    if (workload.errorCode) return this.setupResult(workload.errorCode, workload.error ?? workload.errorCode, language, durationMs)
     // The addon keeps at most maxOutputBytes of each stream, beginning and end.
     const exitCode = workload.exitCode
     const stateNote = workload.sessionReset ? ' The session was reset: variables, imports and functions defined earlier are gone.' : ''
@@ -256,11 +253,15 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     return result
   }
 
+  /** The result of a call whose program never ran: thrown (`error`), or reported by the addon. */
   private setupErrorResult(error: unknown, language: Language, durationMs: number): ExecutionResult {
-    const nativeCode = errorCodeOf(error)
+    return this.setupResult(errorCodeOf(error), errorMessageOf(error), language, durationMs)
+  }
+
+  private setupResult(nativeCode: string | undefined, text: string, language: Language, durationMs: number): ExecutionResult {
     const code = nativeCode?.startsWith('ERR_') ? (nativeCode as ExecutionErrorCode) : ExecutionErrorCode.Internal
     const advice = SETUP_ADVICE[code]
-    const message = errorMessageOf(error).trim()
+    const message = text.trim()
     const sentence = /[.!?)]$/.test(message) ? message : `${message}.`
     return errorResult('hyperlight', language, code, advice ? `${sentence} ${advice}` : message, durationMs)
   }

@@ -135,18 +135,20 @@ impl Sandbox {
     ) -> Result<RunOutcome, SandboxError> {
         let started = Instant::now();
         let RunOptions { files, output_directory, stdin, switch } = options;
-        let stopped = |reason| {
+        // The outcome of a run stopped before its program started (waiting for a slot, compiling).
+        let stopped = || {
+            let reason = switch.reason().unwrap_or(crate::StopReason::Cancelled);
             let mut outcome = RunOutcome::new(Ending::Stopped(reason), String::new(), String::new(), false, self.limits.timeout);
             outcome.duration = started.elapsed();
             outcome
         };
         let Some(_permit) = self.permits.acquire_unless_stopped(&switch) else {
-            return Ok(stopped(switch.reason().unwrap_or(crate::StopReason::Cancelled)));
+            return Ok(stopped());
         };
         let program = match (language, program) {
             (Language::C | Language::Cpp, Program::Code(code)) => {
                 match compile::compile(language, &code, &self.dirs.tmp, compile::COMPILE_TIMEOUT, &switch)? {
-                    None => return Ok(stopped(switch.reason().unwrap_or(crate::StopReason::Cancelled))),
+                    None => return Ok(stopped()),
                     Some(Compiled::Binary(binary)) => Program::Binary(binary),
                     Some(Compiled::Failed { compiler, status, messages }) => {
                         let mut outcome = RunOutcome::new(Ending::Status(status), messages.clone(), messages, false, self.limits.timeout);
@@ -161,8 +163,8 @@ impl Sandbox {
             (_, program) => program,
         };
         let (warm, boot) = self.warm_guest(language)?;
-        if let Some(reason) = switch.reason() {
-            return Ok(stopped(reason));
+        if switch.reason().is_some() {
+            return Ok(stopped());
         }
         let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch };
         let mut outcome = match session {
