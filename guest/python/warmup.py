@@ -95,5 +95,189 @@ def _lci_warmup():
     os.stat, os.lstat = stat_, lstat
 
 
+
+# How every run is served: the host calls `_lci_run` (a guest function, Exec::Call) with the code and the
+# caps on what comes back; it runs the code in __main__ as a notebook runs a cell and answers with the
+# exit status, the repr of the last expression's value and the images the code showed (matplotlib figures,
+# display() of a PIL image), written as files under the results mount the host reads
+# (crates/sandbox/src/rich.rs). Its helpers live in the module `_lci`, not in __main__.
+def _lci_runner():
+    import ast
+    import builtins
+    import io
+    import linecache
+    import sys
+    import traceback
+    import types
+
+    lci = types.ModuleType('_lci', "The sandbox's side of a run: a cell's value and images.")
+    sys.modules['_lci'] = lci
+    # The run being served: its caps, the images shown so far, whether one was left out.
+    run_state = {'images': [], 'bytes': 0, 'truncated': False, 'max_images': 0, 'max_bytes': 0}
+    cells = [0]
+
+    def add_image(mime_type, data):
+        # An image shown by the code, kept while within the run's caps.
+        if not isinstance(data, bytes) or not data:
+            return
+        if len(run_state['images']) >= run_state['max_images'] or \
+                run_state['bytes'] + len(data) > run_state['max_bytes']:
+            run_state['truncated'] = True
+            return
+        run_state['images'].append((mime_type, data))
+        run_state['bytes'] += len(data)
+
+    def figure_png(figure):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format='png')
+        return buffer.getvalue()
+
+    def show_figures(*args, **kwargs):
+        # pyplot.show(): every open figure becomes an image, in the order made, and is closed (as
+        # Jupyter's inline backend does), so the next show() or the end of the run shows only new ones.
+        pyplot = sys.modules.get('matplotlib.pyplot')
+        if pyplot is None:
+            return
+        for number in pyplot.get_fignums():
+            add_image('image/png', figure_png(pyplot.figure(number)))
+        pyplot.close('all')
+
+    def capture_pyplot():
+        # Called once pyplot is imported (the data image's warm-up): its show() hands figures back.
+        pyplot = sys.modules['matplotlib.pyplot']
+        show_figures.__doc__ = pyplot.show.__doc__
+        pyplot.show = show_figures
+
+    def display(*objects, **kwargs):
+        """Shows each object as a notebook would: an image (a PIL image, a matplotlib figure, anything
+        with _repr_png_ or _repr_svg_) comes back with the run's images; anything else is printed as
+        its repr."""
+        for obj in objects:
+            kind = type(obj)
+            module = getattr(kind, '__module__', '') or ''
+            if module.startswith('PIL.') and hasattr(obj, 'save'):
+                buffer = io.BytesIO()
+                obj.save(buffer, format='PNG')
+                add_image('image/png', buffer.getvalue())
+            elif module.startswith('matplotlib.') and hasattr(obj, 'savefig'):
+                add_image('image/png', figure_png(obj))
+            elif callable(getattr(obj, '_repr_png_', None)):
+                add_image('image/png', obj._repr_png_())
+            elif callable(getattr(obj, '_repr_svg_', None)):
+                svg = obj._repr_svg_()
+                add_image('image/svg+xml', svg.encode() if isinstance(svg, str) else svg)
+            else:
+                print(repr(obj))
+
+    def exit_status(exit):
+        # As the interpreter computes a script's: None is 0, an int is itself (eight bits), anything
+        # else is printed to stderr and is 1.
+        code = exit.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code & 0xff
+        print(code, file=sys.stderr)
+        return 1
+
+    def report(error, user_code):
+        # The traceback as `python script.py` prints it: from the code's own frames, not this runner's.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        tb = error.__traceback__
+        while tb is not None and tb.tb_frame.f_code not in user_code:
+            tb = tb.tb_next
+        # The interpreter prints the traceback the exception holds, whatever it is handed.
+        error.__traceback__ = tb
+        sys.last_type, sys.last_value, sys.last_traceback = type(error), error, tb
+        if sys.excepthook is sys.__excepthook__:
+            # The traceback module shows the cell's source lines (from linecache); the built-in hook
+            # would look for a file named "<cell N>".
+            traceback.print_exception(type(error), error, tb, file=sys.stderr)
+        else:
+            sys.excepthook(type(error), error, tb)
+
+    def execute(code, main, user_code):
+        # The cell's statements, then its last expression's value, in one event loop when the cell
+        # awaits at top level (as the asyncio REPL and notebooks allow).
+        flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        cells[0] += 1
+        name = '<cell %d>' % cells[0]
+        linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+        tree = ast.parse(code, name)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = compile(ast.Expression(tree.body.pop().value), name, 'eval', flags, dont_inherit=True)
+        body = compile(tree, name, 'exec', flags, dont_inherit=True)
+        user_code.update((body, last))
+        coroutine_flag = 0x80  # inspect.CO_COROUTINE
+
+        def both_sync():
+            eval(body, main)
+            return None if last is None else eval(last, main)
+
+        async def both_async():
+            result = eval(body, main)
+            if body.co_flags & coroutine_flag:
+                await result
+            if last is None:
+                return None
+            result = eval(last, main)
+            return (await result) if last.co_flags & coroutine_flag else result
+
+        if (body.co_flags | (last.co_flags if last else 0)) & coroutine_flag:
+            import asyncio
+            return asyncio.run(both_async())
+        return both_sync()
+
+    def shown_value(value, limit):
+        text = repr(value)
+        data = text.encode('utf-8', 'replace')
+        if len(data) > limit:
+            text = data[:limit].decode('utf-8', 'ignore') + '… [%d more bytes]' % (len(data) - limit)
+        return text
+
+    def run(request):
+        run_state.update(images=[], bytes=0, truncated=False, max_images=request['maxImages'],
+                         max_bytes=request['maxImageBytes'])
+        main = sys.modules['__main__'].__dict__
+        # The code objects of the cell, so its traceback starts at its own frames.
+        status, value, user_code = 0, None, set()
+        try:
+            try:
+                result = execute(request['code'], main, user_code)
+            finally:
+                # What the code left open is shown too, as a notebook shows it after the cell.
+                show_figures()
+            if result is not None:
+                builtins._ = result
+                value = shown_value(result, request['maxValueBytes'])
+        except SystemExit as exit:
+            status = exit_status(exit)
+        except BaseException as error:
+            report(error, user_code)
+            status = 1
+        images = []
+        for index, (mime_type, data) in enumerate(run_state['images']):
+            name = '%d.%s' % (index, 'svg' if mime_type == 'image/svg+xml' else 'png')
+            try:
+                with open(request['resultsDir'] + '/' + name, 'wb') as file:
+                    file.write(data)
+            except OSError:
+                run_state['truncated'] = True
+                break
+            images.append({'file': name, 'mimeType': mime_type})
+        return {'status': status, 'value': value, 'images': images, 'truncated': run_state['truncated']}
+
+    lci.run, lci.display, lci.capture_pyplot, lci.show_figures = run, display, capture_pyplot, show_figures
+    builtins.display = display
+    import hyperlight
+    hyperlight._main['_lci_run'] = run
+
+
 _lci_warmup()
-del _lci_warmup
+_lci_runner()
+del _lci_warmup, _lci_runner

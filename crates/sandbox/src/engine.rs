@@ -1,8 +1,9 @@
 //! A language's warm guest: booted once, its warm-up run, then snapshotted; every run takes a guest
 //! at that snapshot, runs one program, and the guest is restored to the snapshot again, so nothing one
-//! run leaves behind is visible to the next and no run pays for a boot. Each guest has two mounts of
-//! its own, both in host memory: `/input` (read-only: the caller's files and the program to run) and
-//! `/output` (writable within a quota: the files a program hands back).
+//! run leaves behind is visible to the next and no run pays for a boot. Each guest has mounts of its
+//! own, all in host memory: `/input` (read-only: the caller's files and the program to run), `/output`
+//! (writable within a quota: the files a program hands back) and the images a Python run showed
+//! ([`rich::RESULTS_DIR`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,11 +19,16 @@ use crate::hypervisor;
 use crate::images::GuestImage;
 use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
 use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
+use crate::rich;
 use crate::stdin::StdinGuard;
 use crate::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
 const STEP_SLICE: Duration = Duration::from_millis(20);
+/// The longest an image's warm-up may take (the data image's imports take a minute under emulation).
+const WARMUP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// How much of a failed warm-up's output its error quotes.
+const WARMUP_OUTPUT_KEPT: usize = 8 * 1024;
 /// Where the caller's files are, read-only, in the guest.
 pub const INPUT_DIR: &str = "/input";
 /// Where a program writes the files it hands back.
@@ -39,6 +45,14 @@ pub enum Program {
     Code(String),
     /// A static-PIE binary the exec guest runs.
     Binary(Vec<u8>),
+    /// A call of a function the guest's warm-up defined, with its JSON input (a Python run: see
+    /// [`crate::rich`]).
+    Call {
+        /// The guest function.
+        function: String,
+        /// Its input, JSON text.
+        input: String,
+    },
 }
 
 /// One run: the program, the files it may read, its time limit and the switch that stops it.
@@ -56,21 +70,40 @@ pub struct RunRequest {
     pub switch: StopSwitch,
 }
 
-/// A booted guest with its two mounts.
+/// A booted guest with its mounts.
 pub struct Guest {
     sandbox: AppSandbox,
-    input: Arc<MemFs>,
-    output: Arc<MemFs>,
+    mounts: Mounts,
 }
 
-fn fresh_mounts() -> (Arc<MemFs>, Arc<MemFs>, Vec<Mount>) {
-    let input = Arc::new(MemFs::new(INPUT_QUOTA));
-    let output = Arc::new(MemFs::new(OUTPUT_QUOTA));
-    let mounts = vec![
-        Mount::backend(input.clone(), INPUT_DIR, true),
-        Mount::backend(output.clone(), OUTPUT_DIR, false),
-    ];
-    (input, output, mounts)
+/// A guest's three mounts, all in host memory: the caller's files, the files the program hands back,
+/// and the images a Python run showed ([`rich::RESULTS_DIR`]).
+struct Mounts {
+    input: Arc<MemFs>,
+    output: Arc<MemFs>,
+    results: Arc<MemFs>,
+}
+
+impl Mounts {
+    fn fresh() -> (Mounts, Vec<Mount>) {
+        let mounts = Mounts {
+            input: Arc::new(MemFs::new(INPUT_QUOTA)),
+            output: Arc::new(MemFs::new(OUTPUT_QUOTA)),
+            results: Arc::new(MemFs::new(rich::RESULTS_QUOTA)),
+        };
+        let engine_mounts = vec![
+            Mount::backend(mounts.input.clone(), INPUT_DIR, true),
+            Mount::backend(mounts.output.clone(), OUTPUT_DIR, false),
+            Mount::backend(mounts.results.clone(), rich::RESULTS_DIR, false),
+        ];
+        (mounts, engine_mounts)
+    }
+
+    fn clear(&self) {
+        self.input.clear();
+        self.output.clear();
+        self.results.clear();
+    }
 }
 
 /// One language's snapshot and the clean guests restored from it.
@@ -89,19 +122,24 @@ impl WarmGuest {
         crate::stdin::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
-        let (input, output, mounts) = fresh_mounts();
+        let (mounts, engine_mounts) = Mounts::fresh();
         let mut builder = SandboxBuilder::from_initrd(&image.rootfs)
-            .mounts(mounts)
+            .mounts(engine_mounts)
             .echo_output(false)
             .output_limit(engine_window(limits.max_output_bytes));
-        if let Some(mb) = limits.memory_mb {
+        if let Some(mb) = limits.memory_mb.or(image.memory_mb) {
             builder = builder.scratch_mb(mb);
         }
         let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
         if let Some(code) = &image.warmup {
-            if let Err(e) = sandbox.run(code.as_str()) {
-                let said = sandbox.drain_output();
-                return Err(SandboxError::new(ErrorCode::Engine, format!("the guest image's warm-up failed ({e}): {said}")));
+            // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
+            let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT) };
+            let ending = drive(&mut sandbox, Exec::Code(code.clone()), WARMUP_TIMEOUT, StopSwitch::default(), &mut streams);
+            if ending != Ending::Returned {
+                return Err(SandboxError::new(
+                    ErrorCode::Engine,
+                    format!("the {} guest image's warm-up failed ({ending:?}): {}", image.name, streams.output.text()),
+                ));
             }
         }
         let _ = sandbox.take_stderr();
@@ -109,7 +147,7 @@ impl WarmGuest {
         let snapshot = sandbox.snapshot().map_err(|e| engine_error("snapshot", &e))?;
         Ok(WarmGuest {
             snapshot,
-            idle: Mutex::new(vec![Guest { sandbox, input, output }]),
+            idle: Mutex::new(vec![Guest { sandbox, mounts }]),
             output_limit: limits.max_output_bytes,
             boot_time: started.elapsed(),
         })
@@ -121,20 +159,19 @@ impl WarmGuest {
         if let Some(guest) = self.idle.lock().unwrap().pop() {
             return Ok(guest);
         }
-        let (input, output, mounts) = fresh_mounts();
+        let (mounts, engine_mounts) = Mounts::fresh();
         let sandbox = SandboxBuilder::from_snapshot(self.snapshot.clone())
-            .mounts(mounts)
+            .mounts(engine_mounts)
             .echo_output(false)
             .output_limit(engine_window(self.output_limit))
             .boot()
             .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
-        Ok(Guest { sandbox, input, output })
+        Ok(Guest { sandbox, mounts })
     }
 
     /// Brings `guest` back to the snapshot: a clean state, empty mounts.
     pub fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
-        guest.input.clear();
-        guest.output.clear();
+        guest.mounts.clear();
         guest.sandbox.restore(self.snapshot.clone()).map_err(|e| engine_error("restore the guest", &e))?;
         let _ = guest.sandbox.take_stderr();
         let _ = guest.sandbox.take_output();
@@ -180,8 +217,17 @@ impl Guest {
                 }
                 Exec::Code(code)
             }
+            Program::Call { function, input } => {
+                if function.len() + input.len() > CALL_PAYLOAD_MAX {
+                    return Err(SandboxError::new(
+                        ErrorCode::CodeTooLarge,
+                        format!("the code is about {} bytes; a run takes at most {CALL_PAYLOAD_MAX}", input.len()),
+                    ));
+                }
+                Exec::Call { function, input }
+            }
             Program::Binary(binary) => {
-                self.input.put(PROGRAM_PATH, binary, 0o755)?;
+                self.mounts.input.put(PROGRAM_PATH, binary, 0o755)?;
                 Exec::Guest(format!("{INPUT_DIR}/{PROGRAM_PATH}"))
             }
         };
@@ -189,7 +235,7 @@ impl Guest {
             if crate::memfs::normalize(&name).is_some_and(|n| n.starts_with(".lci-bin")) {
                 return Err(SandboxError::new(ErrorCode::InvalidPath, format!("{name:?}: .lci-bin is reserved")));
             }
-            self.input.put(&name, content, 0o644)?;
+            self.mounts.input.put(&name, content, 0o644)?;
         }
         Ok(exec)
     }
@@ -203,11 +249,12 @@ impl Guest {
             Ok(exec) => exec,
             Err(e) => {
                 // Nothing half-staged is left for a session's next run.
-                self.input.clear();
+                self.mounts.input.clear();
                 return Err(e);
             }
         };
-        self.output.clear();
+        self.mounts.output.clear();
+        self.mounts.results.clear();
 
         let run_started = Instant::now();
         // The guest's reads of its stdin are served on this thread, which drives it (crate::stdin).
@@ -218,12 +265,18 @@ impl Guest {
         let run = run_started.elapsed();
 
         streams.drain(&self.sandbox);
-        let truncated = streams.output.truncated() || streams.stderr.truncated();
+        // A runner call (a Python run) says in its reply how the program really ended.
+        let reply = self.sandbox.take_result();
+        let (ending, rich) = rich::settle(ending, reply.as_deref(), &self.mounts.results);
+        let truncated = streams.output.truncated() || streams.stderr.truncated() || rich.truncated;
         let alive = matches!(ending, Ending::Returned | Ending::Status(_));
         let mut outcome = RunOutcome::new(ending, streams.output.text(), streams.stderr.text(), truncated, timeout);
-        outcome.files = self.output.take_files();
+        outcome.files = self.mounts.output.take_files();
+        outcome.value = rich.value;
+        outcome.images = rich.images;
         outcome.timings = Timings { boot: None, prepare: Duration::ZERO, run };
-        self.input.clear();
+        self.mounts.input.clear();
+        self.mounts.results.clear();
         Ok((outcome, alive))
     }
 }

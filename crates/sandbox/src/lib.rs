@@ -19,6 +19,7 @@ pub mod language;
 pub mod memfs;
 pub mod outcome;
 pub mod permits;
+pub mod rich;
 pub mod runlog;
 pub mod sandbox;
 pub mod stdin;

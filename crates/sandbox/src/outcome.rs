@@ -73,6 +73,10 @@ pub struct RunOutcome {
     pub session_reset: bool,
     /// Why the host stopped the program, if it did.
     pub stop: Option<StopReason>,
+    /// The `repr` of the value of the program's last expression (Python), as a notebook shows it.
+    pub value: Option<String>,
+    /// The images the program showed (Python: matplotlib figures, `display()`), in order.
+    pub images: Vec<crate::rich::Image>,
 }
 
 impl RunOutcome {
@@ -116,6 +120,8 @@ impl RunOutcome {
                 Ending::Stopped(reason) => Some(reason),
                 _ => None,
             },
+            value: None,
+            images: Vec::new(),
         }
     }
 }
