@@ -78,6 +78,13 @@ export declare class Session {
   close(): Promise<boolean>
 }
 
+/**
+ * The image Python runs on when `pythonImage` is not given: `'data'` where the package
+ * `local-code-interpreter-guest-python-data` is installed, `'standard'` where only the standard one
+ * is, `null` where neither is.
+ */
+export declare function defaultPythonImage(): 'standard' | 'data' | null
+
 /** What a probe of this machine found. */
 export interface HypervisorProbe {
   /** Whether a micro-VM booted and ran a program on this machine. */
@@ -136,7 +143,10 @@ export interface SandboxConfig {
   tmpDirectory?: string
   /** Wall-clock limit of one run in milliseconds (boot excluded). Default 30000. */
   timeoutMs?: number
-  /** Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64). */
+  /**
+   * Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64,
+   * the data Python image `DATA_IMAGE_MEMORY_MB`).
+   */
   memoryMb?: number
   /**
    * Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
@@ -148,6 +158,21 @@ export interface SandboxConfig {
    * Default: the number of CPUs.
    */
   maxConcurrency?: number
+  /**
+   * Which image runs Python: `'data'` (numpy, pandas, scipy, scikit-learn, matplotlib… from the
+   * package `local-code-interpreter-guest-python-data`) or `'standard'` (the standard library only).
+   * Default: the data image when its package is installed, else the standard one. A chosen image that
+   * is not installed makes Python runs fail with `ERR_GUEST_IMAGE_MISSING`.
+   */
+  pythonImage?: 'standard' | 'data'
+}
+
+/** An image a run showed. */
+export interface WorkloadImage {
+  /** `image/png` or `image/svg+xml`. */
+  mimeType: string
+  /** The encoded image. */
+  data: Buffer
 }
 
 /**
@@ -180,7 +205,7 @@ export interface WorkloadResult {
   durationMs: number
   /** Whether the run was stopped at `timeoutMs`. */
   timedOut: boolean
-  /** Whether output past `maxOutputBytes` was left out. */
+  /** Whether output past `maxOutputBytes`, or images past their caps, were left out. */
   truncated: boolean
   /**
    * The files the program wrote under `/output`, by path relative to it (at most 256 entries and
@@ -192,4 +217,16 @@ export interface WorkloadResult {
    * imports, files) is gone and the next run starts clean.
    */
   sessionReset: boolean
+  /**
+   * The `repr` of the value of the program's last expression, as a notebook's `Out[]` shows it
+   * (Python); unset when there was none or it was `None`. At most `MAX_VALUE_BYTES`, the rest replaced by a
+   * note.
+   */
+  value?: string
+  /**
+   * The images the program showed, in order (Python: each matplotlib figure at `plt.show()` or left
+   * open at the end, and `display()` of a PIL image or of anything with `_repr_png_`/`_repr_svg_`);
+   * at most `MAX_IMAGES` of them and `MAX_IMAGE_BYTES` together, `truncated` set when some were left out.
+   */
+  images: Array<WorkloadImage>
 }

@@ -837,4 +837,5 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NanvixSandbox = nativeBinding.NanvixSandbox
 module.exports.Session = nativeBinding.Session
+module.exports.defaultPythonImage = nativeBinding.defaultPythonImage
 module.exports.probeHypervisor = nativeBinding.probeHypervisor

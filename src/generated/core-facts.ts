@@ -46,6 +46,12 @@ export const SOURCE_EXTENSIONS: Readonly<Record<string, Language>> = {
   'cxx': 'cpp',
 }
 
+/** Which image runs Python (`SandboxConfig.pythonImage`): `standard` (CPython and its standard library) or `data` (plus numpy, pandas, scipy, scikit-learn, matplotlib…). */
+export type PythonImage = 'standard' | 'data'
+
+/** Every `pythonImage`, in the order they are documented. */
+export const PYTHON_IMAGES: readonly PythonImage[] = ['standard', 'data']
+
 /** The largest code one run carries, in bytes (UTF-8). */
 export const MAX_CODE_BYTES = 1044468
 
@@ -72,6 +78,18 @@ export const MAX_MEMORY_MB = 16384
 
 /** The largest `maxConcurrency` accepted. */
 export const MAX_CONCURRENCY = 1024
+
+/** Guest memory in MiB of the data Python image when `memoryMb` is not given. */
+export const DATA_IMAGE_MEMORY_MB = 1536
+
+/** The most images one run hands back (`images`); past it the run is reported `truncated`. */
+export const MAX_IMAGES = 10
+
+/** The most bytes of images one run hands back, together; past it the run is reported `truncated`. */
+export const MAX_IMAGE_BYTES = 8388608
+
+/** The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out. */
+export const MAX_VALUE_BYTES = 16384
 
 /** The stable codes of failures that keep a program from running (`WorkloadResult.errorCode`), each with when it is given. */
 export const SANDBOX_ERROR_CODES = {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use lci_sandbox::images::PythonImage;
 use lci_sandbox::{Language, Limits, RunOutcome, Sandbox, SandboxError, SandboxOptions};
 use napi::bindgen_prelude::*;
 use napi::tokio::sync::Semaphore;
@@ -32,7 +33,8 @@ pub struct SandboxConfig {
   pub tmp_directory: Option<String>,
   /// Wall-clock limit of one run in milliseconds (boot excluded). Default 30000.
   pub timeout_ms: Option<f64>,
-  /// Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64).
+  /// Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64,
+  /// the data Python image `DATA_IMAGE_MEMORY_MB`).
   pub memory_mb: Option<f64>,
   /// Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
   /// Default 1 MiB.
@@ -40,6 +42,12 @@ pub struct SandboxConfig {
   /// How many runs may be in flight at once (each in its own micro-VM); more wait their turn.
   /// Default: the number of CPUs.
   pub max_concurrency: Option<f64>,
+  /// Which image runs Python: `'data'` (numpy, pandas, scipy, scikit-learn, matplotlib… from the
+  /// package `local-code-interpreter-guest-python-data`) or `'standard'` (the standard library only).
+  /// Default: the data image when its package is installed, else the standard one. A chosen image that
+  /// is not installed makes Python runs fail with `ERR_GUEST_IMAGE_MISSING`.
+  #[napi(ts_type = "'standard' | 'data'")]
+  pub python_image: Option<String>,
 }
 
 /// The result of one run. Every failure, the workload's (an exception, a non-zero exit, a timeout)
@@ -67,7 +75,7 @@ pub struct WorkloadResult {
   pub duration_ms: f64,
   /// Whether the run was stopped at `timeoutMs`.
   pub timed_out: bool,
-  /// Whether output past `maxOutputBytes` was left out.
+  /// Whether output past `maxOutputBytes`, or images past their caps, were left out.
   pub truncated: bool,
   /// The files the program wrote under `/output`, by path relative to it (at most 256 entries and
   /// 16 MiB in all; a write past that fails in the guest with EDQUOT).
@@ -75,6 +83,23 @@ pub struct WorkloadResult {
   /// In a session: the program was stopped or ended its guest, so the session's state (variables,
   /// imports, files) is gone and the next run starts clean.
   pub session_reset: bool,
+  /// The `repr` of the value of the program's last expression, as a notebook's `Out[]` shows it
+  /// (Python); unset when there was none or it was `None`. At most `MAX_VALUE_BYTES`, the rest replaced by a
+  /// note.
+  pub value: Option<String>,
+  /// The images the program showed, in order (Python: each matplotlib figure at `plt.show()` or left
+  /// open at the end, and `display()` of a PIL image or of anything with `_repr_png_`/`_repr_svg_`);
+  /// at most `MAX_IMAGES` of them and `MAX_IMAGE_BYTES` together, `truncated` set when some were left out.
+  pub images: Vec<WorkloadImage>,
+}
+
+/// An image a run showed.
+#[napi(object)]
+pub struct WorkloadImage {
+  /// `image/png` or `image/svg+xml`.
+  pub mime_type: String,
+  /// The encoded image.
+  pub data: Buffer,
 }
 
 impl From<SandboxError> for WorkloadResult {
@@ -91,6 +116,8 @@ impl From<SandboxError> for WorkloadResult {
       truncated: false,
       files: HashMap::new(),
       session_reset: false,
+      value: None,
+      images: Vec::new(),
     }
   }
 }
@@ -109,6 +136,8 @@ impl From<RunOutcome> for WorkloadResult {
       duration_ms: o.duration.as_secs_f64() * 1000.0,
       timed_out: o.timed_out,
       truncated: o.truncated,
+      value: o.value,
+      images: o.images.into_iter().map(|i| WorkloadImage { mime_type: i.mime_type, data: i.data.into() }).collect(),
     }
   }
 }
@@ -138,6 +167,7 @@ impl NanvixSandbox {
         memory_mb: None,
         max_output_bytes: None,
         max_concurrency: None,
+        python_image: None,
       });
       let limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?;
       let max_concurrency = c
@@ -150,6 +180,7 @@ impl NanvixSandbox {
         limits,
         max_concurrency,
         image_roots: location::image_roots(),
+        python_image: c.python_image.as_deref().map(PythonImage::from_name).transpose()?,
       })?)
     };
     match make() {
@@ -386,4 +417,13 @@ fn string_arg(value: Unknown) -> Option<String> {
 /// A promise rejected with a `TypeError` saying `message`.
 fn reject_type_error<'env>(env: &'env Env, message: String) -> Result<PromiseRaw<'env, WorkloadResult>> {
   env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| -> Result<WorkloadResult> { Err(type_error(env, &message)) })
+}
+
+/// The image Python runs on when `pythonImage` is not given: `'data'` where the package
+/// `local-code-interpreter-guest-python-data` is installed, `'standard'` where only the standard one
+/// is, `null` where neither is.
+#[napi(ts_return_type = "'standard' | 'data' | null")]
+pub fn default_python_image() -> Option<String> {
+  let image = lci_sandbox::images::locate(Language::Python, None, &location::image_roots()).ok()?;
+  PythonImage::ALL.into_iter().find(|i| i.folder() == image.name).map(|i| i.name().to_string())
 }

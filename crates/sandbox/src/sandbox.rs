@@ -32,6 +32,8 @@ pub struct SandboxOptions {
     pub max_concurrency: Option<usize>,
     /// Folders to search for guest images from (see [`images::candidates`]).
     pub image_roots: Vec<PathBuf>,
+    /// Which image runs Python; `None`: the data image when installed, else the standard one.
+    pub python_image: Option<images::PythonImage>,
 }
 
 /// What one run is given besides its code.
@@ -55,6 +57,7 @@ pub struct Sandbox {
     limits: Limits,
     dirs: Directories,
     image_roots: Vec<PathBuf>,
+    python_image: Option<images::PythonImage>,
     log: RunLog,
     permits: Permits,
     max_concurrency: usize,
@@ -76,6 +79,7 @@ impl Sandbox {
             limits: options.limits,
             dirs,
             image_roots: options.image_roots,
+            python_image: options.python_image,
             permits: Permits::new(max_concurrency),
             max_concurrency,
             guests: Mutex::new(HashMap::new()),
@@ -160,6 +164,9 @@ impl Sandbox {
                 }
             }
             (Language::JavaScript, Program::Code(code)) => Program::Code(crate::javascript::entry(code)),
+            (Language::Python, Program::Code(code)) => {
+                Program::Call { function: crate::rich::PYTHON_RUNNER.into(), input: crate::rich::python_call_input(&code) }
+            }
             (_, program) => program,
         };
         let (warm, boot) = self.warm_guest(language)?;
@@ -203,7 +210,7 @@ impl Sandbox {
         if let Some(guest) = warm.as_ref() {
             return Ok((guest.clone(), None));
         }
-        let image = images::locate(language, &self.image_roots)?;
+        let image = images::locate(language, self.python_image, &self.image_roots)?;
         let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits)?;
         *warm = Some(guest.clone());
         Ok((guest, boot))
@@ -328,12 +335,14 @@ pub struct Probe {
 /// Boots the smallest installed guest image and runs a trivial program in it: the only reliable
 /// answer to "can this machine run micro-VMs?" (a `/dev/kvm` may exist and still fail every guest).
 pub fn probe(image_roots: &[PathBuf]) -> Probe {
+    // The standard Python image when JavaScript's is missing: the data image's boot is long.
+    const STANDARD: Option<images::PythonImage> = Some(images::PythonImage::Standard);
     let attempt = || -> Result<String, SandboxError> {
         let language = [Language::JavaScript, Language::Python]
             .into_iter()
-            .find(|l| images::locate(*l, image_roots).is_ok())
-            .ok_or_else(|| images::locate(Language::JavaScript, image_roots).unwrap_err())?;
-        let image = images::GuestImage { warmup: None, ..images::locate(language, image_roots)? };
+            .find(|l| images::locate(*l, STANDARD, image_roots).is_ok())
+            .ok_or_else(|| images::locate(Language::JavaScript, None, image_roots).unwrap_err())?;
+        let image = images::GuestImage { warmup: None, ..images::locate(language, STANDARD, image_roots)? };
         let started = Instant::now();
         let limits = Limits::default();
         let guest = WarmGuest::boot(&image, &limits)?;
