@@ -14,7 +14,8 @@
 # driver sources; the python image also the .debs and guest/python/. guest/javascript/warmup.js is copied
 # beside its image whenever the two differ.
 #
-# usage: guest/build.sh [python|javascript|c ...]     (default: all three)
+# usage: guest/build.sh [python|python-data|javascript|c ...]     (default: all four; python-data needs python's
+#        build directory, so naming it builds python too)
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -108,7 +109,7 @@ LIB_DROP='^(libc_malloc_debug|libmemusage|libpcprofile|libthread_db|libBrokenLoc
 fetch_debs() {
   local dir=$CACHE/debs missing=() p
   mkdir -p "$dir"
-  for p in "${PY_DEBS[@]}"; do compgen -G "$dir/${p}_*.deb" >/dev/null || missing+=("$p"); done
+  for p in "${PY_DEBS[@]}" "${DATA_DEBS[@]}"; do compgen -G "$dir/${p}_*.deb" >/dev/null || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   need apt-get apt-cache dpkg-deb
   if ! apt-cache show --no-all-versions "${missing[@]}" >/dev/null 2>&1; then
@@ -191,6 +192,74 @@ build_python() {
   say "python: wrote npm/guest-python/rootfs.cpio ($(size "$out"), $(du -sh "$stage" | cut -f1) unpacked)"
 }
 
+# ── Python for data work ─────────────────────────────────────────────────────────────────────────────
+
+# The standard image plus the wheels of guest/python-data/requirements.lock (pinned, hash-checked, from
+# PyPI), the C++ runtime their extensions load, and CA certificates (certifi's bundle where OpenSSL
+# looks). Its warm-up is the standard one followed by guest/python-data/warmup.py (the heavy imports).
+DATA_DEBS=(libstdc++6 libgcc-s1)
+
+build_python_data() {
+  local work=$CACHE/python-data pkg=$ROOT/npm/guest-python-data out=$ROOT/npm/guest-python-data/rootfs.cpio
+  local base=$CACHE/python/rootfs data=$GUEST/python-data lock=$GUEST/python-data/requirements.lock
+  [ -f "$ROOT/npm/guest-python/rootfs.cpio" ] && [ -d "$base" ] || die "python-data builds on the python image: build it first (guest/build.sh python python-data)"
+  if ! cat "$GUEST/python/warmup.py" "$data/warmup.py" | cmp -s - "$pkg/warmup.py"; then
+    cat "$GUEST/python/warmup.py" "$data/warmup.py" >"$pkg/warmup.py"
+    say "python-data: wrote warmup.py"
+  fi
+  local inputs=("${COMMON_INPUTS[@]}" "$ROOT/npm/guest-python/rootfs.cpio" "$data" "$CACHE/debs")
+  if ! stale "$out" "${inputs[@]}"; then say "python-data: up to date ($(size "$out"))"; return 0; fi
+  say "python-data: building (the python image + $(grep -c '==' "$lock") wheels from requirements.lock)"
+  need python3 gcc cpio dpkg
+  python3 -m pip --version >/dev/null 2>&1 || die "python3 -m pip is required (Debian: apt-get install python3-pip)"
+  # shellcheck source=guest/python-data/wheel-tags.sh
+  . "$data/wheel-tags.sh"
+  local wheels=$CACHE/wheels
+  mkdir -p "$wheels"
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes "${PIP_WHEEL_TAGS[@]}" \
+    -d "$wheels" -r "$lock" || die "pip download failed: PyPI must be reachable (or the wheels already in .cache/guest/wheels)"
+
+  local stage=$work/rootfs sys=$work/sysroot
+  rm -rf "$stage" "$sys" && mkdir -p "$work" "$sys"
+  cp -a "$base" "$stage"
+  local site=$stage/usr/lib/python3/dist-packages
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --no-index --require-hashes --no-compile \
+    "${PIP_WHEEL_TAGS[@]}" --find-links "$wheels" --target "$site" -r "$lock" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+  [ -d "$site/numpy" ] || die "installing the wheels into the python-data image failed"
+  # Not shipped: console scripts (nothing can start them), the packages' own test suites, and the C, C++
+  # and Cython sources and headers of their extensions (there is no compiler in the guest): the image is
+  # unpacked into guest memory at every boot. The extensions are not stripped: `strip` breaks the
+  # libraries auditwheel rewrote (numpy.libs/…: "ELF load command address/offset not page-aligned").
+  rm -rf "$site/bin"
+  find "$site" -type d \( -name tests -o -name test -o -name __pycache__ \) -prune -exec rm -rf {} +
+  find "$site" -type f \( -name '*.c' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp' -o -name '*.pyx' \
+    -o -name '*.pxd' -o -name '*.pxi' \) -delete
+
+  # The C++ runtime that numpy, pandas, scipy and matplotlib's extensions load, from Debian 12.
+  local p f soname
+  for p in "${DATA_DEBS[@]}"; do dpkg -x "$(compgen -G "$CACHE/debs/${p}_*.deb" | head -1)" "$sys"; done
+  for f in "$sys/usr/lib/$TRIPLE"/*.so* "$sys/lib/$TRIPLE"/*.so*; do
+    [ -f "$f" ] && [ ! -L "$f" ] || continue
+    soname=$(readelf -d "$f" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+    cp "$f" "$stage/usr/lib/$TRIPLE/${soname:-$(basename "$f")}"
+  done
+  # CA certificates: certifi's bundle where OpenSSL (Debian's, OPENSSLDIR /usr/lib/ssl) and Debian's
+  # tools look.
+  mkdir -p "$stage/usr/lib/ssl" "$stage/etc/ssl/certs"
+  cp "$site/certifi/cacert.pem" "$stage/usr/lib/ssl/cert.pem"
+  cp "$site/certifi/cacert.pem" "$stage/etc/ssl/certs/ca-certificates.crt"
+  [ -z "$(find "$stage" -type l)" ] || die "unexpected symlinks in the python-data rootfs: $(find "$stage" -type l | head -3)"
+
+  # Byte-compiled as the standard library is (unchecked hash-based pycs), with the image's own CPython.
+  local loader=$CACHE/python/sysroot/lib/$TRIPLE/ld-linux-x86-64.so.2
+  "$loader" --library-path "$stage/lib/$TRIPLE:$stage/usr/lib/$TRIPLE" "$CACHE/python/sysroot/usr/bin/python3.11" -I -S -m compileall \
+    -q -j 0 --invalidation-mode unchecked-hash -s "$stage" -p / "$site" >/dev/null \
+    || die "byte-compiling the python-data packages failed"
+
+  make_cpio "$stage" "$out"
+  say "python-data: wrote npm/guest-python-data/rootfs.cpio ($(size "$out"), $(du -sh "$stage" | cut -f1) unpacked) and warmup.py"
+}
+
 # ── JavaScript ───────────────────────────────────────────────────────────────────────────────────────
 
 build_javascript() {
@@ -261,9 +330,10 @@ build_c() {
 
 [ "$(uname -m)" = x86_64 ] || die "guest images are built on x86_64 Linux (this is $(uname -sm))"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(python javascript c)
+[ ${#targets[@]} -gt 0 ] || targets=(python python-data javascript c)
+data=
 for t in "${targets[@]}"; do
-  case $t in python | javascript | c) ;; *) die "unknown image '$t' (choose from: python javascript c)" ;; esac
+  case $t in python | python-data | javascript | c) ;; *) die "unknown image '$t' (choose from: python python-data javascript c)" ;; esac
   [ -f "$ROOT/npm/guest-$t/package.json" ] || die "npm/guest-$t/package.json is missing"
 done
 start=$SECONDS
@@ -273,6 +343,11 @@ exec 9>"$CACHE/.lock"
 if command -v flock >/dev/null; then flock 9; fi
 record_toolchain
 # Shared steps first, then the images side by side (QuickJS's compile is the long pole).
+# python-data is built last, on python's build directory.
+rest=()
+for t in "${targets[@]}"; do [ "$t" = python-data ] && data=1 || rest+=("$t"); done
+if [ -n "$data" ]; then [[ " ${rest[*]} " == *" python "* ]] || rest+=(python); fi
+targets=("${rest[@]}")
 for t in "${targets[@]}"; do [ "$t" = python ] && fetch_debs; done
 locate_sources
 if [ ${#targets[@]} -eq 1 ]; then
@@ -284,4 +359,5 @@ else
   for i in "${!pids[@]}"; do wait "${pids[$i]}" || { failed=1; printf 'guest: error: the %s image failed\n' "${targets[$i]}" >&2; }; done
   [ $failed = 0 ] || exit 1
 fi
+[ -z "$data" ] || build_python_data
 say "done in $((SECONDS - start)) s"

@@ -2,7 +2,7 @@
 // ensure-built.mjs — brings a checkout (a fresh clone on a fresh Debian 12 machine included) to a runnable
 // state, doing only what is missing or stale, one line per step:
 //   system   scripts/system-packages.mjs: the Debian packages the build, the tests and the VM harness need
-//            (gcc g++ libc6-dev cpio dpkg apt qemu-system-x86 busybox-static): installs the missing ones with
+//            (gcc g++ libc6-dev binutils cpio dpkg apt python3-pip qemu-system-x86 busybox-static): installs the missing ones with
 //            apt-get as root or through passwordless sudo, else stops with the command to run
 //   deps     `npm ci`                when node_modules/ is missing (never when it merely looks old: npm ci
 //                                    deletes node_modules, which others may be using)
@@ -12,7 +12,7 @@
 //                                    inputs changed) and takes about a second when all are up to date
 //   ts       `npm run build:ts`      when dist/ is missing or older than src/ (or tsconfig.json)
 // With LCI_PREBUILT=1 (CI's test job, which tests the artifacts its build job made) the native, guests and ts
-// steps build nothing: they only check that the addon, the three guest images and dist/ are there.
+// steps build nothing: they only check that the addon, the four guest images and dist/ are there.
 // CLI:     node scripts/ensure-built.mjs      exits 0, or 1 naming the step that failed
 // Library: import { ensureBuilt } from './ensure-built.mjs'
 //          await ensureBuilt({ root?, log?, prebuilt? }) → { ok: true, steps } | { ok: false, failed: 'native', steps }
@@ -25,9 +25,14 @@ import { ensureSystemPackages } from './system-packages.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ADDON = 'local-code-interpreter.linux-x64-gnu.node'
-const GUESTS = ['python', 'javascript', 'c'].map((g) => `npm/guest-${g}/rootfs.cpio`)
+const GUESTS = ['python', 'python-data', 'javascript', 'c'].map((g) => `npm/guest-${g}/rootfs.cpio`)
 /** What guest/build.sh writes: the images and the JavaScript warm-up shipped beside its image. */
-const GUEST_OUTPUTS = [...GUESTS, 'npm/guest-javascript/warmup.js', 'npm/guest-python/warmup.py']
+const GUEST_OUTPUTS = [
+  ...GUESTS,
+  'npm/guest-javascript/warmup.js',
+  'npm/guest-python/warmup.py',
+  'npm/guest-python-data/warmup.py',
+]
 
 /** Newest mtime (ms) of a file or of any file below a directory; 0 when absent. Skips build output dirs. */
 function newest(path) {

@@ -37,6 +37,12 @@ export const SYSTEM_PACKAGES = Object.freeze([
   },
   { name: 'g++', commands: ['g++'], need: 'build', why: 'compiles C++ at run time (language "cpp") and in its tests' },
   { name: 'libc6-dev', commands: [], need: 'build', why: 'the C library to link against, libc.a for -static-pie' },
+  {
+    name: 'binutils',
+    commands: ['strip', 'readelf'],
+    need: 'build',
+    why: "strips the Python guest's driver and reads shared libraries' sonames (guest/build.sh)",
+  },
   { name: 'cpio', commands: ['cpio'], need: 'build', why: 'writes the guest images and the VM initramfs' },
   {
     name: 'dpkg',
@@ -45,6 +51,12 @@ export const SYSTEM_PACKAGES = Object.freeze([
     why: "unpacks the Debian 12 packages of the Python image and the VM's kernel (dpkg -x)",
   },
   { name: 'apt', commands: ['apt-get', 'apt-cache'], need: 'build', why: 'downloads those packages (apt-get download)' },
+  {
+    name: 'python3-pip',
+    commands: ['python3'],
+    need: 'build',
+    why: "downloads and installs the data Python image's pinned wheels from PyPI (python3 -m pip, guest/build.sh)",
+  },
   { name: 'qemu-system-x86', commands: ['qemu-system-x86_64'], need: 'vm', why: 'runs the emulated-KVM VM (scripts/vm/run.sh)' },
   { name: 'busybox-static', commands: ['busybox'], need: 'vm', why: "the VM's userland (scripts/vm/build-image.sh)" },
 ])
