@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { codeExecutionTool } from '../src/adapters/ai-sdk'
 import { CodeExecutionTool } from '../src/code-execution-tool'
 import type { ExecutionResult } from '../src/execution-result'
+import { RED_PNG, RICH_CODE, SVG_ONLY_CODE, richResultTool } from './helpers/rich-results'
 
 const usage = {
   inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
@@ -94,5 +95,40 @@ describe('AI SDK adapter', () => {
     await generateText({ model: secondModel, tools, stopWhen: stepCountIs(3), messages })
     const [sent] = toolResultsSentToModel(secondModel)
     expect((sent as { output: { value: string } }).output.value).toContain('approved run')
+  })
+
+  it('sends the model the text, then one image-data part per PNG image in the order shown; an SVG is named in the text, not sent', async () => {
+    const model = new MockLanguageModelV3({ doGenerate: [callsTool({ code: RICH_CODE }), answers('A red dot.')] })
+    const result = await generateText({ model, tools: { execute_code: codeExecutionTool(richResultTool()) }, stopWhen: stepCountIs(3), prompt: 'plot' })
+    expect(result.text).toBe('A red dot.')
+    expect((result.steps[0].toolResults[0].output as ExecutionResult).images).toHaveLength(2)
+    const [sent] = toolResultsSentToModel(model)
+    const output = (sent as { output: { type: string; value: unknown[] } }).output
+    expect(output.type).toBe('content')
+    expect(output.value).toEqual([
+      {
+        type: 'text',
+        text: expect.stringMatching(/^plotted\nOut: 42\n\[1 SVG image not shown; it is in the result's images\]\n\[exit code 0 · \d+ ms · 1 image attached\]$/),
+      },
+      { type: 'image-data', data: RED_PNG.toString('base64'), mediaType: 'image/png' },
+    ])
+  })
+
+  it('sends plain text when the run showed only SVG images, and keeps them in the tool result', async () => {
+    const model = new MockLanguageModelV3({ doGenerate: [callsTool({ code: SVG_ONLY_CODE }), answers('ok')] })
+    const result = await generateText({ model, tools: { execute_code: codeExecutionTool(richResultTool()) }, stopWhen: stepCountIs(3), prompt: 'draw' })
+    expect((result.steps[0].toolResults[0].output as ExecutionResult).images).toEqual([expect.objectContaining({ mimeType: 'image/svg+xml' })])
+    const [sent] = toolResultsSentToModel(model)
+    expect((sent as { output: unknown }).output).toEqual({
+      type: 'text',
+      value: expect.stringMatching(/^\(no output\)\n\[1 SVG image not shown; it is in the result's images\]\n\[exit code 0 · \d+ ms\]$/),
+    })
+  })
+
+  it('sends plain text when the run showed no images', async () => {
+    const model = new MockLanguageModelV3({ doGenerate: [callsTool({ code: 'x = 1' }), answers('ok')] })
+    await generateText({ model, tools: { execute_code: codeExecutionTool(richResultTool()) }, stopWhen: stepCountIs(3), prompt: 'go' })
+    const [sent] = toolResultsSentToModel(model)
+    expect((sent as { output: unknown }).output).toEqual({ type: 'text', value: expect.stringMatching(/^ran x = 1\n\[exit code 0 · \d+ ms\]$/) })
   })
 })

@@ -6,23 +6,27 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import { codeExecutionTool } from '../src/adapters/openai-agents'
 import { createInterpreterAgent } from '../src/agent'
+import { RED_PNG, RICH_CODE, SVG_ONLY_CODE, richResultTool } from './helpers/rich-results'
 
 beforeAll(() => setTracingDisabled(true))
 
-/** The output the model received for a call id, in its next request. */
-function functionOutputSentToModel(model: ScriptedModel, callId: string): string {
+/** The function_call_result output the model received for a call id, in its next request, as sent. */
+function rawOutputSentToModel(model: ScriptedModel, callId: string): unknown {
   for (const call of model.calls) {
     const input = call.request.input
     if (typeof input === 'string') continue
     for (const item of input) {
       const entry = item as { type?: string; callId?: string; output?: unknown }
-      if (entry.type === 'function_call_result' && entry.callId === callId) {
-        const output = entry.output as string | { type: string; text: string }
-        return typeof output === 'string' ? output : output.text
-      }
+      if (entry.type === 'function_call_result' && entry.callId === callId) return entry.output
     }
   }
   throw new Error(`no output for ${callId} was sent to the model`)
+}
+
+/** The text output the model received for a call id. */
+function functionOutputSentToModel(model: ScriptedModel, callId: string): string {
+  const output = rawOutputSentToModel(model, callId) as string | { type: string; text: string }
+  return typeof output === 'string' ? output : output.text
 }
 
 describe('OpenAI Agents SDK adapter', () => {
@@ -104,5 +108,44 @@ describe('OpenAI Agents SDK adapter', () => {
     expect(isolated.name).toBe('Sandboxed')
     expect(isolated.instructions).toMatch(/micro-VM/)
     expect(isolated.instructions).toMatch(/persist/)
+  })
+
+  it('tells the agent, for hyperlight python, that a final expression\'s value comes back, and charts with the data image', () => {
+    const data = createInterpreterAgent({ environment: 'hyperlight', pythonImage: 'data' })
+    expect(data.instructions).toMatch(/in python the value of a final expression comes back too, and matplotlib charts come back as images\./)
+    const standard = createInterpreterAgent({ environment: 'hyperlight', pythonImage: 'standard' })
+    expect(standard.instructions).toMatch(/in python the value of a final expression comes back too\./)
+    expect(standard.instructions).not.toMatch(/charts/)
+    // The tool option reached the tool: its description follows the image.
+    expect((data.tools[0] as { description: string }).description).toMatch(/numpy/)
+    const local = createInterpreterAgent({})
+    expect(local.instructions).toMatch(/Print every value you need to see\./)
+    expect(local.instructions).not.toMatch(/final expression/)
+  })
+
+  it('returns a run\'s PNG images as image outputs after the text: the model receives input_text, then input_image data URLs in order; an SVG is named, not sent', async () => {
+    const model = new ScriptedModel([
+      [functionCall('execute_code', { code: RICH_CODE, language: null, stdin: null }, { callId: 'call-1' })],
+      [functionCall('execute_code', { code: 'x = 1', language: null, stdin: null }, { callId: 'call-2' })],
+      [functionCall('execute_code', { code: SVG_ONLY_CODE, language: null, stdin: null }, { callId: 'call-3' })],
+      [assistantMessage('A red dot.')],
+    ])
+    const agent = new Agent({ name: 'Tester', model, tools: [codeExecutionTool(richResultTool())] })
+    const result = await new Runner({ tracingDisabled: true }).run(agent, 'plot')
+    expect(result.finalOutput).toBe('A red dot.')
+    expect(rawOutputSentToModel(model, 'call-1')).toEqual([
+      {
+        type: 'input_text',
+        text: expect.stringMatching(/^plotted\nOut: 42\n\[1 SVG image not shown; it is in the result's images\]\n\[exit code 0 · \d+ ms · 1 image attached\]$/),
+      },
+      { type: 'input_image', image: `data:image/png;base64,${RED_PNG.toString('base64')}` },
+    ])
+    // Without images the output stays text.
+    expect(rawOutputSentToModel(model, 'call-2')).toEqual({ type: 'text', text: expect.stringMatching(/^ran x = 1\n\[exit code 0 · \d+ ms\]$/) })
+    // With SVG images alone too, the text naming them.
+    expect(rawOutputSentToModel(model, 'call-3')).toEqual({
+      type: 'text',
+      text: expect.stringMatching(/^\(no output\)\n\[1 SVG image not shown; it is in the result's images\]\n\[exit code 0 · \d+ ms\]$/),
+    })
   })
 })

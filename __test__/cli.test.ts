@@ -1,12 +1,14 @@
 // The command line, run as users run it (from the TypeScript sources through tsx).
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 
-import { UsageError, parseCommandLine } from '../src/cli'
+import { DEFAULT_OUTPUT_DIR, UsageError, parseCommandLine, runFile } from '../src/cli'
+import type { NativeAddon, NativeWorkloadResult } from '../src/native-addon'
+import { CIRCLE_SVG, RED_PNG, RICH_CODE, richResultAddon, workload } from './helpers/rich-results'
 
 const root = resolve(__dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'lci-cli-test-'))
@@ -56,7 +58,7 @@ describe('local-code-interpreter CLI', () => {
   it('--help documents every flag', async () => {
     const { code, stdout } = await cli(['--help'])
     expect(code).toBe(0)
-    for (const flag of ['run <file>', 'mcp', '--environment', '--timeout', '--language', '--max-output-bytes', '--persistent', '--python', '--tmp-directory', '--log-directory', '--approval', '--help', '--version']) {
+    for (const flag of ['run <file>', 'mcp', '--environment', '--timeout', '--language', '--max-output-bytes', '--output-dir', '--persistent', '--python-image', '--python', '--tmp-directory', '--log-directory', '--approval', '--help', '--version']) {
       expect(stdout).toContain(flag)
     }
   })
@@ -76,6 +78,9 @@ describe('local-code-interpreter CLI', () => {
     [['mcp', '--persistent'], /needs --environment hyperlight/],
     [['mcp', 'extra'], /no arguments/],
     [['mcp', '--approval', 'maybe'], /--approval/],
+    [['mcp', '--output-dir', 'out'], /--output-dir applies to run only/],
+    [['mcp', '--environment', 'hyperlight', '--python-image', 'full'], /--python-image: expected standard or data, got "full"/],
+    [['run', 'a.py', '--python-image', 'data'], /--python-image needs --environment hyperlight/],
   ])('rejects bad arguments %j with a message', (args, message) => {
     expect(() => parseCommandLine(args as string[])).toThrow(UsageError)
     expect(() => parseCommandLine(args as string[])).toThrow(message)
@@ -88,10 +93,13 @@ describe('local-code-interpreter CLI', () => {
       language: 'cpp',
       toolOptions: { environment: 'hyperlight', timeoutMs: 2500, maxOutputBytes: 4096 },
     })
+    expect(parseCommandLine(['run', 'plot.py', '--output-dir', 'figures'])).toMatchObject({ command: 'run', file: 'plot.py', outputDir: 'figures' })
     expect(parseCommandLine(['mcp', '--environment', 'hyperlight', '--persistent', '--approval', 'always_require'])).toEqual({
       command: 'mcp',
       toolOptions: { environment: 'hyperlight', persistent: true, approvalMode: 'always_require' },
     })
+    expect(parseCommandLine(['run', 'a.py', '-e', 'hyperlight', '--python-image', 'standard']).toolOptions).toEqual({ environment: 'hyperlight', pythonImage: 'standard' })
+    expect(parseCommandLine(['mcp', '-e', 'hyperlight', '--python-image', 'data']).toolOptions).toEqual({ environment: 'hyperlight', pythonImage: 'data' })
   })
 
   it('a usage error exits with status 2 and says how to get help', async () => {
@@ -109,5 +117,98 @@ describe('local-code-interpreter CLI', () => {
     const missing = await cli(['run', join(work, 'nope.py')])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('cannot read')
+  })
+
+  it('run without images creates no output directory', async () => {
+    const outputDir = join(work, 'no-images')
+    expect(await cli(['run', file('plain.py', 'print("no plot")\n'), '--output-dir', outputDir])).toMatchObject({ code: 0, stdout: 'no plot\n' })
+    expect(existsSync(outputDir)).toBe(false)
+  })
+})
+
+/** Runs `run <args>` in this process, on a stand-in addon (default: the rich-results one), capturing what it writes. */
+async function runWithImages(args: string[], addon: NativeAddon = richResultAddon()): Promise<{ code: number; stdout: string; stderr: string }> {
+  const command = parseCommandLine(['run', ...args, '--environment', 'hyperlight'])
+  const captured = { stdout: '', stderr: '' }
+  const capture = (stream: 'stdout' | 'stderr') =>
+    vi.spyOn(process[stream], 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      captured[stream] += String(chunk)
+      const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined
+      done?.()
+      return true
+    }) as typeof process.stdout.write)
+  const spies = [capture('stdout'), capture('stderr')]
+  try {
+    const code = await runFile({ ...command, toolOptions: { ...command.toolOptions, loadNativeAddon: () => addon } })
+    return { code, ...captured }
+  } finally {
+    for (const spy of spies) spy.mockRestore()
+  }
+}
+
+describe('local-code-interpreter run: images (hyperlight, on a stand-in addon)', () => {
+  const plot = file('plot.py', RICH_CODE)
+
+  it('saves the images as image-1.png, image-2.svg in --output-dir and names each on stderr, after the output', async () => {
+    const outputDir = join(work, 'figures')
+    const { code, stdout, stderr } = await runWithImages([plot, '--output-dir', outputDir])
+    expect(code).toBe(0)
+    expect(stdout).toBe('plotted\n42\n')
+    expect(readdirSync(outputDir).sort()).toEqual(['image-1.png', 'image-2.svg'])
+    expect(readFileSync(join(outputDir, 'image-1.png')).equals(RED_PNG)).toBe(true)
+    expect(readFileSync(join(outputDir, 'image-2.svg')).equals(CIRCLE_SVG)).toBe(true)
+    expect(stderr).toBe(
+      `local-code-interpreter: saved ${join(outputDir, 'image-1.png')}\nlocal-code-interpreter: saved ${join(outputDir, 'image-2.svg')}\n`,
+    )
+  })
+
+  it(`saves them under ./${DEFAULT_OUTPUT_DIR} by default, and makes no directory for a run without images`, async () => {
+    const cwd = process.cwd()
+    const here = mkdtempSync(join(work, 'cwd-'))
+    process.chdir(here)
+    try {
+      const plain = await runWithImages([file('x.py', 'x = 1')])
+      expect(plain.stdout).toBe('ran x = 1\n')
+      expect(existsSync(join(here, DEFAULT_OUTPUT_DIR))).toBe(false)
+      const { stderr } = await runWithImages([plot])
+      expect(readdirSync(join(here, DEFAULT_OUTPUT_DIR)).sort()).toEqual(['image-1.png', 'image-2.svg'])
+      expect(stderr).toContain(`saved ${join(DEFAULT_OUTPUT_DIR, 'image-1.png')}\n`)
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+
+  it('reports a directory it cannot write, and still exits with the program\'s status', async () => {
+    const blocker = file('not-a-directory', 'a file')
+    const { code, stdout, stderr } = await runWithImages([plot, '--output-dir', join(blocker, 'sub')])
+    expect(code).toBe(0)
+    expect(stdout).toBe('plotted\n42\n')
+    expect(stderr).toMatch(/^local-code-interpreter: cannot save images to .*not-a-directory\/sub: /)
+  })
+})
+
+describe('local-code-interpreter run: the last expression\'s value (hyperlight, on a stand-in addon)', () => {
+  /** An addon whose every run answers with `result`. */
+  function answering(result: Partial<NativeWorkloadResult>): NativeAddon {
+    const run = async () => workload(result)
+    return { NanvixSandbox: class { runCode = run } } as unknown as NativeAddon
+  }
+  const program = file('value.py', '6 * 7')
+  const outputDir = join(work, 'value-images')
+
+  it('prints the value\'s repr on its own line after the output, as the Python REPL does', async () => {
+    expect(await runWithImages([program, '--output-dir', outputDir], answering({ output: 'hi\n', value: "{'a': 1}" }))).toEqual({
+      code: 0,
+      stdout: "hi\n{'a': 1}\n",
+      stderr: '',
+    })
+    // Output that did not end its line: the value still gets a line of its own.
+    expect((await runWithImages([program], answering({ output: 'no newline', value: '42' }))).stdout).toBe('no newline\n42\n')
+    expect((await runWithImages([program], answering({ value: "'text'" }))).stdout).toBe("'text'\n")
+  })
+
+  it('prints nothing more when there is no value', async () => {
+    expect((await runWithImages([program], answering({ output: 'only output\n' }))).stdout).toBe('only output\n')
+    expect((await runWithImages([program], answering({}))).stdout).toBe('')
   })
 })

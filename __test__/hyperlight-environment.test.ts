@@ -6,10 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { CodeExecutionTool } from '../src/code-execution-tool'
 import { ExecutionErrorCode } from '../src/errors'
 import type { NativeAddon, NativeSandboxConfig, NativeSession, NativeWorkloadResult } from '../src/native-addon'
-
-function workload(overrides: Partial<NativeWorkloadResult> = {}): NativeWorkloadResult {
-  return { success: true, exitCode: 0, output: '', stderr: '', durationMs: 5, timedOut: false, truncated: false, files: {}, sessionReset: false, ...overrides }
-}
+import { CIRCLE_SVG, RED_PNG, SHOWN_IMAGES, workload } from './helpers/rich-results'
 
 function nativeError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code })
@@ -72,6 +69,33 @@ describe('hyperlight environment (native outcomes → results)', () => {
     expect(state.configs).toEqual([{ timeoutMs: 5000, maxOutputBytes: 4096, logDirectory: '/tmp/logs', tmpDirectory: '/tmp/tmp' }])
     expect(result).toMatchObject({ output: 'ran console.log(1)\n', exitCode: 0, environment: 'hyperlight', language: 'javascript' })
     expect(result.error).toBeUndefined()
+  })
+
+  it('passes pythonImage to NanvixSandbox when given, and nothing in its place when not', async () => {
+    for (const pythonImage of ['standard', 'data'] as const) {
+      const { addon, state } = fakeAddon()
+      await new CodeExecutionTool({ environment: 'hyperlight', pythonImage, loadNativeAddon: () => addon }).execute({ code: 'print(1)' })
+      expect(state.configs).toEqual([expect.objectContaining({ pythonImage })])
+    }
+    const { addon, state } = fakeAddon()
+    await new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon }).execute({ code: 'print(1)' })
+    expect(state.configs[0]).not.toHaveProperty('pythonImage')
+  })
+
+  it('loads the addon once for the description and the runs', async () => {
+    const { addon } = fakeAddon()
+    let loads = 0
+    const tool = new CodeExecutionTool({
+      environment: 'hyperlight',
+      loadNativeAddon: () => {
+        loads++
+        return { ...addon, defaultPythonImage: () => 'data' }
+      },
+    })
+    expect(tool.description).toMatch(/numpy/)
+    await tool.execute({ code: 'print(1)' })
+    await tool.execute({ code: 'print(2)' })
+    expect(loads).toBe(1)
   })
 
   it('defaults to python and accepts every language the guest runs', async () => {
@@ -163,7 +187,7 @@ describe('hyperlight environment (native outcomes → results)', () => {
     expect(attempts).toBe(2)
   })
 
-  it('loads the real addon only when hyperlight code runs, and never throws without it', async () => {
+  it('loads the real addon only when hyperlight code runs (or its description is read), and never throws without it', async () => {
     // Whatever this host has (no addon built, no usable hypervisor, or a working micro-VM), the result is a result.
     const tool = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: 120_000 })
     const result = await tool.execute({ code: 'print(1)' })
@@ -199,5 +223,56 @@ describe('hyperlight environment (native outcomes → results)', () => {
     await tool.close()
     expect(state.closes).toBe(2)
     expect((await tool.execute({ code: 'f' })).error?.code).toBe(ExecutionErrorCode.ToolClosed)
+  })
+
+  it('maps the value and the images of a Python run, base64-encoded in the order shown; a plain run has neither', async () => {
+    const { addon } = fakeAddon({
+      onRun: (code) =>
+        code === 'plot'
+          ? workload({ output: 'drawn\n', value: "array([1, 2])", images: SHOWN_IMAGES })
+          : code === 'none'
+            ? workload({ output: 'x\n', value: null as never })
+            : workload({ output: 'plain\n' }),
+    })
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon })
+    const rich = await tool.execute({ code: 'plot' })
+    expect(rich.value).toBe('array([1, 2])')
+    expect(rich.images).toEqual([
+      { mimeType: 'image/png', data: RED_PNG.toString('base64') },
+      { mimeType: 'image/svg+xml', data: CIRCLE_SVG.toString('base64') },
+    ])
+    expect(Buffer.from(rich.images![0].data, 'base64').equals(RED_PNG)).toBe(true)
+    expect(rich.error).toBeUndefined()
+    for (const code of ['plain', 'none']) {
+      const plain = await tool.execute({ code })
+      expect(plain).not.toHaveProperty('value')
+      expect(plain).not.toHaveProperty('images')
+    }
+  })
+
+  it('keeps the images of a run that failed after showing them, and of a run in a session', async () => {
+    const { addon } = fakeAddon({
+      onRun: () =>
+        workload({ success: false, exitCode: 1, error: 'ValueError: late', stderr: 'ValueError: late\n', output: 'ValueError: late\n', images: SHOWN_IMAGES.slice(0, 1) }),
+    })
+    const failed = await new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon }).execute({ code: 'x' })
+    expect(failed.error?.code).toBe(ExecutionErrorCode.ExitStatus)
+    expect(failed.images).toEqual([{ mimeType: 'image/png', data: RED_PNG.toString('base64') }])
+
+    class SessionSandbox {
+      session = (): NativeSession => ({
+        runCode: async () => workload({ value: '3', images: SHOWN_IMAGES }),
+        reset: async () => undefined,
+        close: async () => true,
+      })
+    }
+    const persistent = new CodeExecutionTool({
+      environment: 'hyperlight',
+      persistent: true,
+      loadNativeAddon: () => ({ NanvixSandbox: SessionSandbox as unknown as NativeAddon['NanvixSandbox'] }),
+    })
+    const inSession = await persistent.execute({ code: '1 + 2' })
+    expect(inSession.value).toBe('3')
+    expect(inSession.images?.map((image) => image.mimeType)).toEqual(['image/png', 'image/svg+xml'])
   })
 })

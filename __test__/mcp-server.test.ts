@@ -3,7 +3,11 @@ import { resolve } from 'node:path'
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { createMcpServer } from '../src/mcp-server'
+import { CIRCLE_SVG, RED_PNG, RICH_CODE, richResultTool } from './helpers/rich-results'
 
 const root = resolve(__dirname, '..')
 
@@ -23,6 +27,7 @@ async function connect(args: string[]): Promise<{ client: Client; stderr: () => 
 }
 
 type TextContent = { type: 'text'; text: string }
+type ImageContent = { type: 'image'; data: string; mimeType: string }
 
 describe('MCP server over stdio', () => {
   let client: Client
@@ -91,5 +96,56 @@ describe('MCP server over stdio', () => {
     } finally {
       await isolated.close()
     }
+  })
+
+  it('takes --python-image, and describes the Python of that image', async () => {
+    for (const [image, says] of [['data', /numpy, pandas/], ['standard', /standard library only/]] as const) {
+      const { client: isolated } = await connect(['--environment', 'hyperlight', '--python-image', image])
+      try {
+        const { tools } = await isolated.listTools()
+        expect(tools[0].description).toMatch(says)
+      } finally {
+        await isolated.close()
+      }
+    }
+  })
+})
+
+describe('MCP server: rich results (the SDK client in process, the tool on a stand-in addon)', () => {
+  let client: Client
+
+  beforeAll(async () => {
+    const { server } = createMcpServer(richResultTool())
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+    await server.connect(serverSide)
+    client = new Client({ name: 'test-client', version: '1.0.0' })
+    // The client checks structuredContent against the tool's outputSchema.
+    await client.connect(clientSide)
+  })
+  afterAll(async () => {
+    await client?.close()
+  })
+
+  it('answers with the text, then one image item per image in the order shown; the structured result keeps the value', async () => {
+    const result = await client.callTool({ name: 'execute_code', arguments: { code: RICH_CODE } })
+    expect(result.isError).toBe(false)
+    const [text, ...images] = result.content as [TextContent, ...ImageContent[]]
+    expect(text.type).toBe('text')
+    expect(text.text).toMatch(/^plotted\nOut: 42\n\[exit code 0 · \d+ ms · 2 images attached\]$/)
+    expect(images).toEqual([
+      { type: 'image', mimeType: 'image/png', data: RED_PNG.toString('base64') },
+      { type: 'image', mimeType: 'image/svg+xml', data: CIRCLE_SVG.toString('base64') },
+    ])
+    expect(result.structuredContent).toMatchObject({ output: 'plotted\n', value: '42', exitCode: 0 })
+    expect(result.structuredContent).not.toHaveProperty('images')
+    const { tools } = await client.listTools()
+    expect(tools[0].outputSchema?.properties).toHaveProperty('value')
+    expect(tools[0].outputSchema?.properties).not.toHaveProperty('images')
+  })
+
+  it('answers a run without images with the text alone', async () => {
+    const result = await client.callTool({ name: 'execute_code', arguments: { code: 'print(1)' } })
+    expect(result.content).toEqual([{ type: 'text', text: expect.stringMatching(/^ran print\(1\)\n\[exit code 0 · \d+ ms\]$/) }])
+    expect(result.structuredContent).not.toHaveProperty('value')
   })
 })

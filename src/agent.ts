@@ -23,6 +23,7 @@ const TOOL_OPTION_KEYS = [
   'logDirectory',
   'persistent',
   'memoryMb',
+  'pythonImage',
   'pythonPath',
   'env',
   'loadNativeAddon',
@@ -38,11 +39,17 @@ export function interpreterAgentInstructions(codeTool: CodeExecutionTool): strin
             ? 'Variables and functions persist between calls in the same language, as in a notebook.'
             : 'Every call starts from a clean state, so each program must be complete.'
         }`
+  const see =
+    codeTool.environment === 'python'
+      ? 'Print every value you need to see.'
+      : `Print the values you need to see; in python the value of a final expression comes back too${
+          codeTool.pythonImage === 'data' ? ', and matplotlib charts come back as images' : ''
+        }.`
   return [
-    'You are a code interpreter. When a question needs calculation, data processing or a precise check, write a short program, run it with the tool, and answer from what it printed.',
+    'You are a code interpreter. When a question needs calculation, data processing or a precise check, write a short program, run it with the tool, and answer from what it returns.',
     where,
-    'Print every value you need to see.',
-    'If a run fails, read the error, fix the code and run it again. Never claim a result the tool did not print.',
+    see,
+    'If a run fails, read the error, fix the code and run it again. Never claim a result the tool did not return.',
   ].join(' ')
 }
 

@@ -3,14 +3,14 @@
  * The command line: `local-code-interpreter run <file>` runs a program and exits with its exit code;
  * `local-code-interpreter mcp` serves the tool to MCP clients over stdio. `--help` lists every flag.
  */
-import { readFile } from 'node:fs/promises'
-import { extname } from 'node:path'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { extname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
 import { InvalidConfigError } from './errors.js'
-import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type Language } from './execution-result.js'
-import { SOURCE_EXTENSIONS } from './generated/core-facts.js'
+import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type ExecutionImage, type ImageMimeType, type Language } from './execution-result.js'
+import { PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
 import { serveMcpOverStdio } from './mcp-server.js'
 
@@ -22,6 +22,12 @@ export const SETUP_FAILURE_EXIT_CODE = 1
 
 /** The exit status when the program ran past its time limit (as `timeout(1)` does). */
 export const TIMEOUT_EXIT_CODE = 124
+
+/** Where `run` saves the images a program showed, under the current directory, unless `--output-dir` says. */
+export const DEFAULT_OUTPUT_DIR = 'lci-output'
+
+/** The file extension of each kind of image `run` saves. */
+const IMAGE_EXTENSIONS: Record<ImageMimeType, string> = { 'image/png': 'png', 'image/svg+xml': 'svg' }
 
 /** The help text. */
 export const USAGE = `Usage:
@@ -39,7 +45,12 @@ Options:
       --max-output-bytes <n>   output kept per run, beginning and end; default ${DEFAULT_MAX_OUTPUT_BYTES}
       --stdin <file>           run: what the program reads on its stdin (- for this command's own
                                stdin); without it the program's stdin is empty
+      --output-dir <dir>       run: where the images the program showed (hyperlight, Python: matplotlib
+                               figures, display()) are saved as image-1.png, image-2.svg, …, replacing
+                               files of those names; default ./${DEFAULT_OUTPUT_DIR}, made only when needed
       --persistent             mcp, hyperlight: keep state between calls (one session per language)
+      --python-image <image>   hyperlight: the image Python runs on: ${PYTHON_IMAGES.join(' or ')} (data:
+                               numpy, pandas, matplotlib…); default data when installed, else standard
       --python <command>       python: the interpreter to use; default python3
       --tmp-directory <dir>    where temporary files go
       --log-directory <dir>    hyperlight: where the sandbox writes its logs
@@ -48,8 +59,9 @@ Options:
   -v, --version                show the version
 
 Exit status of run: the program's exit code; ${TIMEOUT_EXIT_CODE} when it timed out; ${SETUP_FAILURE_EXIT_CODE} when it could not run;
-${USAGE_EXIT_CODE} for bad arguments. run prints the program's stdout and stderr, in the order written, on stdout;
-its own messages go to stderr.
+${USAGE_EXIT_CODE} for bad arguments. run prints the program's stdout and stderr, in the order written, on stdout,
+then (hyperlight, Python) the value of its last expression, as the Python REPL does; its own messages go to
+stderr, among them the path of each image saved.
 `
 
 
@@ -83,6 +95,8 @@ export interface CliCommand {
   toolOptions: CodeExecutionToolOptions
   /** `run --stdin`: the file whose text the program reads on its stdin, or `-` for this command's own. */
   stdin?: string
+  /** `run --output-dir`: where the program's images are saved (default {@link DEFAULT_OUTPUT_DIR}). */
+  outputDir?: string
 }
 
 /** Parses arguments (without `node` and the script); throws {@link UsageError} for bad ones. */
@@ -99,7 +113,9 @@ export function parseCommandLine(args: string[]): CliCommand {
         language: { type: 'string', short: 'l' },
         'max-output-bytes': { type: 'string' },
         stdin: { type: 'string' },
+        'output-dir': { type: 'string' },
         persistent: { type: 'boolean' },
+        'python-image': { type: 'string' },
         python: { type: 'string' },
         'tmp-directory': { type: 'string' },
         'log-directory': { type: 'string' },
@@ -138,6 +154,13 @@ export function parseCommandLine(args: string[]): CliCommand {
     if (toolOptions.environment !== 'hyperlight') throw new UsageError('--persistent needs --environment hyperlight')
     toolOptions.persistent = true
   }
+  if (values['python-image'] !== undefined) {
+    if (!PYTHON_IMAGES.includes(values['python-image'] as PythonImage)) {
+      throw new UsageError(`--python-image: expected ${PYTHON_IMAGES.join(' or ')}, got "${values['python-image']}"`)
+    }
+    if (toolOptions.environment !== 'hyperlight') throw new UsageError('--python-image needs --environment hyperlight')
+    toolOptions.pythonImage = values['python-image'] as PythonImage
+  }
   if (values.python !== undefined) toolOptions.pythonPath = values.python
   if (values['tmp-directory'] !== undefined) toolOptions.tmpDirectory = values['tmp-directory']
   if (values['log-directory'] !== undefined) toolOptions.logDirectory = values['log-directory']
@@ -152,6 +175,7 @@ export function parseCommandLine(args: string[]): CliCommand {
     if (rest.length > 0) throw new UsageError(`mcp takes no arguments, got "${rest.join(' ')}"`)
     if (values.language !== undefined) throw new UsageError('--language applies to run only')
     if (values.stdin !== undefined) throw new UsageError('--stdin applies to run only')
+    if (values['output-dir'] !== undefined) throw new UsageError('--output-dir applies to run only')
     return { command, toolOptions }
   }
   if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'run: missing <file>' : 'run: expected one <file>')
@@ -167,7 +191,14 @@ export function parseCommandLine(args: string[]): CliCommand {
     language = Object.hasOwn(SOURCE_EXTENSIONS, extension) ? SOURCE_EXTENSIONS[extension] : undefined
     if (language === undefined) throw new UsageError(`run: cannot tell the language of "${file}"; pass --language`)
   }
-  return { command, file, language, toolOptions, ...(values.stdin !== undefined && { stdin: values.stdin }) }
+  return {
+    command,
+    file,
+    language,
+    toolOptions,
+    ...(values.stdin !== undefined && { stdin: values.stdin }),
+    ...(values['output-dir'] !== undefined && { outputDir: values['output-dir'] }),
+  }
 }
 
 /** Everything a stream gives until it ends, as UTF-8 text. */
@@ -177,7 +208,12 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-async function runFile(command: CliCommand): Promise<number> {
+/**
+ * Runs `command` (a parsed `run`): prints the program's output on stdout, then the value of its last
+ * expression on a line of its own (as the Python REPL does) when there is one, saves its images (announcing
+ * each path on stderr) and resolves with the exit status {@link USAGE} documents.
+ */
+export async function runFile(command: CliCommand): Promise<number> {
   let code: string
   try {
     code = await readFile(command.file!, 'utf8')
@@ -206,6 +242,12 @@ async function runFile(command: CliCommand): Promise<number> {
   try {
     const result = await tool.execute({ code, language: command.language, stdin })
     if (result.output.length > 0) await write(process.stdout, result.output)
+    if (result.value !== undefined) {
+      // On its own line, even after output that did not end one.
+      const newline = result.output.length > 0 && !result.output.endsWith('\n') ? '\n' : ''
+      await write(process.stdout, `${newline}${result.value}\n`)
+    }
+    if (result.images) await saveImages(result.images, command.outputDir ?? DEFAULT_OUTPUT_DIR)
     if (result.truncated) process.stderr.write('local-code-interpreter: output was truncated\n')
     if (result.timedOut) {
       process.stderr.write(`local-code-interpreter: ${result.error?.message ?? 'timed out'}\n`)
@@ -218,6 +260,23 @@ async function runFile(command: CliCommand): Promise<number> {
     return result.exitCode
   } finally {
     await tool.close()
+  }
+}
+
+/**
+ * Saves images as `image-1.png`, `image-2.svg`, … in `directory` (made if missing), in the order shown, and
+ * names each on stderr. A directory that cannot be written is reported there too; the run's status stands.
+ */
+async function saveImages(images: readonly ExecutionImage[], directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true })
+    for (const [index, image] of images.entries()) {
+      const path = join(directory, `image-${index + 1}.${IMAGE_EXTENSIONS[image.mimeType]}`)
+      await writeFile(path, Buffer.from(image.data, 'base64'))
+      process.stderr.write(`local-code-interpreter: saved ${path}\n`)
+    }
+  } catch (error) {
+    process.stderr.write(`local-code-interpreter: cannot save images to ${directory}: ${(error as Error).message}\n`)
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type HyperlightInputSchema,
   type PythonInputSchema,
 } from './input-schema.js'
-import { LANGUAGE_ALIASES } from './generated/core-facts.js'
+import { LANGUAGE_ALIASES, PYTHON_IMAGES, type PythonImage } from './generated/core-facts.js'
 import {
   DEFAULT_MAX_CODE_BYTES,
   DEFAULT_MAX_OUTPUT_BYTES,
@@ -52,6 +52,13 @@ export interface CodeExecutionToolOptions {
   persistent?: boolean
   /** Guest memory in MiB (hyperlight). */
   memoryMb?: number
+  /**
+   * Which image runs Python (hyperlight): `data` (numpy, pandas, scipy, scikit-learn, matplotlib…, package
+   * `local-code-interpreter-guest-python-data`) or `standard` (the standard library only). Default: `data`
+   * when its package is installed, else `standard`. A chosen image that is not installed makes Python calls
+   * fail with `ERR_GUEST_IMAGE_MISSING`. The description tells the model what the image has.
+   */
+  pythonImage?: PythonImage
   /** The Python command or path (python). Default `python3`, resolved once to the real executable. */
   pythonPath?: string
   /** Extra environment variables for programs (python); nothing else is inherited beyond a short allow-list. */
@@ -77,8 +84,6 @@ export class CodeExecutionTool {
   readonly name: string
   /** The environment that runs the code. */
   readonly environment: EnvironmentName
-  /** What the model reads: languages, isolation, state and limits for this environment. */
-  readonly description: string
   /** The input schema as zod: `{ code }`, plus `language` for hyperlight. */
   readonly inputSchema: PythonInputSchema | HyperlightInputSchema
   /** The same input schema as JSON Schema. */
@@ -96,6 +101,8 @@ export class CodeExecutionTool {
   /** Whether calls share state (hyperlight sessions). */
   readonly persistent: boolean
   private readonly runner: ExecutionEnvironment
+  private readonly hyperlight: HyperlightEnvironment | undefined
+  private resolved: { pythonImage: PythonImage | undefined; description: string } | undefined
 
   /** Creates the tool; throws {@link InvalidConfigError} (code `ERR_INVALID_CONFIG`) for invalid options. */
   constructor(options: CodeExecutionToolOptions = {}) {
@@ -110,6 +117,14 @@ export class CodeExecutionTool {
     if (options.persistent && environment !== 'hyperlight') {
       throw new InvalidConfigError('persistent sessions exist in the hyperlight environment only')
     }
+    if (options.pythonImage !== undefined) {
+      if (!PYTHON_IMAGES.includes(options.pythonImage)) {
+        throw new InvalidConfigError(`pythonImage must be one of ${PYTHON_IMAGES.join(', ')}, got ${String(options.pythonImage)}`)
+      }
+      if (environment !== 'hyperlight') {
+        throw new InvalidConfigError('pythonImage applies to the hyperlight environment only (the python environment runs pythonPath)')
+      }
+    }
     this.environment = environment
     this.approvalMode = approvalMode
     this.name = options.name ?? 'execute_code'
@@ -119,33 +134,62 @@ export class CodeExecutionTool {
     this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES, 1, MAX_CODE_BYTES)
     if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
     this.persistent = options.persistent ?? false
-    this.runner =
-      environment === 'python'
-        ? new PythonEnvironment({
-            pythonPath: options.pythonPath,
-            tmpDirectory: options.tmpDirectory,
-            timeoutMs: this.timeoutMs,
-            maxOutputBytes: this.maxOutputBytes,
-            env: options.env,
-          })
-        : new HyperlightEnvironment({
+    this.hyperlight =
+      environment === 'hyperlight'
+        ? new HyperlightEnvironment({
             logDirectory: options.logDirectory,
             tmpDirectory: options.tmpDirectory,
             timeoutMs: this.timeoutMs,
             maxOutputBytes: this.maxOutputBytes,
             memoryMb: options.memoryMb,
+            pythonImage: options.pythonImage,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,
           })
+        : undefined
+    this.runner =
+      this.hyperlight ??
+      new PythonEnvironment({
+        pythonPath: options.pythonPath,
+        tmpDirectory: options.tmpDirectory,
+        timeoutMs: this.timeoutMs,
+        maxOutputBytes: this.maxOutputBytes,
+        env: options.env,
+      })
     this.languages = this.runner.languages
-    this.description = describeTool({
-      environment,
+    this.inputSchema = inputSchemaFor(environment)
+    this.inputJsonSchema = inputJsonSchemaFor(environment)
+  }
+
+  /**
+   * What the model reads: languages (for hyperlight Python, what its image has), isolation, state and limits.
+   * Made when first read: without `pythonImage`, a hyperlight tool then loads the native addon to learn
+   * which image Python runs on (an addon that cannot load is described as the standard image).
+   */
+  get description(): string {
+    return this.resolve().description
+  }
+
+  /**
+   * The image Python runs on (hyperlight): `pythonImage` when given, else the native addon's default;
+   * undefined in the python environment, or when no Python image is installed or the addon cannot load.
+   */
+  get pythonImage(): PythonImage | undefined {
+    return this.resolve().pythonImage
+  }
+
+  private resolve(): { pythonImage: PythonImage | undefined; description: string } {
+    if (this.resolved) return this.resolved
+    const pythonImage = this.hyperlight?.pythonImage()
+    const description = describeTool({
+      environment: this.environment,
       timeoutMs: this.timeoutMs,
       maxOutputBytes: this.maxOutputBytes,
       persistent: this.persistent,
+      ...(pythonImage !== undefined && { pythonImage }),
     })
-    this.inputSchema = inputSchemaFor(environment)
-    this.inputJsonSchema = inputJsonSchemaFor(environment)
+    this.resolved = { pythonImage, description }
+    return this.resolved
   }
 
   /** True when `approvalMode` is `always_require`. */

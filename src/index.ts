@@ -7,8 +7,8 @@ export { CodeExecutionTool } from './code-execution-tool.js'
 export type { ApprovalMode, CodeExecutionToolOptions, ExecuteOptions } from './code-execution-tool.js'
 export { createInterpreterAgent, interpreterAgentInstructions } from './agent.js'
 export type { InterpreterAgentOptions } from './agent.js'
-export { ENVIRONMENTS, LANGUAGES, formatExecutionResult } from './execution-result.js'
-export type { EnvironmentName, ExecutionResult, Language } from './execution-result.js'
+export { ENVIRONMENTS, LANGUAGES, MODEL_IMAGE_MIME_TYPES, formatExecutionResult, isModelVisibleImage, toModelContent } from './execution-result.js'
+export type { EnvironmentName, ExecutionImage, ExecutionResult, ImageMimeType, Language, ModelContent } from './execution-result.js'
 export { ExecutionErrorCode, InvalidConfigError } from './errors.js'
 export type { ExecutionError } from './errors.js'
 export { inputJsonSchemaFor, inputSchemaFor } from './input-schema.js'
@@ -16,15 +16,20 @@ export type { CodeExecutionInput } from './input-schema.js'
 export { DEFAULT_MAX_CODE_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
 // Facts of the Rust core, generated: the languages, their aliases, the limits and the sandbox's error codes.
 export {
+  DATA_IMAGE_MEMORY_MB,
   FILE_EXTENSIONS,
   LANGUAGE_ALIASES,
   MAX_CODE_BYTES,
+  MAX_IMAGE_BYTES,
+  MAX_IMAGES,
   MAX_MEMORY_MB,
   MAX_OUTPUT_BYTES,
   MAX_TIMEOUT_MS,
+  MAX_VALUE_BYTES,
   MIN_MEMORY_MB,
+  PYTHON_IMAGES,
   SANDBOX_DEFAULT_MAX_OUTPUT_BYTES,
   SANDBOX_ERROR_CODES,
 } from './generated/core-facts.js'
-export type { SandboxErrorCode } from './generated/core-facts.js'
+export type { PythonImage, SandboxErrorCode } from './generated/core-facts.js'
 export { INHERITED_ENVIRONMENT_VARIABLES } from './environments/python.js'

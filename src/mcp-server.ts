@@ -2,10 +2,12 @@
  * The code-execution tool as an MCP server (`@modelcontextprotocol/sdk`), for any MCP client: Claude
  * Desktop, VS Code, Cursor, or the SDK's own `Client`. `npx local-code-interpreter mcp` serves it over stdio.
  *
- * Tool `execute_code` answers with text content (output, then a status line) and `structuredContent` (the
- * {@link ExecutionResult}), with `isError` when the call did not succeed. In persistent mode a second tool,
- * `reset_session`, forgets the sessions' state. MCP has no approval step of its own: clients ask their user
- * as their settings say, guided by the tool's annotations.
+ * Tool `execute_code` answers with text content (output, the last expression's value, then a status line),
+ * one image content item per image the run showed (SVG too, which clients may render; the model adapters send
+ * PNG only) and `structuredContent` (the {@link ExecutionResult} without the images' bytes, which the image
+ * items carry), with `isError` when the call did not succeed.
+ * In persistent mode a second tool, `reset_session`, forgets the sessions' state. MCP has no approval step
+ * of its own: clients ask their user as their settings say, guided by the tool's annotations.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
@@ -18,7 +20,7 @@ import { toCodeExecutionTool, type ToolSource } from './adapters/tool-source.js'
 /** The package version the server reports. */
 const SERVER_VERSION: string = (require('../package.json') as { version: string }).version
 
-/** The zod schema of {@link ExecutionResult}, the MCP tool's `outputSchema`. */
+/** The zod schema of the MCP tool's `outputSchema`: an {@link ExecutionResult} without `images`. */
 export const executionResultSchema = z.object({
   output: z.string(),
   stderr: z.string(),
@@ -29,13 +31,21 @@ export const executionResultSchema = z.object({
   durationMs: z.number(),
   environment: z.enum(ENVIRONMENTS as [string, ...string[]]),
   language: z.enum(LANGUAGES as [string, ...string[]]),
+  value: z.string().optional(),
 })
 
-/** A tool call's answer in MCP terms: text for the model, the structured result, and `isError`. */
+/**
+ * A tool call's answer in MCP terms: the text for the model, then an image item per image in the order
+ * shown; the structured result without the images (their bytes would be sent twice); and `isError`.
+ */
 export function toCallToolResult(result: ExecutionResult) {
+  const { images = [], ...structured } = result
   return {
-    content: [{ type: 'text' as const, text: formatExecutionResult(result) }],
-    structuredContent: { ...result } as Record<string, unknown>,
+    content: [
+      { type: 'text' as const, text: formatExecutionResult(result) },
+      ...images.map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType })),
+    ],
+    structuredContent: structured as Record<string, unknown>,
     isError: result.error !== undefined,
   }
 }

@@ -1,4 +1,5 @@
 import type { EnvironmentName } from './execution-result.js'
+import type { PythonImage } from './generated/core-facts.js'
 
 /** What a description depends on. */
 export interface DescriptionFacts {
@@ -10,6 +11,8 @@ export interface DescriptionFacts {
   maxOutputBytes: number
   /** Whether state carries over between calls (hyperlight only). */
   persistent: boolean
+  /** The image Python runs on (hyperlight): `data` has numpy, pandas, matplotlib…; otherwise (`standard`, unknown) the standard library only. */
+  pythonImage?: PythonImage
 }
 
 /** A duration for people: `30 s`, `1.5 s`, `500 ms`. */
@@ -46,14 +49,21 @@ export function describeTool(facts: DescriptionFacts): string {
       limits,
     ].join(' ')
   }
+  const data = facts.pythonImage === 'data'
+  const python = data
+    ? 'python (CPython 3.11 with numpy, pandas, scipy, scikit-learn, matplotlib, seaborn, sympy, pillow and other common packages; no subprocesses)'
+    : 'python (CPython 3.11, standard library only, no subprocesses)'
+  const rich = data
+    ? 'in python, as in a notebook, the value of a final bare expression is returned too, and matplotlib charts (plt.show() or left open) and images given to display() come back as images.'
+    : 'in python, as in a notebook, the value of a final bare expression is returned too.'
   const state = facts.persistent
     ? 'State persists between calls in the same language, as in a notebook: variables, functions and imports from one call are there in the next; a call that times out, is aborted or ends its process (process.exit, running out of memory) resets that language\'s session, and the result says so. C and C++ programs are compiled and run whole on every call.'
     : 'Each call starts from a clean guest: nothing carries over between calls, so include everything the code needs.'
   return [
     'Run code in an isolated Hyperlight micro-VM and get back what it printed.',
-    'Languages (set `language`; default python): python (CPython 3.11, standard library only, no subprocesses), javascript (QuickJS: modern JavaScript, print with console.log, timers and a small `process` object, but no Node.js modules such as require or fs), c and cpp (compiled with gcc/g++; write a complete program with main).',
+    `Languages (set \`language\`; default python): ${python}, javascript (QuickJS: modern JavaScript, print with console.log, timers and a small \`process\` object, but no Node.js modules such as require or fs), c and cpp (compiled with gcc/g++; write a complete program with main).`,
     state,
-    'Print the values you want to see.',
+    `Print the values you want to see; ${rich}`,
     result,
     'The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.',
     STDIN,

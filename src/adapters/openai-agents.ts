@@ -20,7 +20,8 @@ export type { InterpreterAgentOptions } from '../agent.js'
 
 /**
  * A function tool for an OpenAI Agents SDK `Agent`, from a {@link CodeExecutionTool} or its options. The
- * model reads the program's output followed by a status line (exit code, error, duration).
+ * model reads the program's output, the last expression's value and a status line (exit code, error,
+ * duration), then the PNG images the run showed as image outputs (SVG ones are named in the text, not sent).
  */
 export function codeExecutionTool(source?: ToolSource): FunctionTool {
   const options = openAIAgentsToolOptions(toCodeExecutionTool(source))

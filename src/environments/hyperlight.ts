@@ -1,14 +1,17 @@
 import { performance } from 'node:perf_hooks'
 
 import { ExecutionErrorCode, errorCodeOf, errorMessageOf } from '../errors.js'
-import { errorResult, type ExecutionResult, type Language } from '../execution-result.js'
+import { errorResult, type ExecutionImage, type ExecutionResult, type ImageMimeType, type Language } from '../execution-result.js'
+import type { PythonImage } from '../generated/core-facts.js'
 import {
   loadNativeAddon,
+  type NativeAddon,
   type NativeAddonLoader,
   type NativeSandbox,
   type NativeSandboxConfig,
   type NativeSession,
   type NativeRunOptions,
+  type NativeWorkloadImage,
   type NativeWorkloadResult,
 } from '../native-addon.js'
 import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
@@ -25,6 +28,8 @@ export interface HyperlightEnvironmentOptions {
   maxOutputBytes: number
   /** Guest memory in MiB (the addon's default per language when unset). */
   memoryMb?: number
+  /** Which image runs Python (validated by the tool); unset: the addon's default (`defaultPythonImage()`). */
+  pythonImage?: PythonImage
   /** Keep state between calls: one session per language, as notebook interpreters do. */
   persistent?: boolean
   /** Loads the native addon; replaceable for tests and embedders. Default: the package's napi loader. */
@@ -63,6 +68,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
   private readonly config: NativeSandboxConfig
   private readonly timeoutMs: number
   private readonly loadAddon: NativeAddonLoader
+  private addon: NativeAddon | undefined
   private sandbox: NativeSandbox | undefined
   private readonly sessions = new Map<Language, OpenSession>()
   private closed = false
@@ -78,6 +84,21 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
       ...(options.logDirectory !== undefined && { logDirectory: options.logDirectory }),
       ...(options.tmpDirectory !== undefined && { tmpDirectory: options.tmpDirectory }),
       ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
+      ...(options.pythonImage !== undefined && { pythonImage: options.pythonImage }),
+    }
+  }
+
+  /**
+   * The image Python runs on: the one configured, else the addon's default (loading the addon); undefined
+   * when neither image is installed, the addon cannot load or cannot say.
+   */
+  pythonImage(): PythonImage | undefined {
+    if (this.config.pythonImage !== undefined) return this.config.pythonImage
+    try {
+      return this.getAddon().defaultPythonImage?.() ?? undefined
+    } catch {
+      // Runs will report why the addon cannot load; until then the image is unknown.
+      return undefined
     }
   }
 
@@ -137,9 +158,15 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
 
   private getSandbox(): NativeSandbox {
     if (this.sandbox) return this.sandbox
-    let addon
+    this.sandbox = new (this.getAddon().NanvixSandbox)(this.config)
+    return this.sandbox
+  }
+
+  /** The addon, loaded once; a failure (with code `ERR_NATIVE_ADDON_UNAVAILABLE`) is not kept: the next call tries again. */
+  private getAddon(): NativeAddon {
+    if (this.addon) return this.addon
     try {
-      addon = this.loadAddon()
+      this.addon = this.loadAddon()
     } catch (error) {
       throw Object.assign(
         new Error(
@@ -148,8 +175,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
         { code: ExecutionErrorCode.NativeAddonUnavailable },
       )
     }
-    this.sandbox = new addon.NanvixSandbox(this.config)
-    return this.sandbox
+    return this.addon
   }
 
   private async runInSession(
@@ -230,6 +256,9 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
       environment: 'hyperlight',
       language,
     }
+    // The Python guest's rich results: the last expression's repr and the images shown (base64 here).
+    if (workload.value != null) result.value = workload.value
+    if (workload.images.length > 0) result.images = toExecutionImages(workload.images)
     const nativeError = workload.error ?? undefined
     if (result.timedOut) {
       result.error = {
@@ -265,6 +294,12 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     const sentence = /[.!?)]$/.test(message) ? message : `${message}.`
     return errorResult('hyperlight', language, code, advice ? `${sentence} ${advice}` : message, durationMs)
   }
+}
+
+/** The images of a run as results carry them: in the order shown, their bytes base64-encoded. */
+function toExecutionImages(images: readonly NativeWorkloadImage[]): ExecutionImage[] {
+  // The guest shows PNG or SVG only (crates/sandbox/src/rich.rs).
+  return images.map((image) => ({ mimeType: image.mimeType as ImageMimeType, data: image.data.toString('base64') }))
 }
 
 /** The result of a run its AbortSignal stopped (the addon rejects it with an `AbortError`), else undefined. */
