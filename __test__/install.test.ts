@@ -32,6 +32,7 @@ describe('npm pack + npm install into a scratch project', () => {
         'local-code-interpreter',
         'local-code-interpreter-linux-x64-gnu',
         'local-code-interpreter-guest-python',
+        'local-code-interpreter-guest-python-data',
         'local-code-interpreter-guest-javascript',
         'local-code-interpreter-guest-c',
       ]),
@@ -71,6 +72,7 @@ describe('npm pack + npm install into a scratch project', () => {
     expect(tarballFiles(join(TARBALLS, platform.tarball))).toContain('local-code-interpreter.linux-x64-gnu.node')
     for (const [name, wanted] of [
       ['local-code-interpreter-guest-python', ['rootfs.cpio', 'warmup.py']],
+      ['local-code-interpreter-guest-python-data', ['rootfs.cpio', 'warmup.py']],
       ['local-code-interpreter-guest-javascript', ['rootfs.cpio', 'warmup.js']],
       ['local-code-interpreter-guest-c', ['rootfs.cpio']],
     ] as const) {

@@ -95,7 +95,7 @@ describe('planSystemPackages (pure)', () => {
     expect(plan.action).toBe('warn')
     expect(plan.missing).toEqual([])
     expect(plan.message).toContain('not a Debian system')
-    expect(plan.message).toContain('gcc g++ libc6-dev cpio dpkg apt')
+    expect(plan.message).toContain(SYSTEM_PACKAGES.filter((p) => p.need === 'build').map((p) => p.name).join(' '))
   })
 
   it('without dpkg-query: stops when a build command is not on PATH, naming it', () => {

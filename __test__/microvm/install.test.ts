@@ -4,19 +4,19 @@ import { describe, expect, it } from 'vitest'
 import { runInScratch, scratchProject } from '../helpers/scratch-install'
 
 describe('the installed package in a micro-VM', () => {
-  it('runs Python and JavaScript from node_modules', () => {
+  it('runs Python (on the data image, installed beside the standard one) and JavaScript from node_modules', () => {
     const project = scratchProject()
     const out = runInScratch(
       project,
-      `const { NanvixSandbox } = require('local-code-interpreter')
+      `const { NanvixSandbox, defaultPythonImage } = require('local-code-interpreter')
        const s = new NanvixSandbox({ timeoutMs: 60000 })
        ;(async () => {
-         const py = await s.runCode('import sys; print("python", sys.version_info[:2])', 'python')
+         const py = await s.runCode('import sys, numpy; print("python", sys.version_info[:2], numpy.__name__)', 'python')
          const js = await s.runCode('console.log("javascript", typeof setTimeout)', 'javascript')
-         console.log(JSON.stringify([py.output, js.output]))
+         console.log(JSON.stringify([defaultPythonImage(), py.output, js.output]))
          process.exit(0)
        })().catch((e) => { console.log(JSON.stringify({ code: e.code, message: e.message })); process.exit(1) })`,
     )
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual(['python (3, 11)\n', 'javascript function\n'])
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual(['data', 'python (3, 11) numpy\n', 'javascript function\n'])
   })
 })

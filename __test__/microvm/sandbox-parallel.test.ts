@@ -5,7 +5,7 @@ import { native } from '../helpers/native'
 
 describe('parallel runs', () => {
   it('runs 8 programs at once, each returning its own output, while a timer keeps firing', async () => {
-    const sandbox = new native.NanvixSandbox({ timeoutMs: 120_000 })
+    const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 120_000 })
     await sandbox.runCode('console.log("warm")', 'javascript')
     let ticks = 0
     const timer = setInterval(() => ticks++, 10)
@@ -27,7 +27,7 @@ describe('parallel runs', () => {
   })
 
   it('never runs more than maxConcurrency at once; the rest wait their turn', async () => {
-    const sandbox = new native.NanvixSandbox({ timeoutMs: 120_000, maxConcurrency: 2 })
+    const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 120_000, maxConcurrency: 2 })
     expect(sandbox.maxConcurrency).toBe(2)
     await sandbox.runCode('print("warm")', 'python')
     // Each run records when it started and ended in guest wall-clock time (re-anchored on restore).

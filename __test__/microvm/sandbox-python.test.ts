@@ -11,7 +11,7 @@ const CAP = 64 * 1024
 
 describe('Python in a micro-VM', () => {
   const logDirectory = mkdtempSync(join(tmpdir(), 'lci-py-log-'))
-  const sandbox = new native.NanvixSandbox({ logDirectory, timeoutMs: TIMEOUT_MS, maxOutputBytes: CAP })
+  const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', logDirectory, timeoutMs: TIMEOUT_MS, maxOutputBytes: CAP })
 
   beforeAll(async () => {
     // The first run boots the guest and takes its snapshot (slow under emulation).
@@ -86,9 +86,10 @@ describe('Python in a micro-VM', () => {
     )
     expect(r.success).toBe(true)
     expect(r.output).not.toContain('TOP-SECRET-HOST-DATA')
-    // What the guest sees instead: its own small root filesystem, and /input and /output, which hold
-    // only what a run is given and what it writes (both in host memory, not on the host's disk).
-    expect(r.output).toBe("['dev', 'etc', 'input', 'lib', 'lib64', 'output', 'tmp', 'usr']\nFileNotFoundError\nFalse\n")
+    // What the guest sees instead: its own small root filesystem, and /input, /output and /.lci-results,
+    // which hold only what a run is given, what it writes and the images it shows (all in host memory,
+    // not on the host's disk).
+    expect(r.output).toBe("['.lci-results', 'dev', 'etc', 'input', 'lib', 'lib64', 'output', 'tmp', 'usr']\nFileNotFoundError\nFalse\n")
   })
 
   it('gives the program an empty stdin', async () => {
@@ -114,7 +115,7 @@ describe('Python in a micro-VM', () => {
   })
 
   describe('with memoryMb and a longer limit (heavy work is slow under emulation)', () => {
-    const roomy = new native.NanvixSandbox({ timeoutMs: 120_000, memoryMb: 128 })
+    const roomy = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 120_000, memoryMb: 128 })
 
     it('survives a memory bomb: killed for memory (status 137), then the next run works', async () => {
       const r = await roomy.runCode('blocks = []\nwhile True: blocks.append(bytearray(16 * 1024 * 1024))', 'python')
@@ -157,7 +158,7 @@ describe('Python in a micro-VM', () => {
 
   it('keeps the beginning and the end of a flood, so the traceback after 1 MB of output is not cut', async () => {
     // Printing 1 MB takes seconds under emulation: a limit of its own, the same output cap.
-    const roomy = new native.NanvixSandbox({ timeoutMs: 120_000, maxOutputBytes: CAP })
+    const roomy = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 120_000, maxOutputBytes: CAP })
     const r = await roomy.runCode('import sys\nfor i in range(20000):\n    print("line %05d " % i + "x" * 40)\nraise ValueError("the end is kept")', 'python')
     expect(r.timedOut).toBe(false)
     expect(r.truncated).toBe(true)
@@ -208,5 +209,53 @@ describe('Python in a micro-VM', () => {
         '',
       ].join('\n'),
     )
+  })
+
+  describe('as a notebook cell', () => {
+    it("returns the repr of the last expression as value, and none for a statement or None", async () => {
+      expect((await sandbox.runCode('x = 6\nx * 7', 'python')).value).toBe('42')
+      expect((await sandbox.runCode('"é" * 2', 'python')).value).toBe("'éé'")
+      expect((await sandbox.runCode('x = 6', 'python')).value).toBeUndefined()
+      expect((await sandbox.runCode('print("hi")', 'python')).value).toBeUndefined()
+      const r = await sandbox.runCode('None', 'python')
+      expect(r).toMatchObject({ success: true, output: '' })
+      expect(r.value).toBeUndefined()
+    })
+
+    it('awaits at top level, in one event loop for the whole cell', async () => {
+      const r = await sandbox.runCode(
+        'import asyncio\nloop = asyncio.get_running_loop()\nawait asyncio.sleep(0)\nawait asyncio.sleep(0, result=asyncio.get_running_loop() is loop)',
+        'python',
+      )
+      expect(r.error).toBeUndefined()
+      expect(r.value).toBe('True')
+    })
+
+    it("shows the cell's own frames and source lines in a traceback, not the runner's", async () => {
+      const r = await sandbox.runCode('def f():\n    return 1 / 0\nf()', 'python')
+      expect(r.exitCode).toBe(1)
+      expect(r.stderr).toBe(
+        'Traceback (most recent call last):\n  File "<cell 1>", line 3, in <module>\n    f()\n' +
+          '  File "<cell 1>", line 2, in f\n    return 1 / 0\n           ~~^~~\nZeroDivisionError: division by zero\n',
+      )
+    })
+
+    it('reports a syntax error as Python does, with no traceback', async () => {
+      const r = await sandbox.runCode('x = (', 'python')
+      expect(r.exitCode).toBe(1)
+      expect(r.stderr).toMatch(/^ {2}File "<cell 1>", line 1\n {4}x = \(\n {8}\^\nSyntaxError: '\(' was never closed\n$/)
+      expect(r.error).toBe("SyntaxError: '(' was never closed")
+    })
+
+    it('keeps sys.exit semantics: a message is printed and is status 1, None is success', async () => {
+      expect(await sandbox.runCode('import sys\nsys.exit("bye")', 'python')).toMatchObject({ exitCode: 1, stderr: 'bye\n' })
+      expect(await sandbox.runCode('import sys\nprint("a")\nsys.exit()', 'python')).toMatchObject({ success: true, exitCode: 0, output: 'a\n' })
+    })
+
+    it('display() prints the repr of what is not an image, and the standard image returns no images', async () => {
+      const r = await sandbox.runCode('display({"a": 1}, "s")', 'python')
+      expect(r.output).toBe("{'a': 1}\n's'\n")
+      expect(r.images).toEqual([])
+    })
   })
 })

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { native } from '../helpers/native'
 
 describe('sessions', () => {
-  const sandbox = new native.NanvixSandbox({ timeoutMs: 4000 })
+  const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 4000 })
 
   it('keeps a Python variable across calls, and reset() drops it', async () => {
     const s = sandbox.session('python')
@@ -62,7 +62,7 @@ describe('sessions', () => {
 })
 
 describe('files', () => {
-  const sandbox = new native.NanvixSandbox({ timeoutMs: 20_000 })
+  const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 20_000 })
 
   it('gives the program read-only input files and returns what it writes under /output', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'lci-out-'))
@@ -132,7 +132,7 @@ describe('files', () => {
 
 describe('cancellation', () => {
   it('an AbortSignal stops a running program; the sandbox serves the next run', async () => {
-    const sandbox = new native.NanvixSandbox({ timeoutMs: 120_000 })
+    const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 120_000 })
     await sandbox.runCode('print("warm")', 'python')
     const controller = new AbortController()
     const started = Date.now()
@@ -146,7 +146,7 @@ describe('cancellation', () => {
   })
 
   it('an abort takes a run out of the line while it waits for a slot, before the run ahead of it ends', async () => {
-    const sandbox = new native.NanvixSandbox({ timeoutMs: 120_000, maxConcurrency: 1 })
+    const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 120_000, maxConcurrency: 1 })
     await sandbox.runCode('print("warm")', 'python')
     const ahead = sandbox.runCode('import time\ntime.sleep(20)\nprint("ahead")', 'python')
     const controller = new AbortController()
@@ -159,7 +159,7 @@ describe('cancellation', () => {
   })
 
   it('an abort stops a C program while it compiles', async () => {
-    const sandbox = new native.NanvixSandbox({ timeoutMs: 120_000 })
+    const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 120_000 })
     const controller = new AbortController()
     // The whole standard library and <regex> keep the compiler busy for seconds (more under emulation).
     const slow = '#include <bits/stdc++.h>\nint main(){ std::regex r("(a|b)*c"); std::cout << std::regex_match("abc", r); }'

@@ -18,7 +18,7 @@ const READERS = {
 } as const
 
 describe('standard input in a micro-VM', () => {
-  const sandbox = new native.NanvixSandbox({ timeoutMs: 20_000 })
+  const sandbox = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 20_000 })
 
   it.each(Object.entries(READERS))('%s reads exactly the stdin it is given, then end of file', async (language, code) => {
     const r = await sandbox.runCode(code, language, { stdin: 'two\nlines\n' })
@@ -33,7 +33,7 @@ describe('standard input in a micro-VM', () => {
   })
 
   it('ends a guest that spins on its stdin at its timeout, and serves the next run', async () => {
-    const quick = new native.NanvixSandbox({ timeoutMs: 3000 })
+    const quick = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 3000 })
     const r = await quick.runCode('import sys\nwhile True:\n    sys.stdin.read()', 'python')
     expect(r).toMatchObject({ timedOut: true, success: false })
     expect((await quick.runCode('print(1)', 'python')).output).toBe('1\n')
@@ -52,7 +52,7 @@ describe('standard input in a micro-VM', () => {
 const readers = ${JSON.stringify(READERS)}
 const extra = { python: 'import os\\ntry:\\n    print("raw=" + repr(os.read(0, 100)))\\nexcept OSError as e:\\n    print("raw-error", e)\\ntry:\\n    input()\\nexcept EOFError:\\n    print("input=eof")' }
 ;(async () => {
-  const sandbox = new NanvixSandbox({ timeoutMs: 15000 })
+  const sandbox = new NanvixSandbox({ pythonImage: 'standard', timeoutMs: 15000 })
   const out = {}
   for (const [language, code] of Object.entries(readers)) {
     const started = Date.now()

@@ -17,7 +17,7 @@ function expectSuccess(result: ExecutionResult): void {
 }
 
 describe('hyperlight environment, a fresh guest per call', () => {
-  const tool = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: GENEROUS_TIMEOUT_MS })
+  const tool = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', timeoutMs: GENEROUS_TIMEOUT_MS })
   afterAll(() => tool.close())
 
   it('runs Python and JavaScript and returns what they printed', async () => {
@@ -92,7 +92,7 @@ describe('hyperlight environment, a fresh guest per call', () => {
   // The addon keeps the beginning of each stream (its SandboxConfig.maxOutputBytes); the python environment
   // keeps beginning and end.
   it('caps large output, keeping its beginning, and stays usable', async () => {
-    const capped = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: GENEROUS_TIMEOUT_MS, maxOutputBytes: 10_000 })
+    const capped = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', timeoutMs: GENEROUS_TIMEOUT_MS, maxOutputBytes: 10_000 })
     try {
       const result = await capped.execute({ code: 'import sys\nsys.stdout.write("BEGIN" + "x" * 1_000_000 + "END\\n")' })
       expect(result.truncated).toBe(true)
@@ -113,7 +113,7 @@ describe('hyperlight environment, a fresh guest per call', () => {
   })
 
   it('stops a program that runs past the time limit, and the next call works', async () => {
-    const quick = new CodeExecutionTool({ environment: 'hyperlight', timeoutMs: 15_000 })
+    const quick = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', timeoutMs: 15_000 })
     try {
       // Warm up first, so that booting the guest is not counted against the limit.
       expectSuccess(await quick.execute({ code: 'print("warm")' }))
@@ -130,7 +130,7 @@ describe('hyperlight environment, a fresh guest per call', () => {
 })
 
 describe('hyperlight environment, persistent sessions', () => {
-  const tool = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, timeoutMs: GENEROUS_TIMEOUT_MS })
+  const tool = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', persistent: true, timeoutMs: GENEROUS_TIMEOUT_MS })
   afterAll(() => tool.close())
 
   /** Runs code in the tool's session for `language` (python by default). */
@@ -164,7 +164,7 @@ describe('hyperlight environment, persistent sessions', () => {
   })
 
   it('resets the session after a timeout and says so', async () => {
-    const quick = new CodeExecutionTool({ environment: 'hyperlight', persistent: true, timeoutMs: 15_000 })
+    const quick = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', persistent: true, timeoutMs: 15_000 })
     try {
       const warm = await quick.execute({ code: 'before_timeout = 1' })
       expectSuccess(warm)
