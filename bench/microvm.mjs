@@ -1,5 +1,7 @@
 // Micro-VM figures, run where micro-VMs run (natively, or in the emulated-KVM VM via bench/run.mjs):
 //   per language: the cold run (boot + snapshot + run) and warm runs (restore + run), and their ratio;
+//   the data Python image: its cold run, and a warm pandas + matplotlib run against a warm print("ok") on the
+//   standard image;
 //   warm-run throughput with 1, 2, 4 and 8 runs in flight on one sandbox, against 1 in flight;
 //   C compile + run against a warm Python run;
 //   the peak RSS of a host process holding 1 and then 8 sandboxes (each with a live guest of its own),
@@ -17,6 +19,18 @@ const PROGRAMS = {
   python: 'def fib(n): return n if n < 2 else fib(n-1) + fib(n-2)\nprint(fib(15))',
   javascript: 'const fib = (n) => n < 2 ? n : fib(n - 1) + fib(n - 2); console.log(fib(15))',
 }
+/** What a data-science run does: a DataFrame summary and a chart, which comes back as a PNG. */
+const DATA_PROGRAM = [
+  'import numpy as np, pandas as pd, matplotlib.pyplot as plt',
+  'df = pd.DataFrame({"x": np.arange(200), "y": np.random.default_rng(1).normal(size=200).cumsum()})',
+  'df.plot(x="x", y="y", figsize=(4, 3))',
+  'plt.show()',
+  'df.describe()',
+].join('\n')
+/** The sandbox settings of each measured image: Python on the standard image unless it is the data one. */
+const CONFIG = { python: { pythonImage: 'standard' }, javascript: {}, 'python-data': { pythonImage: 'data' } }
+const LANGUAGE = { python: 'python', javascript: 'javascript', 'python-data': 'python' }
+const PROGRAM = { ...PROGRAMS, 'python-data': DATA_PROGRAM }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
@@ -24,14 +38,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
  * Child mode: hold `count` sandboxes of `language`, each with a session open (so each holds a live guest
  * of its own, restored from the language's one snapshot), and print the peak RSS in KiB.
  */
-async function holdSandboxes(count, language) {
+async function holdSandboxes(count, image) {
   const { NanvixSandbox } = require(join(ROOT, 'index.js'))
   const held = []
   for (let i = 0; i < count; i++) {
-    const s = new NanvixSandbox({ timeoutMs: 120_000 })
-    if (language !== 'none') {
-      const session = s.session(language)
-      const r = await session.runCode(PROGRAMS[language])
+    const s = new NanvixSandbox({ timeoutMs: 600_000, ...CONFIG[image] })
+    if (image !== 'none') {
+      const session = s.session(LANGUAGE[image])
+      const r = await session.runCode(PROGRAM[image])
       if (!r.success) throw new Error(`run failed: ${r.error}`)
       held.push(session)
     }
@@ -47,7 +61,7 @@ async function main() {
   console.log(`micro-VM bench: ${WARM_RUNS} warm runs per language, fib(15)`)
   const rows = []
   for (const language of Object.keys(PROGRAMS)) {
-    const s = new NanvixSandbox({ timeoutMs: 120_000 })
+    const s = new NanvixSandbox({ timeoutMs: 120_000, ...CONFIG[language] })
     const cold = await s.runCode(PROGRAMS[language], language)
     if (!cold.success) throw new Error(`${language}: ${cold.error}`)
     const warm = []
@@ -88,11 +102,30 @@ async function main() {
   const pyWarm = rows.find((r) => r.language === 'python').warmMedianMs
   console.log(`C compile+run median ${median(cTimes).toFixed(0)} ms vs warm Python run ${pyWarm.toFixed(1)} ms: ${(median(cTimes) / pyWarm).toFixed(1)}x`)
 
+  // The data image: its cold run (boot of a ~500 MB image, the heavy imports, the snapshot), then warm
+  // pandas + chart runs, side by side with warm print("ok") runs on the standard image.
+  const data = new NanvixSandbox({ timeoutMs: 600_000, pythonImage: 'data' })
+  const plain = new NanvixSandbox({ timeoutMs: 120_000, pythonImage: 'standard' })
+  const dataCold = await data.runCode(DATA_PROGRAM, 'python')
+  if (!dataCold.success || dataCold.images.length !== 1) throw new Error(`python-data: ${dataCold.error ?? 'no chart'}`)
+  await plain.runCode('print("ok")', 'python')
+  const dataWarm = []
+  const plainWarm = []
+  for (let i = 0; i < WARM_RUNS; i++) {
+    dataWarm.push((await data.runCode(DATA_PROGRAM, 'python')).durationMs)
+    plainWarm.push((await plain.runCode('print("ok")', 'python')).durationMs)
+  }
+  console.log(
+    `python-data cold ${dataCold.durationMs.toFixed(0)} ms; warm pandas + chart median ${median(dataWarm).toFixed(1)} ms vs ` +
+      `warm print("ok") on the standard image ${median(plainWarm).toFixed(1)} ms: ${(median(dataWarm) / median(plainWarm)).toFixed(1)}x; ` +
+      `cold/warm ${(dataCold.durationMs / median(dataWarm)).toFixed(0)}x`,
+  )
+
   const rss = (count, language) =>
     Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--hold', String(count), language], { encoding: 'utf8' }).trim())
   const base = rss(1, 'none')
   console.log(`peak RSS, addon loaded, no guest: ${(base / 1024).toFixed(0)} MiB`)
-  for (const language of Object.keys(PROGRAMS)) {
+  for (const language of Object.keys(PROGRAM)) {
     const one = rss(1, language)
     const eight = rss(8, language)
     console.log(

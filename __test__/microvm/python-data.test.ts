@@ -1,8 +1,11 @@
 // The data Python image in a real Hyperlight micro-VM: the libraries data work imports, and the notebook-style
 // results (the last expression's value, the figures shown) that come back from a run. Never skipped: a host
 // that cannot run micro-VMs, or a checkout without the data image, fails here.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { MAX_IMAGES } from '../../src/generated/core-facts'
+import { DEFAULT_MAX_OUTPUT_BYTES, MAX_IMAGES } from '../../src/generated/core-facts'
+import { createMcpServer } from '../../src/mcp-server'
 import { native } from '../helpers/native'
 
 /** The width and height a PNG's IHDR chunk gives, after checking the signature and the chunk's name. */
@@ -14,8 +17,9 @@ function pngSize(data: Buffer): { width: number; height: number } {
 
 
 describe('the data Python image in a micro-VM', () => {
-  // Heavy numerical work is slow under emulation: each run gets a minute.
-  const sandbox = new native.NanvixSandbox({ pythonImage: 'data', timeoutMs: 60_000 })
+  // Heavy numerical work is slow under emulation: each run gets a minute. The tool's output limit, so this
+  // sandbox and the MCP server's tool below restore one snapshot (the image boots once in this file).
+  const sandbox = new native.NanvixSandbox({ pythonImage: 'data', timeoutMs: 60_000, maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES })
 
   beforeAll(async () => {
     // The first run boots the 500 MB image and imports numpy, pandas, scipy, sklearn and matplotlib
@@ -134,6 +138,32 @@ describe('the data Python image in a micro-VM', () => {
     )
     expect(r.error).toBeUndefined()
     expect(r.output).toBe('True\n2:00:00\n')
+  })
+})
+
+describe('the MCP server on the data image', () => {
+  it('returns a chart to the MCP client as an image content item after the text', async () => {
+    const { server } = createMcpServer({ environment: 'hyperlight', pythonImage: 'data', timeoutMs: 60_000 })
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+    await server.connect(serverSide)
+    const client = new Client({ name: 'micro-vm-test', version: '1.0.0' })
+    await client.connect(clientSide)
+    try {
+      const { tools } = await client.listTools()
+      expect(tools[0].description).toContain('pandas')
+      const result = await client.callTool({
+        name: tools[0].name,
+        arguments: { language: 'python', code: 'import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1), dpi=100)\nplt.plot([1, 2])\n"drawn"' },
+      })
+      const content = result.content as Array<{ type: string; text?: string; data?: string; mimeType?: string }>
+      expect(content.map((c) => c.type)).toEqual(['text', 'image'])
+      expect(content[0].text).toContain("Out: 'drawn'")
+      expect(content[0].text).toContain('1 image attached')
+      expect(content[1].mimeType).toBe('image/png')
+      expect(pngSize(Buffer.from(content[1].data!, 'base64'))).toEqual({ width: 200, height: 100 })
+    } finally {
+      await client.close()
+    }
   })
 })
 
