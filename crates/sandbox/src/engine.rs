@@ -18,6 +18,7 @@ use crate::error::{ErrorCode, SandboxError};
 use crate::hypervisor;
 use crate::images::GuestImage;
 use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
+use crate::network::AllowList;
 use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
 use crate::rich;
 use crate::stdin::StdinGuard;
@@ -76,8 +77,9 @@ pub struct Guest {
     mounts: Mounts,
 }
 
-/// A guest's three mounts, all in host memory: the caller's files, the files the program hands back,
-/// and the images a Python run showed ([`rich::RESULTS_DIR`]).
+/// A guest's mounts, all in host memory: the caller's files, the files the program hands back, and
+/// in a Python guest the images a run showed ([`rich::RESULTS_DIR`]; the other guests have no use for
+/// it, so they do not see it).
 struct Mounts {
     input: Arc<MemFs>,
     output: Arc<MemFs>,
@@ -85,17 +87,19 @@ struct Mounts {
 }
 
 impl Mounts {
-    fn fresh() -> (Mounts, Vec<Mount>) {
+    fn fresh(with_results: bool) -> (Mounts, Vec<Mount>) {
         let mounts = Mounts {
             input: Arc::new(MemFs::new(INPUT_QUOTA)),
             output: Arc::new(MemFs::new(OUTPUT_QUOTA)),
             results: Arc::new(MemFs::new(rich::RESULTS_QUOTA)),
         };
-        let engine_mounts = vec![
+        let mut engine_mounts = vec![
             Mount::backend(mounts.input.clone(), INPUT_DIR, true),
             Mount::backend(mounts.output.clone(), OUTPUT_DIR, false),
-            Mount::backend(mounts.results.clone(), rich::RESULTS_DIR, false),
         ];
+        if with_results {
+            engine_mounts.push(Mount::backend(mounts.results.clone(), rich::RESULTS_DIR, false));
+        }
         (mounts, engine_mounts)
     }
 
@@ -112,6 +116,10 @@ pub struct WarmGuest {
     /// Guests at the snapshot, ready for a run.
     idle: Mutex<Vec<Guest>>,
     output_limit: usize,
+    /// What its guests may reach.
+    network: AllowList,
+    /// Whether its guests get the results mount (a Python image).
+    rich_results: bool,
     /// How long the boot, warm-up and snapshot took.
     pub boot_time: Duration,
 }
@@ -122,7 +130,7 @@ impl WarmGuest {
         crate::stdin::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
-        let (mounts, engine_mounts) = Mounts::fresh();
+        let (mounts, engine_mounts) = Mounts::fresh(image.rich_results);
         let mut builder = SandboxBuilder::from_initrd(&image.rootfs)
             .mounts(engine_mounts)
             .echo_output(false)
@@ -130,6 +138,7 @@ impl WarmGuest {
         if let Some(mb) = limits.memory_mb.or(image.memory_mb) {
             builder = builder.scratch_mb(mb);
         }
+        builder = with_network(builder, &limits.network);
         let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
         if let Some(code) = &image.warmup {
             // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
@@ -149,6 +158,8 @@ impl WarmGuest {
             snapshot,
             idle: Mutex::new(vec![Guest { sandbox, mounts }]),
             output_limit: limits.max_output_bytes,
+            network: limits.network.clone(),
+            rich_results: image.rich_results,
             boot_time: started.elapsed(),
         })
     }
@@ -159,11 +170,12 @@ impl WarmGuest {
         if let Some(guest) = self.idle.lock().unwrap().pop() {
             return Ok(guest);
         }
-        let (mounts, engine_mounts) = Mounts::fresh();
-        let sandbox = SandboxBuilder::from_snapshot(self.snapshot.clone())
+        let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
+        let builder = SandboxBuilder::from_snapshot(self.snapshot.clone())
             .mounts(engine_mounts)
             .echo_output(false)
-            .output_limit(engine_window(self.output_limit))
+            .output_limit(engine_window(self.output_limit));
+        let sandbox = with_network(builder, &self.network)
             .boot()
             .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
         Ok(Guest { sandbox, mounts })
@@ -332,6 +344,17 @@ fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwit
     }
 }
 
+/// `builder` with the network `allowed` opens: none when it is empty (every socket refused); else the
+/// allow list as the engine's filter, and the host's resolvers for the names on it.
+fn with_network(builder: SandboxBuilder, allowed: &AllowList) -> SandboxBuilder {
+    let Some(policy) = allowed.policy() else { return builder };
+    let builder = builder.network(policy);
+    match crate::network::resolv_conf() {
+        Some(conf) => builder.resolv_conf(conf),
+        None => builder,
+    }
+}
+
 fn engine_error(what: &str, e: &hyperlight_unikraft::Error) -> SandboxError {
     SandboxError::new(ErrorCode::Engine, format!("could not {what}: {e}"))
 }
@@ -342,6 +365,7 @@ struct WarmKey {
     rootfs: PathBuf,
     memory_mb: Option<usize>,
     output_limit: usize,
+    network: AllowList,
 }
 
 /// The warm guests of this process, by what they were booted from; held weakly, so one lives as long
@@ -352,7 +376,12 @@ static SHARED: OnceLock<Mutex<HashMap<WarmKey, Arc<Mutex<Weak<WarmGuest>>>>>> = 
 /// same: its snapshot is taken once and each guest restored from it adds only the memory it writes.
 /// Boots one (and returns how long that took) when none is alive; concurrent callers wait for it.
 pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
-    let key = WarmKey { rootfs: image.rootfs.clone(), memory_mb: limits.memory_mb, output_limit: limits.max_output_bytes };
+    let key = WarmKey {
+        rootfs: image.rootfs.clone(),
+        memory_mb: limits.memory_mb,
+        output_limit: limits.max_output_bytes,
+        network: limits.network.clone(),
+    };
     let slot = SHARED.get_or_init(Default::default).lock().unwrap().entry(key).or_default().clone();
     let mut weak = slot.lock().unwrap();
     if let Some(warm) = weak.upgrade() {

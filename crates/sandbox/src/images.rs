@@ -71,6 +71,9 @@ pub struct GuestImage {
     /// The guest memory in MiB the image needs when `memoryMb` is not given; `None`: the engine's
     /// default for its driver.
     pub memory_mb: Option<usize>,
+    /// Whether its runs are calls of the Python runner, which hands back values and images through
+    /// the results mount ([`crate::rich`]).
+    pub rich_results: bool,
 }
 
 /// The npm package that carries the image in `folder`.
@@ -150,7 +153,8 @@ fn load(name: &'static str, dir: &Path, rootfs: PathBuf) -> Result<GuestImage, S
         })?),
         None => None,
     };
-    Ok(GuestImage { name, dir: dir.to_path_buf(), rootfs, warmup, memory_mb })
+    let rich_results = name.starts_with("python");
+    Ok(GuestImage { name, dir: dir.to_path_buf(), rootfs, warmup, memory_mb, rich_results })
 }
 
 #[cfg(test)]
