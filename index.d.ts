@@ -98,6 +98,18 @@ export interface HypervisorProbe {
   message: string
 }
 
+/** The network a sandbox's guests may reach. */
+export interface NetworkConfig {
+  /**
+   * The destinations allowed, each a host name (`api.example.com`), a name's subdomains
+   * (`*.example.com`), an IP address or a CIDR range, optionally with `:port` (`[v6]:port` for IPv6).
+   * A name not covered is never resolved; a listed name's other ports, and every address not
+   * covered, are refused. Loopback and cloud-metadata addresses are refused whatever the list says.
+   * An entry of another form throws `ERR_INVALID_CONFIG`.
+   */
+  allow: Array<string>
+}
+
 /**
  * Finds out whether this machine can run micro-VMs by booting the smallest installed guest image
  * and running a program in it (a `/dev/kvm` that exists may still fail every guest).
@@ -165,6 +177,8 @@ export interface SandboxConfig {
    * is not installed makes Python runs fail with `ERR_GUEST_IMAGE_MISSING`.
    */
   pythonImage?: 'standard' | 'data'
+  /** What the guests may reach on the network. Default: nothing (every socket is refused). */
+  network?: NetworkConfig
 }
 
 /** An image a run showed. */

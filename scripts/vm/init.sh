@@ -3,7 +3,8 @@
 # scripts/vm/build-image.sh, driven by scripts/vm/run.sh.
 #
 # 1. mounts proc, sysfs, devtmpfs; loads the modules listed in /modules/load-order (kvm_amd, virtio-pci, 9p)
-# 2. checks /dev/kvm: it must exist and /bin/kvm-check must run a tiny guest on it
+# 2. brings up lo, with 10.99.0.1/32 besides 127.0.0.1 (a non-loopback address to serve test guests from);
+#    checks /dev/kvm: it must exist and /bin/kvm-check must run a tiny guest on it
 # 3. mounts the host's root filesystem (QEMU -virtfs, 9p tag "hostroot") at /host; binds this VM's /dev, /proc,
 #    /sys into it (so /dev/kvm is the VM's); mounts fresh tmpfs on /host/run and, unless the job asks to share
 #    the host's /tmp, on /host/tmp (faster than 9p and leaves the host's /tmp alone)
@@ -30,6 +31,11 @@ nonce=none host_tmp=0
 while read -r mod; do
   insmod "/modules/$mod.ko" || die "insmod $mod failed"
 done < /modules/load-order
+
+# The loopback interface, up as on any machine, with one more address that is not loopback: the engine refuses
+# loopback under every network allow list, so tests serve the guests they allow from 10.99.0.1.
+ip link set lo up || die "cannot bring up lo"
+ip addr add 10.99.0.1/32 dev lo || die "cannot add 10.99.0.1 to lo"
 
 [ -c /dev/kvm ] || die "/dev/kvm is missing after loading kvm_amd (does the emulated CPU have SVM? use -cpu EPYC)"
 /bin/kvm-check || die "/dev/kvm cannot run a guest"

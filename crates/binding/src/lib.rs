@@ -48,6 +48,19 @@ pub struct SandboxConfig {
   /// is not installed makes Python runs fail with `ERR_GUEST_IMAGE_MISSING`.
   #[napi(ts_type = "'standard' | 'data'")]
   pub python_image: Option<String>,
+  /// What the guests may reach on the network. Default: nothing (every socket is refused).
+  pub network: Option<NetworkConfig>,
+}
+
+/// The network a sandbox's guests may reach.
+#[napi(object)]
+pub struct NetworkConfig {
+  /// The destinations allowed, each a host name (`api.example.com`), a name's subdomains
+  /// (`*.example.com`), an IP address or a CIDR range, optionally with `:port` (`[v6]:port` for IPv6).
+  /// A name not covered is never resolved; a listed name's other ports, and every address not
+  /// covered, are refused. Loopback and cloud-metadata addresses are refused whatever the list says.
+  /// An entry of another form throws `ERR_INVALID_CONFIG`.
+  pub allow: Vec<String>,
 }
 
 /// The result of one run. Every failure, the workload's (an exception, a non-zero exit, a timeout)
@@ -168,8 +181,12 @@ impl NanvixSandbox {
         max_output_bytes: None,
         max_concurrency: None,
         python_image: None,
+        network: None,
       });
-      let limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?;
+      let mut limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?;
+      if let Some(network) = &c.network {
+        limits.network = lci_sandbox::network::AllowList::parse(&network.allow)?;
+      }
       let max_concurrency = c
         .max_concurrency
         .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, lci_sandbox::config::MAX_CONCURRENCY as f64).map(|n| n as usize))

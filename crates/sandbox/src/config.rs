@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::error::{ErrorCode, SandboxError};
+use crate::network::AllowList;
 
 /// How long a run may take when no `timeoutMs` is given.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -31,11 +32,13 @@ pub struct Limits {
     pub memory_mb: Option<usize>,
     /// Bytes of output kept per stream; the rest is counted and the run reported `truncated`.
     pub max_output_bytes: usize,
+    /// The destinations guests may reach; empty (the default): none, every socket is refused.
+    pub network: AllowList,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { timeout: DEFAULT_TIMEOUT, memory_mb: None, max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES }
+        Limits { timeout: DEFAULT_TIMEOUT, memory_mb: None, max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES, network: AllowList::default() }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod javascript;
 pub mod jail;
 pub mod language;
 pub mod memfs;
+pub mod network;
 pub mod outcome;
 pub mod permits;
 pub mod rich;
