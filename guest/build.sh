@@ -100,7 +100,7 @@ locate_sources() {
 # 2.36: newer ones make syscalls the Unikraft kernel lacks.
 PY_DEBS=(python3.11-minimal libpython3.11 libpython3.11-minimal libpython3.11-stdlib libpython3.11-dev
   libc6 zlib1g libexpat1 libffi8 libssl3 libbz2-1.0 liblzma5 libsqlite3-0 libuuid1 libcrypt1
-  libncursesw6 libtinfo6 libreadline8 libdb5.3 libnsl2 libtirpc3 media-types)
+  libncursesw6 libtinfo6 libreadline8 libdb5.3 libnsl2 libtirpc3 media-types ca-certificates)
 # Not shipped: test and tooling packages nobody runs in a sandbox, and the static library for embedding.
 PY_DROP=(test idlelib tkinter turtledemo ensurepip lib2to3 config-3.11-$TRIPLE)
 # glibc's debugging and profiling helpers, never loaded by Python.
@@ -178,6 +178,11 @@ build_python() {
   for f in $(find "$py" -type l); do cp --remove-destination "$(readlink -f "$f")" "$f"; done
   [ -z "$(find "$stage" -type l)" ] || die "unexpected symlinks in the python rootfs: $(find "$stage" -type l | head -3)"
   cp "$sys/etc/mime.types" "$stage/etc/"
+  # CA certificates, so HTTPS to a host the sandbox allows verifies: Debian's Mozilla bundle, put together as
+  # update-ca-certificates would, where OpenSSL (OPENSSLDIR /usr/lib/ssl) and Debian's tools look.
+  mkdir -p "$stage/usr/lib/ssl" "$stage/etc/ssl/certs"
+  cat "$sys"/usr/share/ca-certificates/mozilla/*.crt >"$stage/etc/ssl/certs/ca-certificates.crt"
+  cp "$stage/etc/ssl/certs/ca-certificates.crt" "$stage/usr/lib/ssl/cert.pem"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' >"$stage/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 
@@ -243,9 +248,7 @@ build_python_data() {
     soname=$(readelf -d "$f" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
     cp "$f" "$stage/usr/lib/$TRIPLE/${soname:-$(basename "$f")}"
   done
-  # CA certificates: certifi's bundle where OpenSSL (Debian's, OPENSSLDIR /usr/lib/ssl) and Debian's
-  # tools look.
-  mkdir -p "$stage/usr/lib/ssl" "$stage/etc/ssl/certs"
+  # CA certificates: certifi's bundle (what requests and httpx use) also where OpenSSL looks.
   cp "$site/certifi/cacert.pem" "$stage/usr/lib/ssl/cert.pem"
   cp "$site/certifi/cacert.pem" "$stage/etc/ssl/certs/ca-certificates.crt"
   [ -z "$(find "$stage" -type l)" ] || die "unexpected symlinks in the python-data rootfs: $(find "$stage" -type l | head -3)"

@@ -97,6 +97,11 @@ describe('Python in a micro-VM', () => {
     expect(r.output).toBe("''\nEOFError\n")
   })
 
+  it('has CA certificates, so HTTPS to a host the sandbox allows can verify', async () => {
+    const r = await sandbox.runCode('import ssl\nprint(ssl.create_default_context().cert_store_stats()["x509_ca"] > 50)', 'python')
+    expect(r.output).toBe('True\n')
+  })
+
   it('has no network: opening a socket is refused', async () => {
     const r = await sandbox.runCode(
       'import socket\ntry:\n    s = socket.create_connection(("127.0.0.1", 80), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print(type(e).__name__, e.errno)',
