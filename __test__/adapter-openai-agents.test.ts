@@ -123,6 +123,12 @@ describe('OpenAI Agents SDK adapter', () => {
     expect(local.instructions).not.toMatch(/final expression/)
   })
 
+  it('passes network to the tool: its description names the destinations; the python environment refuses it', () => {
+    const agent = createInterpreterAgent({ environment: 'hyperlight', pythonImage: 'standard', network: { allow: ['api.example.com'] } })
+    expect((agent.tools[0] as { description: string }).description).toContain('only these destinations are reachable: api.example.com;')
+    expect(() => createInterpreterAgent({ network: { allow: ['api.example.com'] } })).toThrow(/network applies to the hyperlight environment only/)
+  })
+
   it('returns a run\'s PNG images as image outputs after the text: the model receives input_text, then input_image data URLs in order; an SVG is named, not sent', async () => {
     const model = new ScriptedModel([
       [functionCall('execute_code', { code: RICH_CODE, language: null, stdin: null }, { callId: 'call-1' })],

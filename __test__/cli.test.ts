@@ -58,7 +58,7 @@ describe('local-code-interpreter CLI', () => {
   it('--help documents every flag', async () => {
     const { code, stdout } = await cli(['--help'])
     expect(code).toBe(0)
-    for (const flag of ['run <file>', 'mcp', '--environment', '--timeout', '--language', '--max-output-bytes', '--output-dir', '--persistent', '--python-image', '--python', '--tmp-directory', '--log-directory', '--approval', '--help', '--version']) {
+    for (const flag of ['run <file>', 'mcp', '--environment', '--timeout', '--language', '--max-output-bytes', '--output-dir', '--persistent', '--python-image', '--allow-net', '--python', '--tmp-directory', '--log-directory', '--approval', '--help', '--version']) {
       expect(stdout).toContain(flag)
     }
   })
@@ -81,6 +81,9 @@ describe('local-code-interpreter CLI', () => {
     [['mcp', '--output-dir', 'out'], /--output-dir applies to run only/],
     [['mcp', '--environment', 'hyperlight', '--python-image', 'full'], /--python-image: expected standard or data, got "full"/],
     [['run', 'a.py', '--python-image', 'data'], /--python-image needs --environment hyperlight/],
+    [['run', 'a.py', '--allow-net', 'api.example.com'], /--allow-net needs --environment hyperlight/],
+    [['mcp', '-e', 'python', '--allow-net', 'api.example.com'], /--allow-net needs --environment hyperlight/],
+    [['mcp', '-e', 'hyperlight', '--allow-net'], /--allow-net/],
   ])('rejects bad arguments %j with a message', (args, message) => {
     expect(() => parseCommandLine(args as string[])).toThrow(UsageError)
     expect(() => parseCommandLine(args as string[])).toThrow(message)
@@ -100,6 +103,15 @@ describe('local-code-interpreter CLI', () => {
     })
     expect(parseCommandLine(['run', 'a.py', '-e', 'hyperlight', '--python-image', 'standard']).toolOptions).toEqual({ environment: 'hyperlight', pythonImage: 'standard' })
     expect(parseCommandLine(['mcp', '-e', 'hyperlight', '--python-image', 'data']).toolOptions).toEqual({ environment: 'hyperlight', pythonImage: 'data' })
+    // --allow-net is repeatable, in order; each entry's form is the sandbox's to check.
+    expect(parseCommandLine(['run', 'a.py', '-e', 'hyperlight', '--allow-net', 'api.example.com']).toolOptions).toEqual({
+      environment: 'hyperlight',
+      network: { allow: ['api.example.com'] },
+    })
+    expect(parseCommandLine(['mcp', '--allow-net', '*.example.org:443', '-e', 'hyperlight', '--allow-net=10.0.0.0/8', '--allow-net', '[2001:db8::1]:8443']).toolOptions).toEqual({
+      environment: 'hyperlight',
+      network: { allow: ['*.example.org:443', '10.0.0.0/8', '[2001:db8::1]:8443'] },
+    })
   })
 
   it('a usage error exits with status 2 and says how to get help', async () => {

@@ -117,6 +117,54 @@ describe('CodeExecutionTool surface', () => {
     expect(() => new CodeExecutionTool({ pythonImage: 'data' })).toThrow(/pythonImage applies to the hyperlight environment only/)
   })
 
+  it('validates network: an object whose allow is an array of strings, for the hyperlight environment only', () => {
+    const allow = ['api.example.com', '*.example.org:443']
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', network: { allow } })
+    expect(tool.network).toEqual({ allow })
+    allow.push('later.example')
+    expect(tool.network?.allow).toEqual(['api.example.com', '*.example.org:443'])
+    expect(Object.isFrozen(tool.network) && Object.isFrozen(tool.network?.allow)).toBe(true)
+    expect(new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard' }).network).toBeUndefined()
+    for (const [network, message] of [
+      [null, /network must be an object \{ allow: string\[\] \}, got null/],
+      [['api.example.com'], /network must be an object \{ allow: string\[\] \}, got an array/],
+      ['api.example.com', /network must be an object \{ allow: string\[\] \}, got string/],
+      [{}, /network.allow must be an array of strings, got undefined/],
+      [{ allow: 'api.example.com' }, /network.allow must be an array of strings, got string/],
+      [{ allow: ['api.example.com', 443] }, /network.allow\[1\] must be a string, got number/],
+      [{ allow: [null] }, /network.allow\[0\] must be a string, got null/],
+      // eslint-disable-next-line no-sparse-arrays
+      [{ allow: ['a.example', , 'b.example'] }, /network.allow\[1\] must be a string, got undefined/],
+    ] as const) {
+      const bad = () => new CodeExecutionTool({ environment: 'hyperlight', network: network as never })
+      expect(bad).toThrow(InvalidConfigError)
+      expect(bad).toThrow(message)
+    }
+    // The python environment has the host's network: no option can limit it, so none is accepted, not even an empty list.
+    for (const network of [{ allow: ['api.example.com'] }, { allow: [] }]) {
+      const local = () => new CodeExecutionTool({ network })
+      expect(local).toThrow(InvalidConfigError)
+      expect(local).toThrow(/network applies to the hyperlight environment only/)
+      expect(() => new CodeExecutionTool({ environment: 'python', network })).toThrow(/hyperlight environment only/)
+    }
+  })
+
+  it('names the reachable destinations in the description when network allows some, and says no network otherwise', () => {
+    const allowed = new CodeExecutionTool({
+      environment: 'hyperlight',
+      pythonImage: 'standard',
+      network: { allow: ['api.example.com', '*.example.org:443', '10.0.0.0/8'] },
+    }).description
+    expect(allowed).toContain('Network: only these destinations are reachable: api.example.com, *.example.org:443, 10.0.0.0/8; every other connection is refused.')
+    expect(allowed).not.toMatch(/no network/)
+    expect(allowed).toMatch(/no access to the host's files or environment variables/)
+    for (const options of [{}, { network: { allow: [] } }]) {
+      const closed = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', ...options }).description
+      expect(closed).toContain('The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.')
+      expect(closed).not.toMatch(/reachable/)
+    }
+  })
+
   it('has an input schema, in zod and JSON Schema, with language only for hyperlight', () => {
     const python = new CodeExecutionTool()
     expect(python.inputJsonSchema).toMatchObject({

@@ -82,6 +82,55 @@ describe('hyperlight environment (native outcomes → results)', () => {
     expect(state.configs[0]).not.toHaveProperty('pythonImage')
   })
 
+  it('passes network to NanvixSandbox when given (a copy of the allow list), and nothing in its place when not', async () => {
+    const allow = ['api.example.com', '*.example.org:443', '10.0.0.0/8', '[2001:db8::1]:8443']
+    const { addon, state } = fakeAddon()
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', network: { allow }, loadNativeAddon: () => addon })
+    allow.push('added.later.example')
+    await tool.execute({ code: 'print(1)' })
+    expect(state.configs).toEqual([expect.objectContaining({ pythonImage: 'standard', network: { allow: allow.slice(0, 4) } })])
+    const empty = fakeAddon()
+    await new CodeExecutionTool({ environment: 'hyperlight', network: { allow: [] }, loadNativeAddon: () => empty.addon }).execute({ code: 'print(1)' })
+    expect(empty.state.configs).toEqual([expect.objectContaining({ network: { allow: [] } })])
+    const none = fakeAddon()
+    await new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => none.addon }).execute({ code: 'print(1)' })
+    expect(none.state.configs[0]).not.toHaveProperty('network')
+  })
+
+  it('turns a network.allow entry the sandbox refuses into ERR_INVALID_CONFIG naming it, on every call (no retry loop for the model)', async () => {
+    let made = 0
+    const addon = {
+      NanvixSandbox: class {
+        constructor(config?: NativeSandboxConfig) {
+          made++
+          const bad = config?.network?.allow.find((entry) => entry.includes('://'))
+          if (bad !== undefined) {
+            throw nativeError('ERR_INVALID_CONFIG', `network.allow: ${JSON.stringify(bad)} is not a host name, *.domain, IP address or CIDR range (optionally with :port)`)
+          }
+        }
+      },
+    } as unknown as NativeAddon
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', network: { allow: ['ok.example', 'https://api.example.com'] }, loadNativeAddon: () => addon })
+    for (const language of ['python', 'javascript'] as const) {
+      const result = await tool.execute({ code: 'print(1)', language })
+      expect(result.exitCode).toBe(-1)
+      expect(result.error?.code).toBe(ExecutionErrorCode.InvalidConfig)
+      expect(result.error?.message).toBe(
+        'network.allow: "https://api.example.com" is not a host name, *.domain, IP address or CIDR range (optionally with :port). Retrying will not help: the tool is configured wrongly; tell the user.',
+      )
+    }
+    expect(made).toBe(2)
+  })
+
+  it('with the real addon, a malformed network.allow entry comes back as ERR_INVALID_CONFIG naming it (before any micro-VM)', async () => {
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', network: { allow: ['http://example.com'] } })
+    const result = await tool.execute({ code: 'print(1)' })
+    expect(result.exitCode).toBe(-1)
+    if (result.error?.code === ExecutionErrorCode.NativeAddonUnavailable) return // no addon built on this host
+    expect(result.error?.code).toBe(ExecutionErrorCode.InvalidConfig)
+    expect(result.error?.message).toContain('"http://example.com"')
+  })
+
   it('loads the addon once for the description and the runs', async () => {
     const { addon } = fakeAddon()
     let loads = 0
@@ -137,7 +186,7 @@ describe('hyperlight environment (native outcomes → results)', () => {
     ['ERR_GUEST_IMAGE_MISSING', /Retrying will not help: .*not installed/],
     ['ERR_NOT_SUPPORTED', /not available in this version/],
     ['ERR_UNKNOWN_LANGUAGE', /native says/],
-    ['ERR_INVALID_CONFIG', /native says/],
+    ['ERR_INVALID_CONFIG', /Retrying will not help: the tool is configured wrongly; tell the user\.$/],
   ])('turns the native %s into a readable error result', async (code, advice) => {
     const { addon } = fakeAddon({
       onRun: () => {
@@ -168,7 +217,10 @@ describe('hyperlight environment (native outcomes → results)', () => {
     } as unknown as NativeAddon
     const tool = new CodeExecutionTool({ environment: 'hyperlight', memoryMb: 64, loadNativeAddon: () => addon })
     const result = await tool.execute({ code: 'print(1)' })
-    expect(result.error).toEqual({ code: 'ERR_INVALID_CONFIG', message: 'memoryMb must be at least 16' })
+    expect(result.error).toEqual({
+      code: 'ERR_INVALID_CONFIG',
+      message: 'memoryMb must be at least 16. Retrying will not help: the tool is configured wrongly; tell the user.',
+    })
   })
 
   it('turns an addon that cannot load into ERR_NATIVE_ADDON_UNAVAILABLE, and tries again on the next call', async () => {

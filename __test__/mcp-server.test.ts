@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { CodeExecutionTool } from '../src/code-execution-tool'
 import { createMcpServer } from '../src/mcp-server'
 import { CIRCLE_SVG, RED_PNG, RICH_CODE, richResultTool } from './helpers/rich-results'
 
@@ -98,6 +99,18 @@ describe('MCP server over stdio', () => {
     }
   })
 
+  it('takes --allow-net (repeatable): the description names the destinations, and the tool is marked open-world', async () => {
+    const args = ['--environment', 'hyperlight', '--python-image', 'standard', '--allow-net', 'api.example.com', '--allow-net', '10.0.0.0/8']
+    const { client: isolated } = await connect(args)
+    try {
+      const { tools } = await isolated.listTools()
+      expect(tools[0].description).toContain('Network: only these destinations are reachable: api.example.com, 10.0.0.0/8;')
+      expect(tools[0].annotations).toMatchObject({ openWorldHint: true, destructiveHint: false })
+    } finally {
+      await isolated.close()
+    }
+  })
+
   it('takes --python-image, and describes the Python of that image', async () => {
     for (const [image, says] of [['data', /numpy, pandas/], ['standard', /standard library only/]] as const) {
       const { client: isolated } = await connect(['--environment', 'hyperlight', '--python-image', image])
@@ -147,5 +160,32 @@ describe('MCP server: rich results (the SDK client in process, the tool on a sta
     const result = await client.callTool({ name: 'execute_code', arguments: { code: 'print(1)' } })
     expect(result.content).toEqual([{ type: 'text', text: expect.stringMatching(/^ran print\(1\)\n\[exit code 0 · \d+ ms\]$/) }])
     expect(result.structuredContent).not.toHaveProperty('value')
+  })
+})
+
+describe('MCP server: the network option', () => {
+  async function listed(source: Parameters<typeof createMcpServer>[0]) {
+    const { server } = createMcpServer(source)
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+    await server.connect(serverSide)
+    const client = new Client({ name: 'test-client', version: '1.0.0' })
+    await client.connect(clientSide)
+    try {
+      return (await client.listTools()).tools[0]
+    } finally {
+      await client.close()
+    }
+  }
+
+  it('takes network among its options: open-world only when something is reachable, and the description says what', async () => {
+    const open = await listed({ environment: 'hyperlight', pythonImage: 'standard', network: { allow: ['*.example.org:443'] } })
+    expect(open.annotations).toMatchObject({ openWorldHint: true })
+    expect(open.description).toContain('only these destinations are reachable: *.example.org:443;')
+    for (const network of [undefined, { allow: [] }]) {
+      const closed = await listed(new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', network }))
+      expect(closed.annotations).toMatchObject({ openWorldHint: false })
+      expect(closed.description).toMatch(/no network/)
+    }
+    expect(() => createMcpServer({ network: { allow: ['api.example.com'] } })).toThrow(/network applies to the hyperlight environment only/)
   })
 })

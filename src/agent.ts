@@ -24,6 +24,7 @@ const TOOL_OPTION_KEYS = [
   'persistent',
   'memoryMb',
   'pythonImage',
+  'network',
   'pythonPath',
   'env',
   'loadNativeAddon',

@@ -51,6 +51,9 @@ Options:
       --persistent             mcp, hyperlight: keep state between calls (one session per language)
       --python-image <image>   hyperlight: the image Python runs on: ${PYTHON_IMAGES.join(' or ')} (data:
                                numpy, pandas, matplotlib…); default data when installed, else standard
+      --allow-net <entry>      hyperlight: a destination the program may reach (repeat for more): a host
+                               name, *.domain (its subdomains), an IP address or CIDR range, each
+                               optionally with :port ([v6]:port); default: no network at all
       --python <command>       python: the interpreter to use; default python3
       --tmp-directory <dir>    where temporary files go
       --log-directory <dir>    hyperlight: where the sandbox writes its logs
@@ -116,6 +119,7 @@ export function parseCommandLine(args: string[]): CliCommand {
         'output-dir': { type: 'string' },
         persistent: { type: 'boolean' },
         'python-image': { type: 'string' },
+        'allow-net': { type: 'string', multiple: true },
         python: { type: 'string' },
         'tmp-directory': { type: 'string' },
         'log-directory': { type: 'string' },
@@ -160,6 +164,11 @@ export function parseCommandLine(args: string[]): CliCommand {
     }
     if (toolOptions.environment !== 'hyperlight') throw new UsageError('--python-image needs --environment hyperlight')
     toolOptions.pythonImage = values['python-image'] as PythonImage
+  }
+  if (values['allow-net'] !== undefined) {
+    if (toolOptions.environment !== 'hyperlight') throw new UsageError('--allow-net needs --environment hyperlight')
+    // Each entry's form is checked by the sandbox when it is made (a malformed one: ERR_INVALID_CONFIG naming it).
+    toolOptions.network = { allow: values['allow-net'] }
   }
   if (values.python !== undefined) toolOptions.pythonPath = values.python
   if (values['tmp-directory'] !== undefined) toolOptions.tmpDirectory = values['tmp-directory']

@@ -30,6 +30,17 @@ import { describeTool } from './tool-description.js'
 /** Whether a person must approve each call before it runs; adapters map it to their framework's mechanism. */
 export type ApprovalMode = 'never_require' | 'always_require'
 
+/** What the micro-VM guests may reach on the network (hyperlight): the `network` option of {@link CodeExecutionTool}. */
+export interface NetworkOptions {
+  /**
+   * The destinations allowed, each a host name (`api.example.com`), a name's subdomains (`*.example.com`),
+   * an IP address or a CIDR range, optionally with `:port` (`[v6]:port` for IPv6). A name not covered is
+   * never resolved; every address not covered is refused, and loopback and cloud-metadata addresses are
+   * refused whatever the list says.
+   */
+  allow: readonly string[]
+}
+
 /** Options of {@link CodeExecutionTool}. Every one is optional. */
 export interface CodeExecutionToolOptions {
   /** `python` (default): a local subprocess, trusted code. `hyperlight`: a micro-VM, untrusted code. */
@@ -59,6 +70,14 @@ export interface CodeExecutionToolOptions {
    * fail with `ERR_GUEST_IMAGE_MISSING`. The description tells the model what the image has.
    */
   pythonImage?: PythonImage
+  /**
+   * What the guests may reach on the network (hyperlight): `{ allow: ['api.example.com', '*.example.org:443',
+   * '10.0.0.0/8'] }`. Default: nothing, every socket is refused. The entries' form is checked by the sandbox
+   * when the first call makes it: a malformed entry makes calls fail with `ERR_INVALID_CONFIG` naming it. The
+   * description names the allowed destinations to the model. Not for the python environment, which has the
+   * host's network and cannot be limited.
+   */
+  network?: NetworkOptions
   /** The Python command or path (python). Default `python3`, resolved once to the real executable. */
   pythonPath?: string
   /** Extra environment variables for programs (python); nothing else is inherited beyond a short allow-list. */
@@ -100,6 +119,8 @@ export class CodeExecutionTool {
   readonly maxCodeBytes: number
   /** Whether calls share state (hyperlight sessions). */
   readonly persistent: boolean
+  /** What the guests may reach (hyperlight), a frozen copy of the `network` option; undefined when not given (no network). */
+  readonly network: Readonly<NetworkOptions> | undefined
   private readonly runner: ExecutionEnvironment
   private readonly hyperlight: HyperlightEnvironment | undefined
   private resolved: { pythonImage: PythonImage | undefined; description: string } | undefined
@@ -125,6 +146,12 @@ export class CodeExecutionTool {
         throw new InvalidConfigError('pythonImage applies to the hyperlight environment only (the python environment runs pythonPath)')
       }
     }
+    const network = networkOption(options.network)
+    if (network !== undefined && environment !== 'hyperlight') {
+      throw new InvalidConfigError(
+        'network applies to the hyperlight environment only (the python environment has the host\'s network and cannot limit it)',
+      )
+    }
     this.environment = environment
     this.approvalMode = approvalMode
     this.name = options.name ?? 'execute_code'
@@ -134,6 +161,7 @@ export class CodeExecutionTool {
     this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES, 1, MAX_CODE_BYTES)
     if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
     this.persistent = options.persistent ?? false
+    this.network = network
     this.hyperlight =
       environment === 'hyperlight'
         ? new HyperlightEnvironment({
@@ -143,6 +171,7 @@ export class CodeExecutionTool {
             maxOutputBytes: this.maxOutputBytes,
             memoryMb: options.memoryMb,
             pythonImage: options.pythonImage,
+            network,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,
           })
@@ -187,6 +216,7 @@ export class CodeExecutionTool {
       maxOutputBytes: this.maxOutputBytes,
       persistent: this.persistent,
       ...(pythonImage !== undefined && { pythonImage }),
+      ...(this.network !== undefined && { networkAllow: this.network.allow }),
     })
     this.resolved = { pythonImage, description }
     return this.resolved
@@ -260,4 +290,26 @@ export class CodeExecutionTool {
     const resolved = Object.hasOwn(LANGUAGE_ALIASES, name) ? LANGUAGE_ALIASES[name] : undefined
     return resolved !== undefined && this.languages.includes(resolved) ? resolved : undefined
   }
+}
+
+/**
+ * The `network` option checked for shape (an object whose `allow` is an array of strings), as a frozen copy;
+ * the entries' form is the sandbox's to check (the Rust core's `network.allow` rules), when it is made.
+ */
+function networkOption(network: unknown): Readonly<NetworkOptions> | undefined {
+  if (network === undefined) return undefined
+  if (network === null || typeof network !== 'object' || Array.isArray(network)) {
+    throw new InvalidConfigError(`network must be an object { allow: string[] }, got ${kindOf(network)}`)
+  }
+  const allow: unknown = (network as { allow?: unknown }).allow
+  if (!Array.isArray(allow)) throw new InvalidConfigError(`network.allow must be an array of strings, got ${kindOf(allow)}`)
+  const entries: unknown[] = Array.from(allow)
+  const bad = entries.findIndex((entry) => typeof entry !== 'string')
+  if (bad !== -1) throw new InvalidConfigError(`network.allow[${bad}] must be a string, got ${kindOf(entries[bad])}`)
+  return Object.freeze({ allow: Object.freeze(entries as string[]) })
+}
+
+/** What a value is, for messages: `null`, `an array`, or its `typeof`. */
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }

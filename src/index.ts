@@ -4,7 +4,7 @@ export * from '../index.js'
 // napi-rs), and the tool layer below. Framework adapters live in their own entry points so that their
 // frameworks stay optional: local-code-interpreter/openai-agents, /ai-sdk, /langchain and /mcp.
 export { CodeExecutionTool } from './code-execution-tool.js'
-export type { ApprovalMode, CodeExecutionToolOptions, ExecuteOptions } from './code-execution-tool.js'
+export type { ApprovalMode, CodeExecutionToolOptions, ExecuteOptions, NetworkOptions } from './code-execution-tool.js'
 export { createInterpreterAgent, interpreterAgentInstructions } from './agent.js'
 export type { InterpreterAgentOptions } from './agent.js'
 export { ENVIRONMENTS, LANGUAGES, MODEL_IMAGE_MIME_TYPES, formatExecutionResult, isModelVisibleImage, toModelContent } from './execution-result.js'

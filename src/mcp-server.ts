@@ -55,6 +55,8 @@ export function createMcpServer(source?: ToolSource): { server: McpServer; tool:
   const codeTool = toCodeExecutionTool(source)
   const server = new McpServer({ name: 'local-code-interpreter', version: SERVER_VERSION })
   const isolated = codeTool.environment === 'hyperlight'
+  // The python environment has the host's network; a micro-VM only what `network.allow` lists.
+  const reachesNetwork = !isolated || (codeTool.network?.allow.length ?? 0) > 0
   server.registerTool(
     codeTool.name,
     {
@@ -66,7 +68,7 @@ export function createMcpServer(source?: ToolSource): { server: McpServer; tool:
         readOnlyHint: false,
         destructiveHint: !isolated,
         idempotentHint: false,
-        openWorldHint: !isolated,
+        openWorldHint: reachesNetwork,
       },
     },
     async (input: { code: string; language?: string }, extra: { signal?: AbortSignal }) => {

@@ -13,6 +13,8 @@ export interface DescriptionFacts {
   persistent: boolean
   /** The image Python runs on (hyperlight): `data` has numpy, pandas, matplotlib…; otherwise (`standard`, unknown) the standard library only. */
   pythonImage?: PythonImage
+  /** The destinations the guests may reach (hyperlight, `network.allow`); none when unset or empty. */
+  networkAllow?: readonly string[]
 }
 
 /** A duration for people: `30 s`, `1.5 s`, `500 ms`. */
@@ -59,13 +61,18 @@ export function describeTool(facts: DescriptionFacts): string {
   const state = facts.persistent
     ? 'State persists between calls in the same language, as in a notebook: variables, functions and imports from one call are there in the next; a call that times out, is aborted or ends its process (process.exit, running out of memory) resets that language\'s session, and the result says so. C and C++ programs are compiled and run whole on every call.'
     : 'Each call starts from a clean guest: nothing carries over between calls, so include everything the code needs.'
+  const allowed = (facts.networkAllow ?? []).map((entry) => entry.trim())
+  const isolation =
+    allowed.length === 0
+      ? 'The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.'
+      : `The guest is a separate virtual machine: no access to the host's files or environment variables. Network: only these destinations are reachable: ${allowed.join(', ')}; every other connection is refused.`
   return [
     'Run code in an isolated Hyperlight micro-VM and get back what it printed.',
     `Languages (set \`language\`; default python): ${python}, javascript (QuickJS: modern JavaScript, print with console.log, timers and a small \`process\` object, but no Node.js modules such as require or fs), c and cpp (compiled with gcc/g++; write a complete program with main).`,
     state,
     `Print the values you want to see; ${rich}`,
     result,
-    'The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.',
+    isolation,
     STDIN,
     limits,
   ].join(' ')

@@ -30,6 +30,8 @@ export interface HyperlightEnvironmentOptions {
   memoryMb?: number
   /** Which image runs Python (validated by the tool); unset: the addon's default (`defaultPythonImage()`). */
   pythonImage?: PythonImage
+  /** What the guests may reach (shape validated by the tool, entries by the sandbox when made); unset: nothing. */
+  network?: { readonly allow: readonly string[] }
   /** Keep state between calls: one session per language, as notebook interpreters do. */
   persistent?: boolean
   /** Loads the native addon; replaceable for tests and embedders. Default: the package's napi loader. */
@@ -45,6 +47,8 @@ const SETUP_ADVICE: Partial<Record<string, string>> = {
     'Retrying will not help: the guest image for this language is not installed; use another language or tell the user.',
   ERR_NOT_SUPPORTED: 'This language is not available in this version; use python or javascript.',
   ERR_NATIVE_ADDON_UNAVAILABLE: 'Retrying will not help; tell the user.',
+  // A sandbox setting the core refused (a malformed network.allow entry, a directory it cannot create…).
+  ERR_INVALID_CONFIG: 'Retrying will not help: the tool is configured wrongly; tell the user.',
 }
 
 interface OpenSession {
@@ -85,6 +89,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
       ...(options.tmpDirectory !== undefined && { tmpDirectory: options.tmpDirectory }),
       ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
       ...(options.pythonImage !== undefined && { pythonImage: options.pythonImage }),
+      ...(options.network !== undefined && { network: { allow: [...options.network.allow] } }),
     }
   }
 
@@ -291,7 +296,8 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     const code = nativeCode?.startsWith('ERR_') ? (nativeCode as ExecutionErrorCode) : ExecutionErrorCode.Internal
     const advice = SETUP_ADVICE[code]
     const message = text.trim()
-    const sentence = /[.!?)]$/.test(message) ? message : `${message}.`
+    // Complete when it ends with . ! or ?, maybe inside a closing bracket or quote; else a full stop goes after it.
+    const sentence = /[.!?]["')\]]*$/.test(message) ? message : `${message}.`
     return errorResult('hyperlight', language, code, advice ? `${sentence} ${advice}` : message, durationMs)
   }
 }
