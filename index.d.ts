@@ -139,6 +139,15 @@ export interface RunOptions {
    * promise rejects with an `AbortError`.
    */
   signal?: AbortSignal
+  /**
+   * Code mode: functions the code may call, by name (an identifier). Inside the guest they are the
+   * global `tools`: JavaScript `await tools.lookup({ id: 7 })`, Python `tools.lookup(id=7)` (keyword
+   * arguments become the one object; a single dict is passed as is). Each gets that object and may
+   * return a promise; its result crosses as JSON. An unknown tool, a tool that throws and a result
+   * JSON cannot carry are exceptions in the guest. The run's time limit and abort cover the time
+   * spent in tools; `WorkloadResult.toolCalls` lists the calls.
+   */
+  tools?: Record<string, (args: any) => unknown>
 }
 
 /** How a sandbox is set up. Every field is optional. */
@@ -243,4 +252,16 @@ export interface WorkloadResult {
    * at most `MAX_IMAGES` of them and `MAX_IMAGE_BYTES` together, `truncated` set when some were left out.
    */
   images: Array<WorkloadImage>
+  /** The calls the program made of `options.tools` (code mode), in order. */
+  toolCalls: Array<WorkloadToolCall>
+}
+
+/** One call of a tool from the guest. */
+export interface WorkloadToolCall {
+  /** The tool. */
+  name: string
+  /** Whether it returned a result (not an error, a refusal or a stop). */
+  ok: boolean
+  /** How long the guest waited for it, in milliseconds. */
+  durationMs: number
 }

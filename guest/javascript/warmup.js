@@ -490,3 +490,20 @@ define(g, 'structuredClone', function structuredClone(value) {
   };
   return clone(value);
 });
+
+// ── Code mode ─────────────────────────────────────────────────────────
+
+// The tools the run was given: `await tools.lookup({ id: 7 })` calls the host function lci.tool with the
+// name and the one argument object (crates/sandbox/src/tools.rs); a refusal or a tool's failure rejects
+// with an Error saying why. `then` is not a tool, so awaiting `tools` itself is harmless.
+define(g, 'tools', new Proxy({}, {
+  get(_, name) {
+    if (typeof name !== 'string' || name === 'then') return undefined;
+    return (args = {}) => new Promise((resolve) => {
+      if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+        throw new TypeError(`tools.${name}() takes one object of arguments`);
+      }
+      resolve(host.call('lci.tool', name, args));
+    });
+  },
+}));

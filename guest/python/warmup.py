@@ -272,9 +272,28 @@ def _lci_runner():
             images.append({'file': name, 'mimeType': mime_type})
         return {'status': status, 'value': value, 'images': images, 'truncated': run_state['truncated']}
 
+    import hyperlight
+
+    class Tools:
+        """The tools this run was given (code mode): tools.NAME(key=value, ...) or tools.NAME({...}) calls
+        the tool with that one object and returns its result; a refusal or the tool's failure raises
+        hyperlight.HostError saying why."""
+
+        def __getattr__(self, name):
+            if name.startswith('__'):
+                raise AttributeError(name)
+
+            def call(*args, **kwargs):
+                if len(args) > 1 or (args and kwargs) or (args and not isinstance(args[0], dict)):
+                    raise TypeError(f'tools.{name}() takes keyword arguments or one dict')
+                return hyperlight.call('lci.tool', name, args[0] if args else kwargs)
+
+            call.__name__ = call.__qualname__ = name
+            return call
+
     lci.run, lci.display, lci.capture_pyplot, lci.show_figures = run, display, capture_pyplot, show_figures
     builtins.display = display
-    import hyperlight
+    builtins.tools = Tools()
     hyperlight._main['_lci_run'] = run
 
 

@@ -16,6 +16,7 @@ use napi::tokio::sync::Semaphore;
 use napi_derive::napi;
 
 mod coded_error;
+mod js_tools;
 mod location;
 mod run_options;
 
@@ -104,6 +105,19 @@ pub struct WorkloadResult {
   /// open at the end, and `display()` of a PIL image or of anything with `_repr_png_`/`_repr_svg_`);
   /// at most `MAX_IMAGES` of them and `MAX_IMAGE_BYTES` together, `truncated` set when some were left out.
   pub images: Vec<WorkloadImage>,
+  /// The calls the program made of `options.tools` (code mode), in order.
+  pub tool_calls: Vec<WorkloadToolCall>,
+}
+
+/// One call of a tool from the guest.
+#[napi(object)]
+pub struct WorkloadToolCall {
+  /// The tool.
+  pub name: String,
+  /// Whether it returned a result (not an error, a refusal or a stop).
+  pub ok: bool,
+  /// How long the guest waited for it, in milliseconds.
+  pub duration_ms: f64,
 }
 
 /// An image a run showed.
@@ -131,6 +145,7 @@ impl From<SandboxError> for WorkloadResult {
       session_reset: false,
       value: None,
       images: Vec::new(),
+      tool_calls: Vec::new(),
     }
   }
 }
@@ -151,6 +166,11 @@ impl From<RunOutcome> for WorkloadResult {
       truncated: o.truncated,
       value: o.value,
       images: o.images.into_iter().map(|i| WorkloadImage { mime_type: i.mime_type, data: i.data.into() }).collect(),
+      tool_calls: o
+        .tool_calls
+        .into_iter()
+        .map(|c| WorkloadToolCall { name: c.name, ok: c.ok, duration_ms: c.duration.as_secs_f64() * 1000.0 })
+        .collect(),
     }
   }
 }

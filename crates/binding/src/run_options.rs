@@ -34,6 +34,14 @@ pub struct RunOptionsShape {
   /// promise rejects with an `AbortError`.
   #[napi(ts_type = "AbortSignal")]
   pub signal: Option<()>,
+  /// Code mode: functions the code may call, by name (an identifier). Inside the guest they are the
+  /// global `tools`: JavaScript `await tools.lookup({ id: 7 })`, Python `tools.lookup(id=7)` (keyword
+  /// arguments become the one object; a single dict is passed as is). Each gets that object and may
+  /// return a promise; its result crosses as JSON. An unknown tool, a tool that throws and a result
+  /// JSON cannot carry are exceptions in the guest. The run's time limit and abort cover the time
+  /// spent in tools; `WorkloadResult.toolCalls` lists the calls.
+  #[napi(ts_type = "Record<string, (args: any) => unknown>")]
+  pub tools: Option<()>,
 }
 
 /// The `abort` listener a run added to its signal, removed again when the run settles.
@@ -80,6 +88,9 @@ pub fn parse_run_options(env: &Env, options: Option<Unknown>) -> std::result::Re
     out.stdin = bytes_of(stdin);
   }
   out.output_directory = options.get::<String>("outputDirectory").map_err(|_| wrong(".outputDirectory must be a string"))?.map(PathBuf::from);
+  if let Some(tools) = options.get::<Object>("tools").map_err(|_| wrong(".tools must be an object of functions"))? {
+    out.tools = Some(Arc::new(crate::js_tools::parse_tools(env, &tools)?));
+  }
   let mut watch = None;
   if let Some(signal) = options.get::<Object>("signal").map_err(|_| wrong(".signal must be an AbortSignal"))? {
     let (switch, w) = watch_signal(env, &signal).map_err(|_| wrong(".signal must be an AbortSignal"))?;

@@ -22,6 +22,7 @@ use crate::network::AllowList;
 use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
 use crate::rich;
 use crate::stdin::StdinGuard;
+use crate::tools::{self, ToolGuard, Tools};
 use crate::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
@@ -69,6 +70,8 @@ pub struct RunRequest {
     pub timeout: Duration,
     /// Stops it early when thrown (cancellation).
     pub switch: StopSwitch,
+    /// The tools its code may call (code mode); `None`: every call is refused.
+    pub tools: Option<Arc<Tools>>,
 }
 
 /// A booted guest with its mounts.
@@ -132,6 +135,7 @@ impl WarmGuest {
         let started = Instant::now();
         let (mounts, engine_mounts) = Mounts::fresh(image.rich_results);
         let mut builder = SandboxBuilder::from_initrd(&image.rootfs)
+            .host_function(tools::HOST_FUNCTION, tools::host_function)
             .mounts(engine_mounts)
             .echo_output(false)
             .output_limit(engine_window(limits.max_output_bytes));
@@ -172,6 +176,7 @@ impl WarmGuest {
         }
         let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
         let builder = SandboxBuilder::from_snapshot(self.snapshot.clone())
+            .host_function(tools::HOST_FUNCTION, tools::host_function)
             .mounts(engine_mounts)
             .echo_output(false)
             .output_limit(engine_window(self.output_limit));
@@ -256,7 +261,7 @@ impl Guest {
     /// of each stream, beginning and end. Returns the outcome and whether the guest can take another
     /// run without a restore (it has not exited, nor been stopped).
     pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
-        let RunRequest { program, files, stdin, timeout, switch } = request;
+        let RunRequest { program, files, stdin, timeout, switch, tools } = request;
         let exec = match self.stage(program, files) {
             Ok(exec) => exec,
             Err(e) => {
@@ -271,9 +276,12 @@ impl Guest {
         let run_started = Instant::now();
         // The guest's reads of its stdin are served on this thread, which drives it (crate::stdin).
         let stdin = StdinGuard::install(stdin);
+        // So are its calls of the tools (crate::tools), within its time limit.
+        let tool_guard = ToolGuard::install(tools, switch.clone(), Instant::now() + timeout);
         let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep) };
         let ending = drive(&mut self.sandbox, exec, timeout, switch, &mut streams);
         drop(stdin);
+        let tool_calls = tool_guard.finish();
         let run = run_started.elapsed();
 
         streams.drain(&self.sandbox);
@@ -286,6 +294,7 @@ impl Guest {
         outcome.files = self.mounts.output.take_files();
         outcome.value = rich.value;
         outcome.images = rich.images;
+        outcome.tool_calls = tool_calls;
         outcome.timings = Timings { boot: None, prepare: Duration::ZERO, run };
         self.mounts.input.clear();
         self.mounts.results.clear();

@@ -24,6 +24,7 @@ pub mod rich;
 pub mod runlog;
 pub mod sandbox;
 pub mod stdin;
+pub mod tools;
 pub mod watchdog;
 
 pub use config::Limits;

@@ -77,6 +77,8 @@ pub struct RunOutcome {
     pub value: Option<String>,
     /// The images the program showed (Python: matplotlib figures, `display()`), in order.
     pub images: Vec<crate::rich::Image>,
+    /// The tool calls the program made (code mode), in order.
+    pub tool_calls: Vec<crate::tools::ToolCall>,
 }
 
 impl RunOutcome {
@@ -122,6 +124,7 @@ impl RunOutcome {
             },
             value: None,
             images: Vec::new(),
+            tool_calls: Vec::new(),
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct RunOptions {
     pub stdin: Vec<u8>,
     /// Thrown to cancel the run.
     pub switch: StopSwitch,
+    /// The tools the code may call (code mode).
+    pub tools: Option<Arc<crate::tools::Tools>>,
 }
 
 /// A language's warm guest, booted at most once at a time.
@@ -138,7 +140,7 @@ impl Sandbox {
         session: Option<&SessionState>,
     ) -> Result<RunOutcome, SandboxError> {
         let started = Instant::now();
-        let RunOptions { files, output_directory, stdin, switch } = options;
+        let RunOptions { files, output_directory, stdin, switch, tools } = options;
         // The outcome of a run stopped before its program started (waiting for a slot, compiling).
         let stopped = || {
             let reason = switch.reason().unwrap_or(crate::StopReason::Cancelled);
@@ -173,7 +175,7 @@ impl Sandbox {
         if switch.reason().is_some() {
             return Ok(stopped());
         }
-        let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch };
+        let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch, tools };
         let mut outcome = match session {
             None => warm.execute(request)?,
             Some(state) => state.execute(&warm, request)?,
@@ -347,7 +349,7 @@ pub fn probe(image_roots: &[PathBuf]) -> Probe {
         let limits = Limits::default();
         let guest = WarmGuest::boot(&image, &limits)?;
         let code = if language == Language::Python { "print(6*7)" } else { "console.log(6*7)" };
-        let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default() };
+        let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default(), tools: None };
         let out = guest.execute(request)?;
         if !out.output.contains("42") {
             return Err(SandboxError::new(ErrorCode::Engine, format!("the probe guest booted but its program failed: {:?}", out.error)));
