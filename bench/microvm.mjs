@@ -1,5 +1,7 @@
 // Micro-VM figures, run where micro-VMs run (natively, or in the emulated-KVM VM via bench/run.mjs):
 //   per language: the cold run (boot + snapshot + run) and warm runs (restore + run), and their ratio;
+//   code mode: a warm run making one tool call, and one making 1,000, against a warm run making none, per
+//   language (the tool is an async function in this process);
 //   the data Python image: its cold run, and a warm pandas + matplotlib run against a warm print("ok") on the
 //   standard image;
 //   warm-run throughput with 1, 2, 4 and 8 runs in flight on one sandbox, against 1 in flight;
@@ -101,6 +103,32 @@ async function main() {
   for (let i = 0; i < 5; i++) cTimes.push((await c.runCode(cCode, 'c')).durationMs)
   const pyWarm = rows.find((r) => r.language === 'python').warmMedianMs
   console.log(`C compile+run median ${median(cTimes).toFixed(0)} ms vs warm Python run ${pyWarm.toFixed(1)} ms: ${(median(cTimes) / pyWarm).toFixed(1)}x`)
+
+  // Code mode: what a tool call from the guest costs, against the same warm run without one.
+  const cm = new NanvixSandbox({ timeoutMs: 120_000, pythonImage: 'standard' })
+  const toolset = { tools: { echo: async (args) => args } }
+  const CALLS = {
+    javascript: { none: 'console.log(1)', one: 'console.log((await tools.echo({ n: 1 })).n)', many: 'let s = 0\nfor (let i = 0; i < 1000; i++) s += (await tools.echo({ n: i })).n\nconsole.log(s)' },
+    python: { none: 'print(1)', one: 'print(tools.echo(n=1)["n"])', many: 'print(sum(tools.echo(n=i)["n"] for i in range(1000)))' },
+  }
+  for (const [language, code] of Object.entries(CALLS)) {
+    await cm.runCode(code.none, language)
+    const none = []
+    const one = []
+    for (let i = 0; i < WARM_RUNS; i++) {
+      none.push((await cm.runCode(code.none, language, toolset)).durationMs)
+      const r = await cm.runCode(code.one, language, toolset)
+      if (!r.success || r.toolCalls.length !== 1) throw new Error(`${language} tool call: ${r.error}`)
+      one.push(r.durationMs)
+    }
+    const many = await cm.runCode(code.many, language, toolset)
+    if (!many.success || many.toolCalls.length !== 1000) throw new Error(`${language} 1,000 tool calls: ${many.error}`)
+    const perCall = (many.durationMs - median(none)) / 1000
+    console.log(
+      `code mode ${language.padEnd(10)} warm run ${median(none).toFixed(1)} ms; with 1 tool call ${median(one).toFixed(1)} ms ` +
+        `(+${(median(one) - median(none)).toFixed(1)} ms); 1,000 calls in one run ${many.durationMs.toFixed(0)} ms (${perCall.toFixed(2)} ms a call)`,
+    )
+  }
 
   // The data image: its cold run (boot of a ~500 MB image, the heavy imports, the snapshot), then warm
   // pandas + chart runs, side by side with warm print("ok") runs on the standard image.
