@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 
+import { normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode.js'
 import { HyperlightEnvironment } from './environments/hyperlight.js'
 import type { ExecutionEnvironment, RunOptions } from './environments/environment.js'
 import { PythonEnvironment } from './environments/python.js'
@@ -78,6 +79,18 @@ export interface CodeExecutionToolOptions {
    * host's network and cannot be limited.
    */
   network?: NetworkOptions
+  /**
+   * Code mode (hyperlight): host functions the code can call as `tools.NAME(...)` — in JavaScript
+   * `await tools.getWeather({ city: 'Paris' })`, in Python `tools.getWeather(city='Paris')` — by name (an
+   * identifier), or a list of tools that carry their names. Each is a function, a
+   * `{ description?, inputSchema?, execute }` (zod or JSON Schema), a Vercel AI SDK `tool()`, an OpenAI Agents
+   * SDK function tool or a LangChain tool; an MCP server's tools come from `toolsFromMcpClient(client)`. A
+   * call's arguments are checked against the schema before the tool runs (the code gets an exception naming the
+   * wrong argument), results cross as JSON, and the description lists each tool's signature in both languages.
+   * A name that is not an identifier, or anything that is not a tool, is an {@link InvalidConfigError}. Not for
+   * the python environment (a plain subprocess, with no way to call them).
+   */
+  tools?: CodeModeTools
   /** The Python command or path (python). Default `python3`, resolved once to the real executable. */
   pythonPath?: string
   /** Extra environment variables for programs (python); nothing else is inherited beyond a short allow-list. */
@@ -121,6 +134,8 @@ export class CodeExecutionTool {
   readonly persistent: boolean
   /** What the guests may reach (hyperlight), a frozen copy of the `network` option; undefined when not given (no network). */
   readonly network: Readonly<NetworkOptions> | undefined
+  /** The code-mode tools the code can call (the `tools` option, normalised): names, descriptions, schemas; empty without. */
+  readonly codeModeTools: readonly CodeModeToolInfo[]
   private readonly runner: ExecutionEnvironment
   private readonly hyperlight: HyperlightEnvironment | undefined
   private resolved: { pythonImage: PythonImage | undefined; description: string } | undefined
@@ -152,6 +167,12 @@ export class CodeExecutionTool {
         'network applies to the hyperlight environment only (the python environment has the host\'s network and cannot limit it)',
       )
     }
+    if (options.tools !== undefined && environment !== 'hyperlight') {
+      throw new InvalidConfigError(
+        'tools (code mode) apply to the hyperlight environment only (the python environment runs a plain python3 subprocess, which has no way to call them)',
+      )
+    }
+    const codeModeTools = options.tools === undefined ? [] : normalizeCodeModeTools(options.tools)
     this.environment = environment
     this.approvalMode = approvalMode
     this.name = options.name ?? 'execute_code'
@@ -162,6 +183,7 @@ export class CodeExecutionTool {
     if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
     this.persistent = options.persistent ?? false
     this.network = network
+    this.codeModeTools = Object.freeze(codeModeTools.map(({ call: _call, ...info }) => Object.freeze(info)))
     this.hyperlight =
       environment === 'hyperlight'
         ? new HyperlightEnvironment({
@@ -174,6 +196,7 @@ export class CodeExecutionTool {
             network,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,
+            ...(codeModeTools.length > 0 && { tools: Object.fromEntries(codeModeTools.map((tool) => [tool.name, tool.call])) }),
           })
         : undefined
     this.runner =
@@ -191,7 +214,8 @@ export class CodeExecutionTool {
   }
 
   /**
-   * What the model reads: languages (for hyperlight Python, what its image has), isolation, state and limits.
+   * What the model reads: languages (for hyperlight Python, what its image has), isolation, state and limits,
+   * and the code-mode tools' signatures.
    * Made when first read: without `pythonImage`, a hyperlight tool then loads the native addon to learn
    * which image Python runs on (an addon that cannot load is described as the standard image).
    */
@@ -217,6 +241,7 @@ export class CodeExecutionTool {
       persistent: this.persistent,
       ...(pythonImage !== undefined && { pythonImage }),
       ...(this.network !== undefined && { networkAllow: this.network.allow }),
+      ...(this.codeModeTools.length > 0 && { tools: this.codeModeTools }),
     })
     this.resolved = { pythonImage, description }
     return this.resolved

@@ -20,6 +20,16 @@ export interface ExecutionImage {
   data: string
 }
 
+/** One call the program made of a code-mode tool (`tools.NAME(...)`), in the order made. */
+export interface ExecutionToolCall {
+  /** The tool's name. */
+  name: string
+  /** Whether it returned a result (not an error, a refusal of invalid arguments, or a stop at the time limit). */
+  ok: boolean
+  /** How long the program waited for it, in milliseconds. */
+  durationMs: number
+}
+
 /**
  * What one call of the tool produced. Every outcome, including invalid input, a missing interpreter, a
  * timeout or a micro-VM that cannot start, is one of these: `execute` never rejects.
@@ -56,6 +66,11 @@ export interface ExecutionResult {
    * empty. A run that showed more than the sandbox keeps has `truncated` set.
    */
   images?: ExecutionImage[]
+  /**
+   * The calls the program made of the code-mode tools (hyperlight, the `tools` option), in order; unset when it
+   * made none, never empty.
+   */
+  toolCalls?: ExecutionToolCall[]
 }
 
 /** Builds the result of a call that never ran a program (invalid input, setup failure). */
@@ -124,7 +139,8 @@ export function toModelContent(result: ExecutionResult): ModelContent {
 /**
  * The text a model reads for a result: the program's output, then the last expression's value as
  * `Out: <repr>`, then one status line in brackets, e.g. `[exit code 0 · 41 ms]`,
- * `[exit code 0 · 41 ms · 2 images attached]` or `[error ERR_TIMEOUT: …]`. The MCP server sends this text
+ * `[exit code 0 · 41 ms · 2 images attached]`, `[exit code 0 · 41 ms · 3 tool calls]` (`3 tool calls, 1 failed`)
+ * or `[error ERR_TIMEOUT: …]`. The MCP server sends this text
  * and every image after it; the model adapters send {@link toModelContent}'s, which leaves out the images a
  * model cannot see (SVG).
  */
@@ -145,6 +161,11 @@ function formatText(result: ExecutionResult, attached: number, notes: readonly s
   const status = [`exit code ${result.exitCode}`, `${Math.round(result.durationMs)} ms`]
   if (result.truncated) status.push('output truncated')
   if (attached > 0) status.push(`${attached} ${attached === 1 ? 'image' : 'images'} attached`)
+  const calls = result.toolCalls ?? []
+  if (calls.length > 0) {
+    const failed = calls.filter((call) => !call.ok).length
+    status.push(`${calls.length} tool ${calls.length === 1 ? 'call' : 'calls'}${failed > 0 ? `, ${failed} failed` : ''}`)
+  }
   if (result.error) {
     const line = `[error ${result.error.code}: ${result.error.message}]`
     parts.push(result.exitCode === -1 ? line : `${line}\n[${status.join(' · ')}]`)

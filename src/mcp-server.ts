@@ -6,7 +6,9 @@
  * one image content item per image the run showed (SVG too, which clients may render; the model adapters send
  * PNG only) and `structuredContent` (the {@link ExecutionResult} without the images' bytes, which the image
  * items carry), with `isError` when the call did not succeed.
- * In persistent mode a second tool, `reset_session`, forgets the sessions' state. MCP has no approval step
+ * In persistent mode a second tool, `reset_session`, forgets the sessions' state. Code mode comes with the
+ * options: `createMcpServer({ environment: 'hyperlight', tools })` lets the code call `tools` (its description
+ * lists them), and the structured result lists the calls made (`toolCalls`). MCP has no approval step
  * of its own: clients ask their user as their settings say, guided by the tool's annotations.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
@@ -32,6 +34,7 @@ export const executionResultSchema = z.object({
   environment: z.enum(ENVIRONMENTS as [string, ...string[]]),
   language: z.enum(LANGUAGES as [string, ...string[]]),
   value: z.string().optional(),
+  toolCalls: z.array(z.object({ name: z.string(), ok: z.boolean(), durationMs: z.number() })).optional(),
 })
 
 /**

@@ -8,12 +8,21 @@
 
 import { addonLoadError } from './platform-package.js'
 
-import type { NanvixSandbox, RunOptions, SandboxConfig, Session, WorkloadImage, WorkloadResult, defaultPythonImage } from '../index.js'
+import type {
+  NanvixSandbox,
+  RunOptions,
+  SandboxConfig,
+  Session,
+  WorkloadImage,
+  WorkloadResult,
+  WorkloadToolCall,
+  defaultPythonImage,
+} from '../index.js'
 
 /** Configuration of a `NanvixSandbox` (the generated `SandboxConfig`). */
 export type NativeSandboxConfig = SandboxConfig
 
-/** What one run in a micro-VM is given besides its code (the generated `RunOptions`). */
+/** What one run in a micro-VM is given besides its code (the generated `RunOptions`, code mode's `tools` included). */
 export type NativeRunOptions = RunOptions
 
 /** What one run in a micro-VM produced (the generated `WorkloadResult`), a Python run's value and images included. */
@@ -21,6 +30,9 @@ export type NativeWorkloadResult = WorkloadResult
 
 /** One image a run showed (the generated `WorkloadImage`): `image/png` or `image/svg+xml`, and its bytes. */
 export type NativeWorkloadImage = WorkloadImage
+
+/** One call a run made of its code-mode tools (the generated `WorkloadToolCall`): the name, whether it returned, how long. */
+export type NativeWorkloadToolCall = WorkloadToolCall
 
 /** The part of a `Session` the hyperlight environment uses. */
 export type NativeSession = Pick<Session, 'runCode' | 'reset' | 'close'>

@@ -1,5 +1,6 @@
 import type { EnvironmentName } from './execution-result.js'
 import type { PythonImage } from './generated/core-facts.js'
+import { describeCodeModeTools, type SignatureSource } from './tool-signatures.js'
 
 /** What a description depends on. */
 export interface DescriptionFacts {
@@ -15,6 +16,8 @@ export interface DescriptionFacts {
   pythonImage?: PythonImage
   /** The destinations the guests may reach (hyperlight, `network.allow`); none when unset or empty. */
   networkAllow?: readonly string[]
+  /** The code-mode tools the code can call (hyperlight, the `tools` option); none when unset or empty. */
+  tools?: readonly SignatureSource[]
 }
 
 /** A duration for people: `30 s`, `1.5 s`, `500 ms`. */
@@ -32,9 +35,14 @@ export function formatBytes(bytes: number): string {
 /** What the model is told about standard input (the `stdin` field of the input). */
 const STDIN = 'Standard input is what you pass in `stdin` (then end of file), or empty.'
 
+/** What the model is told about code mode, before the list of tools (their signatures). */
+const CODE_MODE =
+  'Tools: the code can call these host functions through the global `tools` object: in javascript `await` each call and pass one object; in python call it with keyword arguments (or one dict), without await; c and cpp cannot call them. Arguments and results are JSON; a call that fails (an error, or arguments that do not match) raises an exception in the code. Call them from code, combine their results there (loops, filters, sums), and print only what you need:'
+
 /**
  * The tool description a model reads: what runs the code, which languages, how isolated it is, whether
- * state carries over, and the limits. It changes with the environment and the options.
+ * state carries over, and the limits; with code-mode tools, their signatures in JavaScript and Python, one
+ * tool per line after the rest. It changes with the environment and the options.
  */
 export function describeTool(facts: DescriptionFacts): string {
   const limits = `Limits: ${formatDuration(facts.timeoutMs)} per call (then the program is killed); ${formatBytes(facts.maxOutputBytes)} of output kept (beginning and end).`
@@ -66,7 +74,7 @@ export function describeTool(facts: DescriptionFacts): string {
     allowed.length === 0
       ? 'The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.'
       : `The guest is a separate virtual machine: no access to the host's files or environment variables. Network: only these destinations are reachable: ${allowed.join(', ')}; every other connection is refused.`
-  return [
+  const text = [
     'Run code in an isolated Hyperlight micro-VM and get back what it printed.',
     `Languages (set \`language\`; default python): ${python}, javascript (QuickJS: modern JavaScript, print with console.log, timers and a small \`process\` object, but no Node.js modules such as require or fs), c and cpp (compiled with gcc/g++; write a complete program with main).`,
     state,
@@ -76,4 +84,6 @@ export function describeTool(facts: DescriptionFacts): string {
     STDIN,
     limits,
   ].join(' ')
+  const tools = facts.tools ?? []
+  return tools.length === 0 ? text : [text, CODE_MODE, ...describeCodeModeTools(tools)].join('\n')
 }

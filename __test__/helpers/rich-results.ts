@@ -73,6 +73,7 @@ export function workload(overrides: Partial<NativeWorkloadResult> = {}): NativeW
     files: {},
     sessionReset: false,
     images: [],
+    toolCalls: [],
     ...overrides,
   }
 }

@@ -1,7 +1,14 @@
 import { performance } from 'node:perf_hooks'
 
 import { ExecutionErrorCode, errorCodeOf, errorMessageOf } from '../errors.js'
-import { errorResult, type ExecutionImage, type ExecutionResult, type ImageMimeType, type Language } from '../execution-result.js'
+import {
+  errorResult,
+  type ExecutionImage,
+  type ExecutionResult,
+  type ExecutionToolCall,
+  type ImageMimeType,
+  type Language,
+} from '../execution-result.js'
 import type { PythonImage } from '../generated/core-facts.js'
 import {
   loadNativeAddon,
@@ -13,6 +20,7 @@ import {
   type NativeRunOptions,
   type NativeWorkloadImage,
   type NativeWorkloadResult,
+  type NativeWorkloadToolCall,
 } from '../native-addon.js'
 import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
 
@@ -36,6 +44,11 @@ export interface HyperlightEnvironmentOptions {
   persistent?: boolean
   /** Loads the native addon; replaceable for tests and embedders. Default: the package's napi loader. */
   loadAddon?: NativeAddonLoader
+  /**
+   * Code mode: the functions the code calls as `tools.NAME(...)`, by name (normalised by the tool: each checks
+   * its arguments, then runs). Given to every run, in a session too; unset or empty: none.
+   */
+  tools?: Readonly<Record<string, (args: any) => Promise<unknown>>>
 }
 
 /** Advice for the model, appended to the addon's message for setup problems that retrying will not fix. */
@@ -72,6 +85,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
   private readonly config: NativeSandboxConfig
   private readonly timeoutMs: number
   private readonly loadAddon: NativeAddonLoader
+  private readonly tools: Readonly<Record<string, (args: any) => Promise<unknown>>> | undefined
   private addon: NativeAddon | undefined
   private sandbox: NativeSandbox | undefined
   private readonly sessions = new Map<Language, OpenSession>()
@@ -82,6 +96,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     this.persistent = options.persistent ?? false
     this.timeoutMs = options.timeoutMs
     this.loadAddon = options.loadAddon ?? loadNativeAddon
+    this.tools = options.tools !== undefined && Object.keys(options.tools).length > 0 ? options.tools : undefined
     this.config = {
       timeoutMs: options.timeoutMs,
       maxOutputBytes: options.maxOutputBytes,
@@ -126,7 +141,11 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     } catch (error) {
       return this.setupErrorResult(error, language, elapsed())
     }
-    const runOptions = { signal: options.signal, ...(options.stdin !== undefined && { stdin: options.stdin }) }
+    const runOptions: NativeRunOptions = {
+      signal: options.signal,
+      ...(options.stdin !== undefined && { stdin: options.stdin }),
+      ...(this.tools !== undefined && { tools: this.tools }),
+    }
     if (!this.persistent) {
       try {
         return this.toResult(await sandbox.runCode(code, language, runOptions), language, elapsed())
@@ -264,6 +283,9 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     // The Python guest's rich results: the last expression's repr and the images shown (base64 here).
     if (workload.value != null) result.value = workload.value
     if (workload.images.length > 0) result.images = toExecutionImages(workload.images)
+    // Code mode: the calls of `tools`, when there were any (an addon without code mode reports none).
+    const toolCalls = workload.toolCalls ?? []
+    if (toolCalls.length > 0) result.toolCalls = toolCalls.map(toExecutionToolCall)
     const nativeError = workload.error ?? undefined
     if (result.timedOut) {
       result.error = {
@@ -306,6 +328,11 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
 function toExecutionImages(images: readonly NativeWorkloadImage[]): ExecutionImage[] {
   // The guest shows PNG or SVG only (crates/sandbox/src/rich.rs).
   return images.map((image) => ({ mimeType: image.mimeType as ImageMimeType, data: image.data.toString('base64') }))
+}
+
+/** One tool call as results carry it. */
+function toExecutionToolCall(call: NativeWorkloadToolCall): ExecutionToolCall {
+  return { name: call.name, ok: call.ok, durationMs: call.durationMs }
 }
 
 /** The result of a run its AbortSignal stopped (the addon rejects it with an `AbortError`), else undefined. */
