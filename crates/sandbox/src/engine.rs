@@ -147,7 +147,8 @@ impl WarmGuest {
         if let Some(code) = &image.warmup {
             // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
             let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT) };
-            let ending = drive(&mut sandbox, Exec::Code(code.clone()), WARMUP_TIMEOUT, StopSwitch::default(), &mut streams);
+            let deadline = Instant::now() + WARMUP_TIMEOUT;
+            let ending = drive(&mut sandbox, Exec::Code(code.clone()), deadline, StopSwitch::default(), &mut streams);
             if ending != Ending::Returned {
                 return Err(SandboxError::new(
                     ErrorCode::Engine,
@@ -274,12 +275,14 @@ impl Guest {
         self.mounts.results.clear();
 
         let run_started = Instant::now();
+        // One deadline for the run: the watchdog stops the guest at it, and a tool call waits no longer.
+        let deadline = run_started + timeout;
         // The guest's reads of its stdin are served on this thread, which drives it (crate::stdin).
         let stdin = StdinGuard::install(stdin);
-        // So are its calls of the tools (crate::tools), within its time limit.
-        let tool_guard = ToolGuard::install(tools, switch.clone(), Instant::now() + timeout);
+        // So are its calls of the tools (crate::tools).
+        let tool_guard = ToolGuard::install(tools, switch.clone(), deadline);
         let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep) };
-        let ending = drive(&mut self.sandbox, exec, timeout, switch, &mut streams);
+        let ending = drive(&mut self.sandbox, exec, deadline, switch, &mut streams);
         drop(stdin);
         let tool_calls = tool_guard.finish();
         let run = run_started.elapsed();
@@ -317,10 +320,9 @@ impl Streams {
     }
 }
 
-/// Submits `exec` and steps the guest until the program ends or must stop, draining its output at
-/// every step so the end of a long output is kept.
-fn drive(guest: &mut AppSandbox, exec: Exec, timeout: Duration, switch: StopSwitch, streams: &mut Streams) -> Ending {
-    let deadline = Instant::now() + timeout;
+/// Submits `exec` and steps the guest until the program ends or must stop (at `deadline`, or when `switch` is
+/// thrown), draining its output at every step so the end of a long output is kept.
+fn drive(guest: &mut AppSandbox, exec: Exec, deadline: Instant, switch: StopSwitch, streams: &mut Streams) -> Ending {
     let watchdog = Watchdog::start(guest.interrupt_handle(), deadline, switch);
     let ended = (|| -> Result<Ending, hyperlight_unikraft::Error> {
         guest.submit(exec)?;
