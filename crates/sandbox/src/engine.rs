@@ -227,21 +227,12 @@ impl Guest {
     fn stage(&self, program: Program, files: Vec<(String, Vec<u8>)>) -> Result<Exec, SandboxError> {
         let exec = match program {
             Program::Code(code) => {
-                if code.len() > CALL_PAYLOAD_MAX {
-                    return Err(SandboxError::new(
-                        ErrorCode::CodeTooLarge,
-                        format!("the code is {} bytes; a run takes at most {CALL_PAYLOAD_MAX}", code.len()),
-                    ));
-                }
+                fits_one_call(code.len())?;
                 Exec::Code(code)
             }
             Program::Call { function, input } => {
-                if function.len() + input.len() > CALL_PAYLOAD_MAX {
-                    return Err(SandboxError::new(
-                        ErrorCode::CodeTooLarge,
-                        format!("the code is about {} bytes; a run takes at most {CALL_PAYLOAD_MAX}", input.len()),
-                    ));
-                }
+                // The code travels inside the call's JSON input, with a little more.
+                fits_one_call(function.len() + input.len())?;
                 Exec::Call { function, input }
             }
             Program::Binary(binary) => {
@@ -303,6 +294,17 @@ impl Guest {
         self.mounts.results.clear();
         Ok((outcome, alive))
     }
+}
+
+/// Refuses a program whose call would carry more than the engine takes ([`CALL_PAYLOAD_MAX`]).
+fn fits_one_call(bytes: usize) -> Result<(), SandboxError> {
+    if bytes > CALL_PAYLOAD_MAX {
+        return Err(SandboxError::new(
+            ErrorCode::CodeTooLarge,
+            format!("the code is {bytes} bytes (with what carries it); a run takes at most {CALL_PAYLOAD_MAX}"),
+        ));
+    }
+    Ok(())
 }
 
 /// A run's two streams: the transcript (stdout and stderr in order) and stderr alone.
