@@ -257,6 +257,23 @@ describe('Python in a micro-VM', () => {
       expect(await sandbox.runCode('import sys\nprint("a")\nsys.exit()', 'python')).toMatchObject({ success: true, exitCode: 0, output: 'a\n' })
     })
 
+    it('cannot forge or flood the images: a file the code writes into the results mount is not an image, and its quota holds', async () => {
+      const r = await sandbox.runCode(
+        [
+          'import errno',
+          'open("/.lci-results/0.png", "wb").write(b"\\x89PNG forged")',
+          'try:',
+          '    open("/.lci-results/big", "wb").write(b"x" * (64 << 20))',
+          '    print("wrote 64 MiB")',
+          'except OSError as e:',
+          '    print(errno.errorcode[e.errno])',
+        ].join('\n'),
+        'python',
+      )
+      expect(r.output).toBe('EDQUOT\n')
+      expect(r.images).toEqual([])
+    })
+
     it('display() prints the repr of what is not an image, and the standard image returns no images', async () => {
       const r = await sandbox.runCode('display({"a": 1}, "s")', 'python')
       expect(r.output).toBe("{'a': 1}\n's'\n")
