@@ -16,8 +16,8 @@ const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 const sourceOf = (distPath: string) => resolve(root, distPath.replace(/^\.?\/?dist\//, 'src/').replace(/\.js$/, '.ts'))
 
 describe('package entry points', () => {
-  it('exports ., ./openai-agents, ./ai-sdk, ./langchain and ./mcp, each compiled from a source module', () => {
-    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './openai-agents', './ai-sdk', './langchain', './mcp']))
+  it('exports ., ./openai-agents, ./ai-sdk, ./langchain, ./mcp and ./codemode, each compiled from a source module', () => {
+    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './openai-agents', './ai-sdk', './langchain', './mcp', './codemode']))
     for (const [subpath, target] of Object.entries(manifest.exports)) {
       if (typeof target === 'string') continue
       expect(target.types.replace(/\.d\.ts$/, '.js'), subpath).toBe(target.default)
@@ -43,5 +43,7 @@ describe('package entry points', () => {
     const mcp = await import('../src/mcp-server')
     expect(typeof mcp.createMcpServer).toBe('function')
     expect(typeof mcp.serveMcpOverStdio).toBe('function')
+    const codemode = await import('../src/codemode')
+    expect(typeof codemode.MicroVmExecutor).toBe('function')
   })
 })

@@ -321,7 +321,7 @@ export class CodeExecutionTool {
  * The `network` option checked for shape (an object whose `allow` is an array of strings), as a frozen copy;
  * the entries' form is the sandbox's to check (the Rust core's `network.allow` rules), when it is made.
  */
-function networkOption(network: unknown): Readonly<NetworkOptions> | undefined {
+export function networkOption(network: unknown): Readonly<NetworkOptions> | undefined {
   if (network === undefined) return undefined
   if (network === null || typeof network !== 'object' || Array.isArray(network)) {
     throw new InvalidConfigError(`network must be an object { allow: string[] }, got ${kindOf(network)}`)
