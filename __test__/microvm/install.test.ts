@@ -19,4 +19,18 @@ describe('the installed package in a micro-VM', () => {
     )
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual(['data', 'python (3, 11) numpy\n', 'javascript function\n'])
   })
+
+  it('runs @cloudflare/codemode code through local-code-interpreter/codemode (its parser, acorn, installed with it)', () => {
+    const out = runInScratch(
+      scratchProject(),
+      `const { MicroVmExecutor } = require('local-code-interpreter/codemode')
+       const executor = new MicroVmExecutor({ timeoutMs: 60000 })
+       ;(async () => {
+         const r = await executor.execute('const n = await codemode.add(2, 3)\\nconsole.log("n", n)\\nn * 2', { add: async (a, b) => a + b })
+         console.log(JSON.stringify(r))
+         process.exit(0)
+       })().catch((e) => { console.log(JSON.stringify({ message: e.message })); process.exit(1) })`,
+    )
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ result: 10, logs: ['n 5'] })
+  })
 })
