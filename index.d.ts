@@ -145,9 +145,11 @@ export interface RunOptions {
    * arguments become the one object; a single dict is passed as is). Each gets that object and may
    * return a promise; its result crosses as JSON. An unknown tool, a tool that throws and a result
    * JSON cannot carry are exceptions in the guest. The run's time limit and abort cover the time
-   * spent in tools; `WorkloadResult.toolCalls` lists the calls.
+   * spent in tools; `WorkloadResult.toolCalls` lists the calls. The second argument's `signal`
+   * aborts when the run stops (time limit or abort) while the tool runs. They are added to the
+   * sandbox's `SandboxConfig.tools` and win by name.
    */
-  tools?: Record<string, (args: any) => unknown>
+  tools?: Record<string, (args: any, context: { signal: AbortSignal }) => unknown>
 }
 
 /** How a sandbox is set up. Every field is optional. */
@@ -186,8 +188,26 @@ export interface SandboxConfig {
    * is not installed makes Python runs fail with `ERR_GUEST_IMAGE_MISSING`.
    */
   pythonImage?: 'standard' | 'data'
-  /** What the guests may reach on the network. Default: nothing (every socket is refused). */
+  /**
+   * What the guests may reach on the network (sockets in Python and C, `fetch` in JavaScript).
+   * Default: nothing (every socket and fetch is refused).
+   */
   network?: NetworkConfig
+  /**
+   * Code mode: tools every run may call, as `RunOptions.tools` (a run's own tools are added to
+   * these and win by name).
+   */
+  tools?: Record<string, (args: any, context: { signal: AbortSignal }) => unknown>
+  /**
+   * How many tool calls one run may make. Default `DEFAULT_MAX_TOOL_CALLS`; past it a call fails in
+   * the guest with `ERR_TOOL_LIMIT`.
+   */
+  maxToolCalls?: number
+  /**
+   * How many bytes may cross between one run and its tools, arguments and results together.
+   * Default `DEFAULT_MAX_TOOL_BYTES`; past it a call fails in the guest with `ERR_TOOL_LIMIT`.
+   */
+  maxToolBytes?: number
 }
 
 /** An image a run showed. */

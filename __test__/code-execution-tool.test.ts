@@ -156,6 +156,7 @@ describe('CodeExecutionTool surface', () => {
       network: { allow: ['api.example.com', '*.example.org:443', '10.0.0.0/8'] },
     }).description
     expect(allowed).toContain('Network: only these destinations are reachable: api.example.com, *.example.org:443, 10.0.0.0/8; every other connection is refused.')
+    expect(allowed).toContain('JavaScript reaches them with fetch()')
     expect(allowed).not.toMatch(/no network/)
     expect(allowed).toMatch(/no access to the host's files or environment variables/)
     for (const options of [{}, { network: { allow: [] } }]) {

@@ -18,14 +18,26 @@ import { requireOptionalPeer } from './optional-peer.js'
 import { argumentSchemaOf, type ArgumentSchema } from './tool-arguments.js'
 import { PYTHON_KEYWORDS, type SignatureSource } from './tool-signatures.js'
 
-/** A plain function the code can call: it gets the one argument object and may return a promise; no schema. */
-export type ToolFunction = (args: any) => unknown
+/**
+ * What a tool gets besides its arguments when the code calls it: `signal` aborts when the run stops (its
+ * time limit, or its caller's abort) while the tool is running, so the tool can give up its own work.
+ */
+export interface ToolCallContext {
+  /** Aborts when the run stops while this call runs. */
+  signal?: AbortSignal
+}
+
+/**
+ * A plain function the code can call: it gets the one argument object and a {@link ToolCallContext}, and
+ * may return a promise; no schema.
+ */
+export type ToolFunction = (args: any, context: ToolCallContext) => unknown
 
 /**
  * A tool with a description and a schema: `execute` gets the argument object once it matches `inputSchema`
  * (as the schema parsed it: zod defaults and transforms applied; a JSON Schema only checks). This is also the
- * shape of a Vercel AI SDK `tool()`, whose `execute(input, options)` gets `{ toolCallId, messages: [] }` as
- * its options.
+ * shape of a Vercel AI SDK `tool()`, whose `execute(input, options)` gets `{ toolCallId, messages: [],
+ * abortSignal }` as its options (`abortSignal` aborts when the run stops while the tool runs).
  */
 export interface ToolDefinition {
   /** What the tool does, for the model. */
@@ -92,7 +104,7 @@ export interface CodeModeToolInfo extends SignatureSource {
 /** A normalised tool: its description and the function the native addon calls. */
 export interface CodeModeToolEntry extends CodeModeToolInfo {
   /** Checks the arguments against the schema, then runs the tool; rejects with the message the guest sees. */
-  readonly call: (args: unknown) => Promise<unknown>
+  readonly call: (args: unknown, context?: ToolCallContext) => Promise<unknown>
 }
 
 /**
@@ -140,7 +152,7 @@ export function normalizeCodeModeTools(tools: unknown): CodeModeToolEntry[] {
 
 function normalizeTool(name: string, tool: unknown): CodeModeToolEntry {
   if (typeof tool === 'function') {
-    return { name, source: 'function', call: async (args) => (tool as ToolFunction)(args) }
+    return { name, source: 'function', call: async (args, context) => (tool as ToolFunction)(args, context ?? {}) }
   }
   if (isOpenAIAgentsTool(tool)) return fromOpenAIAgentsTool(name, tool)
   if (isLangChainTool(tool)) return fromLangChainTool(name, tool)
@@ -173,9 +185,9 @@ function fromDefinition(name: string, tool: ToolDefinition & AiSdkToolLike): Cod
     ...(typeof tool.description === 'string' && { description: tool.description }),
     ...(input.jsonSchema !== undefined && { inputJsonSchema: input.jsonSchema }),
     ...(output?.jsonSchema !== undefined && { outputJsonSchema: output.jsonSchema }),
-    call: async (args) => {
+    call: async (args, context) => {
       const { parsed } = await input.check(name, args)
-      const options = { toolCallId: `code-mode-${randomUUID()}`, messages: [] }
+      const options = { toolCallId: `code-mode-${randomUUID()}`, messages: [], ...(context?.signal && { abortSignal: context.signal }) }
       if (needsApproval && (await needsApproval.call(tool, parsed, options))) throw approvalRefused(name)
       return lastValue(await tool.execute(parsed, options))
     },
@@ -202,7 +214,7 @@ function fromOpenAIAgentsTool(name: string, tool: OpenAIAgentsFunctionToolLike):
     source: 'openai-agents',
     ...(typeof tool.description === 'string' && { description: tool.description }),
     ...(schema !== undefined && { inputJsonSchema: schema }),
-    call: async (raw) => {
+    call: async (raw, context) => {
       const { args } = await input.check(name, raw)
       const filled = isPlainObject(args) ? { ...args } : args
       if (isPlainObject(filled)) for (const key of nullable) if (!Object.hasOwn(filled, key)) filled[key] = null
@@ -211,7 +223,7 @@ function fromOpenAIAgentsTool(name: string, tool: OpenAIAgentsFunctionToolLike):
       if (typeof tool.needsApproval === 'function' && (await tool.needsApproval(runContext, filled, `code-mode-${randomUUID()}`))) {
         throw approvalRefused(name)
       }
-      const result = await tool.invoke(runContext, JSON.stringify(filled))
+      const result = await tool.invoke(runContext, JSON.stringify(filled), context?.signal ? { signal: context.signal } : undefined)
       if (result === OPENAI_AGENTS_TOOL_ERROR) throw new Error(OPENAI_AGENTS_TOOL_ERROR)
       return result
     },
@@ -240,9 +252,9 @@ function fromLangChainTool(name: string, tool: LangChainToolLike): CodeModeToolE
     source: 'langchain',
     ...(typeof tool.description === 'string' && { description: tool.description }),
     ...(input.jsonSchema !== undefined && { inputJsonSchema: input.jsonSchema }),
-    call: async (raw) => {
+    call: async (raw, context) => {
       const { args } = await input.check(name, raw)
-      return tool.invoke(args)
+      return tool.invoke(args, context?.signal ? { signal: context.signal } : undefined)
     },
   }
 }

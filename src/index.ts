@@ -16,6 +16,7 @@ export type {
   CodeModeTools,
   LangChainToolLike,
   OpenAIAgentsFunctionToolLike,
+  ToolCallContext,
   ToolDefinition,
   ToolFunction,
 } from './code-mode.js'

@@ -73,7 +73,7 @@ export function describeTool(facts: DescriptionFacts): string {
   const isolation =
     allowed.length === 0
       ? 'The guest is a separate virtual machine: no network, no access to the host\'s files or environment variables.'
-      : `The guest is a separate virtual machine: no access to the host's files or environment variables. Network: only these destinations are reachable: ${allowed.join(', ')}; every other connection is refused.`
+      : `The guest is a separate virtual machine: no access to the host's files or environment variables. Network: only these destinations are reachable: ${allowed.join(', ')}; every other connection is refused. JavaScript reaches them with fetch() (whole bodies, no streams); Python and C with ordinary sockets.`
   const text = [
     'Run code in an isolated Hyperlight micro-VM and get back what it printed.',
     `Languages (set \`language\`; default python): ${python}, javascript (QuickJS: modern JavaScript, print with console.log, timers and a small \`process\` object, but no Node.js modules such as require or fs), c and cpp (compiled with gcc/g++; write a complete program with main).`,

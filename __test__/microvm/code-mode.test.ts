@@ -107,4 +107,71 @@ describe('code mode: tools callable from the guest', () => {
   it('refuses a tool name that is not an identifier', async () => {
     await expect(sandbox.runCode('1', 'python', { tools: { 'bad-name': () => 1 } })).rejects.toThrow(/not a valid tool name/)
   })
+
+  it('a result and arguments longer than one host call (64 KiB) cross whole, in JavaScript and Python', async () => {
+    const big = 'é"\\x'.repeat(60_000) // 300,000 characters, escapes and multi-byte ones included
+    const tools = {
+      big: async () => ({ text: big }),
+      size: async ({ text }: { text: string }) => ({ length: text.length, same: text === big }),
+    }
+    const js = await sandbox.runCode(
+      'const { text } = await tools.big({})\nconsole.log(text.length, JSON.stringify(await tools.size({ text })))',
+      'javascript',
+      { tools },
+    )
+    expect(js.error).toBeUndefined()
+    expect(js.output).toBe(`${big.length} {"length":${big.length},"same":true}\n`)
+    const py = await sandbox.runCode('text = tools.big()["text"]\nprint(len(text), tools.size(text=text))', 'python', { tools })
+    expect(py.error).toBeUndefined()
+    expect(py.output).toBe(`${big.length} {'length': ${big.length}, 'same': True}\n`)
+  })
+
+  it("SandboxConfig.tools serve every run and session; a run's own tools are added and win by name", async () => {
+    const withTools = new native.NanvixSandbox({
+      pythonImage: 'standard',
+      timeoutMs: 60_000,
+      tools: { greet: async ({ who }: { who: string }) => `hello ${who}`, version: () => 1 },
+    })
+    const r = await withTools.runCode('console.log(await tools.greet({ who: "a" }), await tools.version({}))', 'javascript')
+    expect(r.output).toBe('hello a 1\n')
+    const own = await withTools.runCode('print(tools.greet(who="b"), tools.version(), tools.extra())', 'python', {
+      tools: { version: () => 2, extra: () => 'x' },
+    })
+    expect(own.output).toBe('hello b 2 x\n')
+    const session = withTools.session('python')
+    expect((await session.runCode('print(tools.greet(who="c"))')).output).toBe('hello c\n')
+    await session.close()
+  })
+
+  it('maxToolCalls and maxToolBytes limit a run, with ERR_TOOL_LIMIT in the guest; out-of-range values are ERR_INVALID_CONFIG', async () => {
+    const limited = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 60_000, maxToolCalls: 3, maxToolBytes: 10_000 })
+    const tools = { ping: () => 'pong', echo: ({ s }: { s: string }) => s }
+    const calls = await limited.runCode(
+      'for (let i = 0; i < 4; i++) { try { await tools.ping({}); console.log("ok") } catch (e) { console.log(e.message) } }',
+      'javascript',
+      { tools },
+    )
+    expect(calls.output.trim().split('\n').slice(0, 3)).toEqual(['ok', 'ok', 'ok'])
+    expect(calls.output).toMatch(/ERR_TOOL_LIMIT: this run may make at most 3 tool calls/)
+    const bytes = await limited.runCode('tools.echo(s="x" * 20000)', 'python', { tools })
+    expect(bytes.error).toMatch(/ERR_TOOL_LIMIT/)
+    for (const bad of [{ maxToolCalls: 0 }, { maxToolBytes: 1.5 }, { maxToolCalls: -1 }]) {
+      expect(() => new native.NanvixSandbox(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }))
+    }
+  })
+
+  it("a tool's signal aborts when the run ends at its time limit while the tool runs", async () => {
+    const quick = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 3000 })
+    let aborted: (reason: unknown) => void
+    const abortedWith = new Promise((resolve) => (aborted = resolve))
+    const r = await quick.runCode('await tools.slow({})', 'javascript', {
+      tools: {
+        slow: (_: object, { signal }: { signal: AbortSignal }) =>
+          new Promise(() => signal.addEventListener('abort', () => aborted(signal.reason))),
+      },
+    })
+    expect(r.timedOut).toBe(true)
+    const reason = (await abortedWith) as Error
+    expect(reason.name).toBe('AbortError')
+  })
 })

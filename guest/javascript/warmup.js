@@ -491,6 +491,26 @@ define(g, 'structuredClone', function structuredClone(value) {
   return clone(value);
 });
 
+// ── Host calls ────────────────────────────────────────────────────────
+
+// The host functions of crates/sandbox/src/host_calls.rs. A reply is {"ok": value}, or, when longer
+// than one host call carries, {"more": text} … {"last": text}: pieces of the value's JSON text, the
+// rest fetched with lci.more. An argument longer than one call goes ahead in pieces (lci.upload) and
+// the call is made without it. A refusal throws an Error saying why.
+const PIECE_CHARS = 20000; // at most 3 bytes a character once sent: within one host call
+const unwrap = (reply) => {
+  if ('ok' in reply) return reply.ok;
+  let text = reply.more;
+  for (;;) {
+    reply = host.call('lci.more');
+    if ('last' in reply) return JSON.parse(text + reply.last);
+    text += reply.more;
+  }
+};
+const upload = (text) => {
+  for (let at = 0; at < text.length; at += PIECE_CHARS) host.call('lci.upload', text.slice(at, at + PIECE_CHARS));
+};
+
 // ── Code mode ─────────────────────────────────────────────────────────
 
 // The tools the run was given: `await tools.lookup({ id: 7 })` calls the host function lci.tool with the
@@ -503,7 +523,214 @@ define(g, 'tools', new Proxy({}, {
       if (args === null || typeof args !== 'object' || Array.isArray(args)) {
         throw new TypeError(`tools.${name}() takes one object of arguments`);
       }
-      resolve(host.call('lci.tool', name, args));
+      const text = JSON.stringify(args);
+      if (text.length <= PIECE_CHARS) return resolve(unwrap(host.call('lci.tool', name, args)));
+      upload(text);
+      resolve(unwrap(host.call('lci.tool', name)));
     });
   },
 }));
+
+// ── fetch ─────────────────────────────────────────────────────────────
+
+// fetch(url, init), Headers, Request and Response as the fetch standard has them, for what code sends
+// and reads: the host makes the request (crates/sandbox/src/fetch.rs) under the sandbox's network
+// allow list, follows redirects, and hands back the whole body, decoded. The guest waits while it
+// does, so requests made together are made one after another. No streams: `body` is null, and
+// text()/json()/arrayBuffer()/bytes()/blob() read the whole body.
+const bytesToBase64 = (bytes) => {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+};
+const base64ToBytes = (text) => {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+};
+const headerName = (name) => {
+  name = String(name);
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new TypeError(`Headers: invalid header name ${JSON.stringify(name)}`);
+  return name.toLowerCase();
+};
+const headerValue = (value) => {
+  value = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+  if (/[\0\r\n]/.test(value)) throw new TypeError('Headers: invalid header value');
+  return value;
+};
+
+class Headers {
+  #list = []; // [lower-case name, value], in order
+  constructor(init) {
+    if (init == null) return;
+    if (init instanceof Headers) init = init.entries();
+    if (typeof init[Symbol.iterator] === 'function') {
+      for (const pair of init) {
+        const [name, value, ...rest] = pair;
+        if (rest.length || value === undefined) throw new TypeError('Headers: each pair must be [name, value]');
+        this.append(name, value);
+      }
+    } else if (typeof init === 'object') {
+      for (const name of Object.keys(init)) this.append(name, init[name]);
+    } else throw new TypeError('Headers: init must be an object or pairs');
+  }
+  append(name, value) { this.#list.push([headerName(name), headerValue(value)]); }
+  set(name, value) {
+    name = headerName(name);
+    value = headerValue(value);
+    const at = this.#list.findIndex(([n]) => n === name);
+    this.#list = this.#list.filter(([n], i) => n !== name || i === at);
+    if (at < 0) this.#list.push([name, value]);
+    else this.#list[this.#list.findIndex(([n]) => n === name)][1] = value;
+  }
+  get(name) {
+    name = headerName(name);
+    const values = this.#list.filter(([n]) => n === name).map(([, v]) => v);
+    return values.length ? values.join(', ') : null;
+  }
+  getSetCookie() { return this.#list.filter(([n]) => n === 'set-cookie').map(([, v]) => v); }
+  has(name) { name = headerName(name); return this.#list.some(([n]) => n === name); }
+  delete(name) { name = headerName(name); this.#list = this.#list.filter(([n]) => n !== name); }
+  *entries() {
+    const names = [...new Set(this.#list.map(([n]) => n))].sort();
+    for (const name of names) {
+      if (name === 'set-cookie') for (const v of this.getSetCookie()) yield [name, v];
+      else yield [name, this.get(name)];
+    }
+  }
+  *keys() { for (const [k] of this.entries()) yield k; }
+  *values() { for (const [, v] of this.entries()) yield v; }
+  forEach(callback, thisArg) { for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this); }
+  [Symbol.iterator]() { return this.entries(); }
+  get [Symbol.toStringTag]() { return 'Headers'; }
+}
+
+// A body as bytes, and the content type it implies.
+const bodyOf = (body) => {
+  if (body == null) return [null, null];
+  if (typeof body === 'string') return [new TextEncoder().encode(body), 'text/plain;charset=UTF-8'];
+  if (body instanceof ArrayBuffer) return [new Uint8Array(body.slice(0)), null];
+  if (ArrayBuffer.isView(body)) return [new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), null];
+  if (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) {
+    return [new TextEncoder().encode(body.toString()), 'application/x-www-form-urlencoded;charset=UTF-8'];
+  }
+  if (typeof Blob === 'function' && body instanceof Blob && typeof body._lciBytes === 'function') return [body._lciBytes(), body.type || null];
+  return [new TextEncoder().encode(String(body)), 'text/plain;charset=UTF-8'];
+};
+
+class Body {
+  #bytes; #used = false;
+  constructor(bytes) { this.#bytes = bytes; }
+  get body() { return null; }
+  get bodyUsed() { return this.#used; }
+  #take() {
+    if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#used = true;
+    return Promise.resolve(this.#bytes ?? new Uint8Array(0));
+  }
+  _lciPeek() { return this.#bytes; }
+  arrayBuffer() { return this.#take().then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); }
+  bytes() { return this.#take().then((b) => new Uint8Array(b)); }
+  text() { return this.#take().then((b) => new TextDecoder().decode(b)); }
+  json() { return this.text().then((t) => JSON.parse(t)); }
+  blob() {
+    if (typeof Blob !== 'function') return Promise.reject(new TypeError('Blob is not available'));
+    return this.#take().then((b) => new Blob([b], { type: this.headers.get('content-type') ?? '' }));
+  }
+  formData() { return Promise.reject(new TypeError('formData() is not supported in the sandbox')); }
+}
+
+class Request extends Body {
+  #url; #method; #headers; #redirect; #signal;
+  constructor(input, init = {}) {
+    const from = input instanceof Request ? input : null;
+    const [bytes, type] = init.body !== undefined ? bodyOf(init.body) : [from ? from._lciPeek() : null, null];
+    super(bytes);
+    this.#url = from ? from.url : String(input);
+    this.#method = String(init.method ?? from?.method ?? 'GET');
+    const upper = this.#method.toUpperCase();
+    if (['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH'].includes(upper)) this.#method = upper;
+    if ((this.#method === 'GET' || this.#method === 'HEAD') && bytes) throw new TypeError('Request with GET/HEAD method cannot have body.');
+    this.#headers = new Headers(init.headers ?? from?.headers);
+    if (type && !this.#headers.has('content-type')) this.#headers.set('content-type', type);
+    this.#redirect = init.redirect ?? from?.redirect ?? 'follow';
+    this.#signal = init.signal ?? from?.signal ?? null;
+  }
+  get url() { return this.#url; }
+  get method() { return this.#method; }
+  get headers() { return this.#headers; }
+  get redirect() { return this.#redirect; }
+  get signal() { return this.#signal; }
+  clone() { return new Request(this); }
+  get [Symbol.toStringTag]() { return 'Request'; }
+}
+
+class Response extends Body {
+  #status; #statusText; #headers; #url; #redirected;
+  constructor(body = null, init = {}) {
+    const [bytes, type] = bodyOf(body);
+    super(bytes);
+    this.#status = init.status ?? 200;
+    if (this.#status < 200 || this.#status > 599) throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
+    this.#statusText = String(init.statusText ?? '');
+    this.#headers = new Headers(init.headers);
+    if (type && !this.#headers.has('content-type')) this.#headers.set('content-type', type);
+    this.#url = init._lciUrl ?? '';
+    this.#redirected = !!init._lciRedirected;
+  }
+  get status() { return this.#status; }
+  get ok() { return this.#status >= 200 && this.#status <= 299; }
+  get statusText() { return this.#statusText; }
+  get headers() { return this.#headers; }
+  get url() { return this.#url; }
+  get redirected() { return this.#redirected; }
+  get type() { return 'basic'; }
+  clone() {
+    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new Response(this._lciPeek(), { status: this.#status, statusText: this.#statusText, headers: this.#headers, _lciUrl: this.#url, _lciRedirected: this.#redirected });
+  }
+  static json(data, init = {}) {
+    const headers = new Headers(init.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    return new Response(JSON.stringify(data), { ...init, headers });
+  }
+  static error() { return new Response(null, { status: 200 }); }
+  static redirect(url, status = 302) { return new Response(null, { status, headers: { location: String(url) } }); }
+  get [Symbol.toStringTag]() { return 'Response'; }
+}
+
+function fetch(input, init) {
+  return new Promise((resolve, reject) => {
+    const request = new Request(input, init);
+    if (request.signal?.aborted) throw request.signal.reason ?? new Error('This operation was aborted');
+    const body = request._lciPeek();
+    const call = { url: request.url, method: request.method, headers: [...request.headers], redirect: request.redirect, body: null };
+    if (body) {
+      const encoded = bytesToBase64(body);
+      if (encoded.length <= PIECE_CHARS) call.body = encoded;
+      else { upload(encoded); call.uploaded = true; }
+    }
+    let reply;
+    try {
+      reply = unwrap(host.call('lci.fetch', call));
+    } catch (e) {
+      throw new TypeError(`fetch failed: ${e && e.message ? e.message : e}`);
+    }
+    const bytes = reply.body ? base64ToBytes(reply.body) : null;
+    const nullBody = request.method === 'HEAD' || [101, 204, 205, 304].includes(reply.status);
+    const response = new Response(nullBody ? null : bytes, {
+      status: reply.status >= 200 && reply.status <= 599 ? reply.status : 200,
+      statusText: reply.statusText,
+      headers: reply.headers,
+      _lciUrl: reply.url,
+      _lciRedirected: reply.redirected,
+    });
+    if (reply.status < 200) Object.defineProperty(response, 'status', { value: reply.status });
+    resolve(response);
+  }).catch((e) => { throw e instanceof TypeError || e instanceof RangeError ? e : new TypeError(`fetch failed: ${e && e.message ? e.message : e}`); });
+}
+define(g, 'fetch', fetch);
+define(g, 'Headers', Headers);
+define(g, 'Request', Request);
+define(g, 'Response', Response);

@@ -273,6 +273,30 @@ def _lci_runner():
         return {'status': status, 'value': value, 'images': images, 'truncated': run_state['truncated']}
 
     import hyperlight
+    import json
+
+    def host_call(function, *args):
+        """Calls a host function of crates/sandbox/src/host_calls.rs and unwraps its reply: whole
+        ({"ok": value}) or in pieces ({"more": text} ... {"last": text}, fetched with lci.more)."""
+        reply = hyperlight.call(function, *args)
+        if 'ok' in reply:
+            return reply['ok']
+        pieces = [reply['more']]
+        while True:
+            reply = hyperlight.call('lci.more')
+            if 'last' in reply:
+                pieces.append(reply['last'])
+                return json.loads(''.join(pieces))
+            pieces.append(reply['more'])
+
+    def call_tool(name, args):
+        """Calls the tool `name`; arguments longer than one host call go ahead in pieces (lci.upload)."""
+        text = json.dumps(args)  # ASCII: at most 2 bytes a character once the call escapes it
+        if len(text) <= 20000:
+            return host_call('lci.tool', name, args)
+        for at in range(0, len(text), 20000):
+            hyperlight.call('lci.upload', text[at:at + 20000])
+        return host_call('lci.tool', name)
 
     class Tools:
         """The tools this run was given (code mode): tools.NAME(key=value, ...) or tools.NAME({...}) calls
@@ -286,7 +310,7 @@ def _lci_runner():
             def call(*args, **kwargs):
                 if len(args) > 1 or (args and kwargs) or (args and not isinstance(args[0], dict)):
                     raise TypeError(f'tools.{name}() takes keyword arguments or one dict')
-                return hyperlight.call('lci.tool', name, args[0] if args else kwargs)
+                return call_tool(name, args[0] if args else kwargs)
 
             call.__name__ = call.__qualname__ = name
             return call

@@ -88,6 +88,21 @@ export const MAX_IMAGES = 10
 /** The most bytes of images one run hands back, together; past it the run is reported `truncated`. */
 export const MAX_IMAGE_BYTES = 8388608
 
+/** How many tool calls one run may make when `maxToolCalls` is not given. */
+export const DEFAULT_MAX_TOOL_CALLS = 10000
+
+/** The largest `maxToolCalls` accepted. */
+export const MAX_TOOL_CALLS = 10000000
+
+/** How many bytes may cross between one run and its tools (arguments and results) when `maxToolBytes` is not given. */
+export const DEFAULT_MAX_TOOL_BYTES = 67108864
+
+/** The largest `maxToolBytes` accepted. */
+export const MAX_TOOL_BYTES = 1073741824
+
+/** The largest request body and the largest response body (decoded) one `fetch` from the JavaScript guest carries, in bytes. */
+export const MAX_FETCH_BYTES = 16777216
+
 /** The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out. */
 export const MAX_VALUE_BYTES = 16384
 

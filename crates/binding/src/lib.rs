@@ -16,15 +16,20 @@ use napi::tokio::sync::Semaphore;
 use napi_derive::napi;
 
 mod coded_error;
+mod js_calls;
+mod js_fetch;
 mod js_tools;
 mod location;
 mod run_options;
+mod sandbox_tools;
 
 use coded_error::{coded, type_error, CodedResult};
 use run_options::{parse_run_options, AbortWatch};
+use sandbox_tools::SandboxTools;
 
 /// How a sandbox is set up. Every field is optional.
-#[napi(object)]
+#[derive(Default)]
+#[napi(object, object_to_js = false)]
 pub struct SandboxConfig {
   /// Directory for the run log (`runs.jsonl`, one JSON line per run: time, language, outcome,
   /// timings). Default: a unique per-instance directory, removed with the sandbox.
@@ -49,8 +54,19 @@ pub struct SandboxConfig {
   /// is not installed makes Python runs fail with `ERR_GUEST_IMAGE_MISSING`.
   #[napi(ts_type = "'standard' | 'data'")]
   pub python_image: Option<String>,
-  /// What the guests may reach on the network. Default: nothing (every socket is refused).
+  /// What the guests may reach on the network (sockets in Python and C, `fetch` in JavaScript).
+  /// Default: nothing (every socket and fetch is refused).
   pub network: Option<NetworkConfig>,
+  /// Code mode: tools every run may call, as `RunOptions.tools` (a run's own tools are added to
+  /// these and win by name).
+  #[napi(ts_type = "Record<string, (args: any, context: { signal: AbortSignal }) => unknown>")]
+  pub tools: Option<SandboxTools>,
+  /// How many tool calls one run may make. Default `DEFAULT_MAX_TOOL_CALLS`; past it a call fails in
+  /// the guest with `ERR_TOOL_LIMIT`.
+  pub max_tool_calls: Option<f64>,
+  /// How many bytes may cross between one run and its tools, arguments and results together.
+  /// Default `DEFAULT_MAX_TOOL_BYTES`; past it a call fails in the guest with `ERR_TOOL_LIMIT`.
+  pub max_tool_bytes: Option<f64>,
 }
 
 /// The network a sandbox's guests may reach.
@@ -178,9 +194,11 @@ impl From<RunOutcome> for WorkloadResult {
 /// Runs JavaScript and Python in Hyperlight micro-VMs. Each language's guest boots once, on its
 /// first run, and is snapshotted; every run starts from that snapshot, so runs are fast and
 /// nothing one run leaves behind is visible to the next.
-#[napi]
+#[napi(custom_finalize)]
 pub struct NanvixSandbox {
   inner: Arc<Sandbox>,
+  /// `SandboxConfig.tools`, shared with its sessions.
+  tools: Option<SandboxTools>,
   /// Runs wait their turn here, as futures: a run waiting for one of the `maxConcurrency` slots
   /// holds no thread, and an abort takes it out of the line at once.
   turns: Arc<Semaphore>,
@@ -192,37 +210,42 @@ impl NanvixSandbox {
   /// range or a directory that cannot be created. Nothing boots until the first run.
   #[napi(constructor)]
   pub fn new(env: Env, config: Option<SandboxConfig>) -> Result<Self> {
-    let make = || -> CodedResult<Sandbox> {
-      let c = config.unwrap_or(SandboxConfig {
-        log_directory: None,
-        tmp_directory: None,
-        timeout_ms: None,
-        memory_mb: None,
-        max_output_bytes: None,
-        max_concurrency: None,
-        python_image: None,
-        network: None,
-      });
-      let mut limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?;
+    let make = |c: &SandboxConfig| -> CodedResult<Sandbox> {
+      let mut limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?.with_tool_limits(c.max_tool_calls, c.max_tool_bytes)?;
       if let Some(network) = &c.network {
         limits.network = lci_sandbox::network::AllowList::parse(&network.allow)?;
       }
+      let fetch_handler: Option<Arc<dyn lci_sandbox::fetch::FetchHandler>> = match limits.network.is_empty() {
+        true => None,
+        false => Some(Arc::new(js_fetch::NodeFetch::new(&env).map_err(|e| {
+          SandboxError::new(lci_sandbox::ErrorCode::InvalidConfig, format!("network: the guests' fetch needs Node 20.16 or later ({e})"))
+        })?)),
+      };
       let max_concurrency = c
         .max_concurrency
         .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, lci_sandbox::config::MAX_CONCURRENCY as f64).map(|n| n as usize))
         .transpose()?;
       Ok(Sandbox::new(SandboxOptions {
-        log_directory: c.log_directory.map(PathBuf::from),
-        tmp_directory: c.tmp_directory.map(PathBuf::from),
+        log_directory: c.log_directory.clone().map(PathBuf::from),
+        tmp_directory: c.tmp_directory.clone().map(PathBuf::from),
         limits,
         max_concurrency,
         image_roots: location::image_roots(),
         python_image: c.python_image.as_deref().map(PythonImage::from_name).transpose()?,
+        fetch_handler,
       })?)
     };
-    match make() {
-      Ok(sandbox) => Ok(NanvixSandbox { turns: Arc::new(Semaphore::new(sandbox.max_concurrency())), inner: Arc::new(sandbox) }),
-      Err(e) => Err(coded(&env, &e)),
+    let mut config = config;
+    let tools = config.as_mut().and_then(|c| c.tools.take());
+    let c = config.unwrap_or_default();
+    match make(&c) {
+      Ok(sandbox) => Ok(NanvixSandbox { turns: Arc::new(Semaphore::new(sandbox.max_concurrency())), inner: Arc::new(sandbox), tools }),
+      Err(e) => {
+        if let Some(tools) = tools {
+          tools.release(&env);
+        }
+        Err(coded(&env, &e))
+      }
     }
   }
 
@@ -241,7 +264,7 @@ impl NanvixSandbox {
     #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
     let Some(path) = string_arg(path) else { return reject_type_error(env, "path must be a string".into()) };
-    let (options, watch) = match parse_run_options(env, options) {
+    let (options, watch) = match parse_run_options(env, options, self.tools.as_ref()) {
       Ok(parsed) => parsed,
       Err(message) => return reject_type_error(env, message),
     };
@@ -267,7 +290,7 @@ impl NanvixSandbox {
     let (Some(code), Some(language)) = (string_arg(code), string_arg(language)) else {
       return reject_type_error(env, "code and language must be strings".into());
     };
-    let (options, watch) = match parse_run_options(env, options) {
+    let (options, watch) = match parse_run_options(env, options, self.tools.as_ref()) {
       Ok(parsed) => parsed,
       Err(message) => return reject_type_error(env, message),
     };
@@ -284,7 +307,7 @@ impl NanvixSandbox {
   #[napi]
   pub fn session(&self, env: Env, language: String) -> Result<Session> {
     match Language::from_name(&language) {
-      Ok(language) => Ok(Session { inner: Arc::new(self.inner.session(language)), turns: self.turns.clone() }),
+      Ok(language) => Ok(Session { inner: Arc::new(self.inner.session(language)), turns: self.turns.clone(), tools: self.tools.clone() }),
       Err(e) => Err(coded(&env, &e)),
     }
   }
@@ -321,11 +344,31 @@ impl NanvixSandbox {
 /// Runs that share one micro-VM's state, like a notebook kernel: variables, imports and files under
 /// /tmp stay from one `runCode` to the next. A run that times out, is aborted or ends its guest
 /// (`process.exit`) loses the state; its result says so with `sessionReset: true`.
-#[napi]
+#[napi(custom_finalize)]
 pub struct Session {
   inner: Arc<lci_sandbox::Session>,
   /// Its sandbox's line of runs waiting for a slot.
   turns: Arc<Semaphore>,
+  /// Its sandbox's `SandboxConfig.tools`.
+  tools: Option<SandboxTools>,
+}
+
+impl ObjectFinalize for Session {
+  fn finalize(self, env: Env) -> Result<()> {
+    if let Some(tools) = self.tools {
+      tools.release(&env);
+    }
+    Ok(())
+  }
+}
+
+impl ObjectFinalize for NanvixSandbox {
+  fn finalize(self, env: Env) -> Result<()> {
+    if let Some(tools) = self.tools {
+      tools.release(&env);
+    }
+    Ok(())
+  }
 }
 
 #[napi]
@@ -346,7 +389,7 @@ impl Session {
     #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
     let Some(code) = string_arg(code) else { return reject_type_error(env, "code must be a string".into()) };
-    let (options, watch) = match parse_run_options(env, options) {
+    let (options, watch) = match parse_run_options(env, options, self.tools.as_ref()) {
       Ok(parsed) => parsed,
       Err(message) => return reject_type_error(env, message),
     };

@@ -12,6 +12,8 @@ use lci_sandbox::{RunOptions, StopReason, StopSwitch};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::sandbox_tools::SandboxTools;
+
 /// What a run is given besides its code. Every field is optional.
 // Only its TypeScript interface is used: the options are read field by field in
 // `parse_run_options`, since an AbortSignal has to be handled on the JavaScript thread.
@@ -39,8 +41,10 @@ pub struct RunOptionsShape {
   /// arguments become the one object; a single dict is passed as is). Each gets that object and may
   /// return a promise; its result crosses as JSON. An unknown tool, a tool that throws and a result
   /// JSON cannot carry are exceptions in the guest. The run's time limit and abort cover the time
-  /// spent in tools; `WorkloadResult.toolCalls` lists the calls.
-  #[napi(ts_type = "Record<string, (args: any) => unknown>")]
+  /// spent in tools; `WorkloadResult.toolCalls` lists the calls. The second argument's `signal`
+  /// aborts when the run stops (time limit or abort) while the tool runs. They are added to the
+  /// sandbox's `SandboxConfig.tools` and win by name.
+  #[napi(ts_type = "Record<string, (args: any, context: { signal: AbortSignal }) => unknown>")]
   pub tools: Option<()>,
 }
 
@@ -65,11 +69,18 @@ impl AbortWatch {
   }
 }
 
-/// Reads `options` into the core's [`RunOptions`], wiring `options.signal` to the run's stop switch.
-/// A value of the wrong type is an `Err` with the message of the `TypeError` to reject with.
-pub fn parse_run_options(env: &Env, options: Option<Unknown>) -> std::result::Result<(RunOptions, Option<AbortWatch>), String> {
+/// Reads `options` into the core's [`RunOptions`], wiring `options.signal` to the run's stop switch
+/// and gathering the run's tools from `sandbox_tools` and `options.tools`. A value of the wrong type
+/// is an `Err` with the message of the `TypeError` to reject with.
+pub fn parse_run_options(
+  env: &Env,
+  options: Option<Unknown>,
+  sandbox_tools: Option<&SandboxTools>,
+) -> std::result::Result<(RunOptions, Option<AbortWatch>), String> {
   let mut out = RunOptions::default();
+  let sandbox_tools = sandbox_tools.map(|t| t.get(env)).transpose().map_err(|e| e.to_string())?;
   let Some(options) = options.filter(|o| !matches!(o.get_type(), Ok(ValueType::Undefined | ValueType::Null))) else {
+    out.tools = crate::js_tools::gather_tools(env, sandbox_tools.as_ref(), None)?.map(Arc::new);
     return Ok((out, None));
   };
   let wrong = |what: &str| format!("options{what}");
@@ -88,9 +99,8 @@ pub fn parse_run_options(env: &Env, options: Option<Unknown>) -> std::result::Re
     out.stdin = bytes_of(stdin);
   }
   out.output_directory = options.get::<String>("outputDirectory").map_err(|_| wrong(".outputDirectory must be a string"))?.map(PathBuf::from);
-  if let Some(tools) = options.get::<Object>("tools").map_err(|_| wrong(".tools must be an object of functions"))? {
-    out.tools = Some(Arc::new(crate::js_tools::parse_tools(env, &tools)?));
-  }
+  let run_tools = options.get::<Object>("tools").map_err(|_| wrong(".tools must be an object of functions"))?;
+  out.tools = crate::js_tools::gather_tools(env, sandbox_tools.as_ref(), run_tools.as_ref())?.map(Arc::new);
   let mut watch = None;
   if let Some(signal) = options.get::<Object>("signal").map_err(|_| wrong(".signal must be an AbortSignal"))? {
     let (switch, w) = watch_signal(env, &signal).map_err(|_| wrong(".signal must be an AbortSignal"))?;

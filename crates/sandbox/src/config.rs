@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::error::{ErrorCode, SandboxError};
 use crate::network::AllowList;
+use crate::tools::{ToolLimits, MAX_TOOL_BYTES_LIMIT, MAX_TOOL_CALLS_LIMIT};
 
 /// How long a run may take when no `timeoutMs` is given.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -34,11 +35,19 @@ pub struct Limits {
     pub max_output_bytes: usize,
     /// The destinations guests may reach; empty (the default): none, every socket is refused.
     pub network: AllowList,
+    /// How much a run may use its tools (code mode).
+    pub tools: ToolLimits,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { timeout: DEFAULT_TIMEOUT, memory_mb: None, max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES, network: AllowList::default() }
+        Limits {
+            timeout: DEFAULT_TIMEOUT,
+            memory_mb: None,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            network: AllowList::default(),
+            tools: ToolLimits::default(),
+        }
     }
 }
 
@@ -62,6 +71,18 @@ impl Limits {
             limits.max_output_bytes = whole("maxOutputBytes", bytes, 1.0, MAX_OUTPUT_BYTES_LIMIT)? as usize;
         }
         Ok(limits)
+    }
+
+    /// With the tool limits JavaScript passes (`maxToolCalls`, `maxToolBytes`), each optional; a value
+    /// out of range is [`ErrorCode::InvalidConfig`], naming the field.
+    pub fn with_tool_limits(mut self, max_calls: Option<f64>, max_bytes: Option<f64>) -> Result<Limits, SandboxError> {
+        if let Some(n) = max_calls {
+            self.tools.max_calls = whole("maxToolCalls", n, 1.0, MAX_TOOL_CALLS_LIMIT as f64)? as usize;
+        }
+        if let Some(n) = max_bytes {
+            self.tools.max_bytes = whole("maxToolBytes", n, 1.0, MAX_TOOL_BYTES_LIMIT as f64)? as usize;
+        }
+        Ok(self)
     }
 }
 
@@ -91,6 +112,18 @@ mod tests {
         assert_eq!(l.timeout, Duration::from_millis(1500));
         assert_eq!(l.memory_mb, Some(128));
         assert_eq!(l.max_output_bytes, 4096);
+    }
+
+    #[test]
+    fn tool_limits_are_taken_in_range_and_refused_naming_the_field() {
+        let l = Limits::default().with_tool_limits(Some(5.0), Some(1000.0)).unwrap();
+        assert_eq!((l.tools.max_calls, l.tools.max_bytes), (5, 1000));
+        assert_eq!(Limits::default().with_tool_limits(None, None).unwrap(), Limits::default());
+        for (calls, bytes, field) in [(Some(0.0), None, "maxToolCalls"), (Some(2.5), None, "maxToolCalls"), (None, Some(-1.0), "maxToolBytes"), (None, Some(1e12), "maxToolBytes")] {
+            let e = Limits::default().with_tool_limits(calls, bytes).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidConfig);
+            assert!(e.message.contains(field), "{}", e.message);
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::network::AllowList;
 use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
 use crate::rich;
 use crate::stdin::StdinGuard;
-use crate::tools::{self, ToolGuard, Tools};
+use crate::host_calls::{self, Grants, RunGuard};
 use crate::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
@@ -70,8 +70,8 @@ pub struct RunRequest {
     pub timeout: Duration,
     /// Stops it early when thrown (cancellation).
     pub switch: StopSwitch,
-    /// The tools its code may call (code mode); `None`: every call is refused.
-    pub tools: Option<Arc<Tools>>,
+    /// What its code may call on the host: tools (code mode) and fetch.
+    pub grants: Grants,
 }
 
 /// A booted guest with its mounts.
@@ -134,8 +134,7 @@ impl WarmGuest {
         hypervisor::check_device()?;
         let started = Instant::now();
         let (mounts, engine_mounts) = Mounts::fresh(image.rich_results);
-        let mut builder = SandboxBuilder::from_initrd(&image.rootfs)
-            .host_function(tools::HOST_FUNCTION, tools::host_function)
+        let mut builder = host_calls::register(SandboxBuilder::from_initrd(&image.rootfs))
             .mounts(engine_mounts)
             .echo_output(false)
             .output_limit(engine_window(limits.max_output_bytes));
@@ -176,8 +175,7 @@ impl WarmGuest {
             return Ok(guest);
         }
         let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
-        let builder = SandboxBuilder::from_snapshot(self.snapshot.clone())
-            .host_function(tools::HOST_FUNCTION, tools::host_function)
+        let builder = host_calls::register(SandboxBuilder::from_snapshot(self.snapshot.clone()))
             .mounts(engine_mounts)
             .echo_output(false)
             .output_limit(engine_window(self.output_limit));
@@ -253,7 +251,7 @@ impl Guest {
     /// of each stream, beginning and end. Returns the outcome and whether the guest can take another
     /// run without a restore (it has not exited, nor been stopped).
     pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
-        let RunRequest { program, files, stdin, timeout, switch, tools } = request;
+        let RunRequest { program, files, stdin, timeout, switch, grants } = request;
         let exec = match self.stage(program, files) {
             Ok(exec) => exec,
             Err(e) => {
@@ -270,12 +268,12 @@ impl Guest {
         let deadline = run_started + timeout;
         // The guest's reads of its stdin are served on this thread, which drives it (crate::stdin).
         let stdin = StdinGuard::install(stdin);
-        // So are its calls of the tools (crate::tools).
-        let tool_guard = ToolGuard::install(tools, switch.clone(), deadline);
+        // So are its calls of its tools and fetch (crate::host_calls).
+        let run_guard = RunGuard::install(grants, switch.clone(), deadline);
         let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep) };
         let ending = drive(&mut self.sandbox, exec, deadline, switch, &mut streams);
         drop(stdin);
-        let tool_calls = tool_guard.finish();
+        let tool_calls = run_guard.finish();
         let run = run_started.elapsed();
 
         streams.drain(&self.sandbox);

@@ -49,7 +49,7 @@ pub fn typescript() -> String {
     let images: Vec<String> = PythonImage::ALL.iter().map(|i| format!("'{}'", i.name())).collect();
     let _ = writeln!(w, "/** Which image runs Python (`SandboxConfig.pythonImage`): `standard` (CPython and its standard library) or `data` (plus numpy, pandas, scipy, scikit-learn, matplotlib…). */\nexport type PythonImage = {}\n", images.join(" | "));
     let _ = writeln!(w, "/** Every `pythonImage`, in the order they are documented. */\nexport const PYTHON_IMAGES: readonly PythonImage[] = [{}]\n", images.join(", "));
-    let limits: [(&str, &str, f64); 13] = [
+    let limits: [(&str, &str, f64); 18] = [
         ("MAX_CODE_BYTES", "The largest code one run carries, in bytes (UTF-8).", hyperlight_unikraft::CALL_PAYLOAD_MAX as f64),
         ("DEFAULT_TIMEOUT_MS", "Time limit of one run when none is given, in milliseconds.", config::DEFAULT_TIMEOUT.as_millis() as f64),
         ("MAX_TIMEOUT_MS", "The largest `timeoutMs` accepted.", config::MAX_TIMEOUT_MS),
@@ -62,6 +62,11 @@ pub fn typescript() -> String {
         ("DATA_IMAGE_MEMORY_MB", "Guest memory in MiB of the data Python image when `memoryMb` is not given.", crate::images::DATA_IMAGE_MEMORY_MB as f64),
         ("MAX_IMAGES", "The most images one run hands back (`images`); past it the run is reported `truncated`.", crate::rich::MAX_IMAGES as f64),
         ("MAX_IMAGE_BYTES", "The most bytes of images one run hands back, together; past it the run is reported `truncated`.", crate::rich::MAX_IMAGE_BYTES as f64),
+        ("DEFAULT_MAX_TOOL_CALLS", "How many tool calls one run may make when `maxToolCalls` is not given.", crate::tools::DEFAULT_MAX_TOOL_CALLS as f64),
+        ("MAX_TOOL_CALLS", "The largest `maxToolCalls` accepted.", crate::tools::MAX_TOOL_CALLS_LIMIT as f64),
+        ("DEFAULT_MAX_TOOL_BYTES", "How many bytes may cross between one run and its tools (arguments and results) when `maxToolBytes` is not given.", crate::tools::DEFAULT_MAX_TOOL_BYTES as f64),
+        ("MAX_TOOL_BYTES", "The largest `maxToolBytes` accepted.", crate::tools::MAX_TOOL_BYTES_LIMIT as f64),
+        ("MAX_FETCH_BYTES", "The largest request body and the largest response body (decoded) one `fetch` from the JavaScript guest carries, in bytes.", crate::fetch::MAX_FETCH_BYTES as f64),
         ("MAX_VALUE_BYTES", "The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out.", crate::rich::MAX_VALUE_BYTES as f64),
     ];
     for (name, doc, value) in limits {

@@ -11,6 +11,8 @@ pub mod elf;
 pub mod engine;
 pub mod error;
 pub mod facts;
+pub mod fetch;
+pub mod host_calls;
 pub mod hypervisor;
 pub mod images;
 pub mod javascript;

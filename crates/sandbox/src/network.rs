@@ -78,7 +78,8 @@ impl AllowList {
         (!self.is_empty()).then(|| NetworkPolicy::Filter(Filter::from_arc(Arc::new(self.clone()))))
     }
 
-    fn covers_name(&self, name: &str, port: Option<u16>) -> bool {
+    /// Whether an entry covers the host name `name` (on `port`, when given).
+    pub(crate) fn covers_name(&self, name: &str, port: Option<u16>) -> bool {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
         self.rules.iter().any(|rule| {
             let port_ok = rule.port.is_none() || port.is_none() || rule.port == port;
@@ -91,7 +92,8 @@ impl AllowList {
         })
     }
 
-    fn covers_address(&self, addr: SocketAddr) -> bool {
+    /// Whether an address or range entry covers `addr`.
+    pub(crate) fn covers_address(&self, addr: SocketAddr) -> bool {
         self.rules.iter().any(|rule| {
             (rule.port.is_none() || rule.port == Some(addr.port()))
                 && matches!(rule.target, Target::Range(net, bits) if in_range(addr.ip(), net, bits))
@@ -108,6 +110,24 @@ impl NetworkFilter for AllowList {
         let port = destination.addr.port();
         self.covers_address(destination.addr) || destination.names.iter().any(|n| self.covers_name(n, Some(port)))
     }
+}
+
+/// Whether `ip` is never reached whatever the list says, as the engine refuses it for guest sockets:
+/// loopback and the unspecified address (a connect to it reaches loopback), link-local addresses
+/// (169.254.0.0/16 and fe80::/10, where clouds serve instance metadata), AWS's IPv6 metadata address
+/// fd00:ec2::254, and multicast and broadcast, which are no one's single host.
+pub fn never_reached(ip: IpAddr) -> bool {
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    };
+    ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || match ip {
+            IpAddr::V4(v4) => v4.is_link_local() || v4.is_broadcast(),
+            IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80 || v6 == std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254),
+        }
 }
 
 /// The guest's `/etc/resolv.conf` when it may reach the network: the host's, so names resolve as they do
@@ -232,6 +252,16 @@ mod tests {
         assert!(allows(&l, "[2001:db8:1:ffff::5]:22", &[]) && !allows(&l, "[2001:db8:2::5]:22", &[]));
         assert!(allows(&l, "[::ffff:192.168.1.1]:5", &[]), "an IPv4-mapped address is judged as IPv4");
         assert!(!l.allows_name("10.99.0.1"));
+    }
+
+    #[test]
+    fn loopback_metadata_and_unspecified_addresses_are_never_reached() {
+        for ip in ["127.0.0.1", "127.9.9.9", "::1", "0.0.0.0", "::", "169.254.169.254", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "224.0.0.1", "255.255.255.255"] {
+            assert!(never_reached(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["10.99.0.1", "93.184.216.34", "2001:db8::1", "fd00:ec2::253"] {
+            assert!(!never_reached(ip.parse().unwrap()), "{ip}");
+        }
     }
 
     #[test]

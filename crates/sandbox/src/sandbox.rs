@@ -11,6 +11,8 @@ use crate::compile::{self, Compiled};
 use crate::config::Limits;
 use crate::dirs::Directories;
 use crate::engine::{Guest, Program, RunRequest, WarmGuest};
+use crate::fetch::{FetchHandler, Fetcher};
+use crate::host_calls::Grants;
 use crate::error::{ErrorCode, SandboxError};
 use crate::images;
 use crate::language::{FileKind, Language};
@@ -20,7 +22,7 @@ use crate::runlog::RunLog;
 use crate::watchdog::StopSwitch;
 
 /// What a sandbox is made from.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct SandboxOptions {
     /// Where the run log goes; a per-instance directory when `None`.
     pub log_directory: Option<PathBuf>,
@@ -34,6 +36,9 @@ pub struct SandboxOptions {
     pub image_roots: Vec<PathBuf>,
     /// Which image runs Python; `None`: the data image when installed, else the standard one.
     pub python_image: Option<images::PythonImage>,
+    /// Who makes the JavaScript guest's `fetch` requests (the binding: Node); `None`, or an empty
+    /// `limits.network`: every fetch is refused.
+    pub fetch_handler: Option<Arc<dyn FetchHandler>>,
 }
 
 /// What one run is given besides its code.
@@ -60,6 +65,8 @@ pub struct Sandbox {
     dirs: Directories,
     image_roots: Vec<PathBuf>,
     python_image: Option<images::PythonImage>,
+    /// The guests' `fetch`, when the network is open and someone makes the requests.
+    fetcher: Option<Arc<Fetcher>>,
     log: RunLog,
     permits: Permits,
     max_concurrency: usize,
@@ -76,7 +83,12 @@ impl Sandbox {
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
         let dirs = Directories::new(options.log_directory, options.tmp_directory)?;
+        let fetcher = match (&options.fetch_handler, options.limits.network.is_empty()) {
+            (Some(handler), false) => Some(Arc::new(Fetcher::new(options.limits.network.clone(), handler.clone()))),
+            _ => None,
+        };
         Ok(Sandbox {
+            fetcher,
             log: RunLog::new(&dirs.log),
             limits: options.limits,
             dirs,
@@ -175,7 +187,8 @@ impl Sandbox {
         if switch.reason().is_some() {
             return Ok(stopped());
         }
-        let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch, tools };
+        let grants = Grants { tools, tool_limits: self.limits.tools, fetch: self.fetcher.clone() };
+        let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch, grants };
         let mut outcome = match session {
             None => warm.execute(request)?,
             Some(state) => state.execute(&warm, request)?,
@@ -349,7 +362,7 @@ pub fn probe(image_roots: &[PathBuf]) -> Probe {
         let limits = Limits::default();
         let guest = WarmGuest::boot(&image, &limits)?;
         let code = if language == Language::Python { "print(6*7)" } else { "console.log(6*7)" };
-        let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default(), tools: None };
+        let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default(), grants: Default::default() };
         let out = guest.execute(request)?;
         if !out.output.contains("42") {
             return Err(SandboxError::new(ErrorCode::Engine, format!("the probe guest booted but its program failed: {:?}", out.error)));

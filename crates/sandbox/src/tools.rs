@@ -5,13 +5,12 @@
 //! and parallel runs never see each other's. A call waits for the tool while only its guest waits; the
 //! run's time limit and its cancellation end the wait.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::watchdog::StopSwitch;
+use crate::host_calls::with_active;
 
 /// The host function the guests' `tools` object calls, with the tool's name and its argument object.
 pub const HOST_FUNCTION: &str = "lci.tool";
@@ -20,6 +19,10 @@ pub const DEFAULT_MAX_TOOL_CALLS: usize = 10_000;
 /// How many bytes may cross between guest and tools in one run (arguments and results) when no limit is
 /// given.
 pub const DEFAULT_MAX_TOOL_BYTES: usize = 64 * 1024 * 1024;
+/// The largest `maxToolCalls` accepted.
+pub const MAX_TOOL_CALLS_LIMIT: usize = 10_000_000;
+/// The largest `maxToolBytes` accepted: 1 GiB.
+pub const MAX_TOOL_BYTES_LIMIT: usize = 1024 * 1024 * 1024;
 
 /// What runs a tool: the embedder's side (the napi binding calls into JavaScript).
 pub trait ToolHandler: Send + Sync {
@@ -28,25 +31,36 @@ pub trait ToolHandler: Send + Sync {
     fn call(&self, name: &str, args: &str, stopped: &dyn Fn() -> bool) -> Result<String, String>;
 }
 
-/// The tools of one run and their limits.
+/// How much one run may use its tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToolLimits {
+    /// How many calls it may make.
+    pub max_calls: usize,
+    /// How many bytes may cross between it and its tools (arguments and results).
+    pub max_bytes: usize,
+}
+
+impl Default for ToolLimits {
+    fn default() -> Self {
+        ToolLimits { max_calls: DEFAULT_MAX_TOOL_CALLS, max_bytes: DEFAULT_MAX_TOOL_BYTES }
+    }
+}
+
+/// The tools of one run.
 pub struct Tools {
     handler: Arc<dyn ToolHandler>,
     names: Vec<String>,
-    max_calls: usize,
-    max_bytes: usize,
 }
 
 impl Tools {
-    /// `names` served by `handler`, with the default limits.
+    /// `names` served by `handler`.
     pub fn new(names: Vec<String>, handler: Arc<dyn ToolHandler>) -> Tools {
-        Tools { handler, names, max_calls: DEFAULT_MAX_TOOL_CALLS, max_bytes: DEFAULT_MAX_TOOL_BYTES }
+        Tools { handler, names }
     }
 
-    /// With other limits on calls and bytes crossing.
-    pub fn with_limits(mut self, max_calls: usize, max_bytes: usize) -> Tools {
-        self.max_calls = max_calls;
-        self.max_bytes = max_bytes;
-        self
+    /// The tools' names.
+    pub fn names(&self) -> &[String] {
+        &self.names
     }
 
     /// Whether `name` can be a tool's name in both guests: an identifier (letters, digits, `_`, `$`, not
@@ -60,7 +74,7 @@ impl Tools {
 
 impl std::fmt::Debug for Tools {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tools").field("names", &self.names).field("max_calls", &self.max_calls).field("max_bytes", &self.max_bytes).finish()
+        f.debug_struct("Tools").field("names", &self.names).finish()
     }
 }
 
@@ -75,76 +89,43 @@ pub struct ToolCall {
     pub duration: Duration,
 }
 
-/// The run this thread drives: its tools, how to tell it must stop, and what it has called.
-struct Active {
-    tools: Arc<Tools>,
-    switch: StopSwitch,
-    deadline: Instant,
-    calls: Vec<ToolCall>,
-    bytes: usize,
-}
-
-thread_local! {
-    static ACTIVE: RefCell<Option<Active>> = const { RefCell::new(None) };
-}
-
-/// Makes `tools` the tools of the run this thread drives until it is finished (or dropped).
-pub struct ToolGuard(());
-
-impl ToolGuard {
-    /// Installs `tools` (or none: every call is refused) for a run that stops at `deadline` or when
-    /// `switch` is thrown.
-    pub fn install(tools: Option<Arc<Tools>>, switch: StopSwitch, deadline: Instant) -> ToolGuard {
-        ACTIVE.with(|a| {
-            *a.borrow_mut() = tools.map(|tools| Active { tools, switch, deadline, calls: Vec::new(), bytes: 0 });
-        });
-        ToolGuard(())
-    }
-
-    /// The calls the run made, in order; the tools are uninstalled.
-    pub fn finish(self) -> Vec<ToolCall> {
-        ACTIVE.with(|a| a.borrow_mut().take()).map(|a| a.calls).unwrap_or_default()
-    }
-}
-
-impl Drop for ToolGuard {
-    fn drop(&mut self) {
-        ACTIVE.with(|a| a.borrow_mut().take());
-    }
-}
-
 /// The host function every guest calls (`[name, args]` as JSON): runs the tool of the run this thread
-/// drives, within its limits.
+/// drives, within its limits, and returns its result's JSON text.
 pub fn host_function(call: &str) -> Result<String, String> {
     let (name, args) = match serde_json::from_str::<Value>(call) {
-        Ok(Value::Array(a)) if a.len() == 2 && a[0].is_string() => (a[0].as_str().unwrap_or_default().to_string(), a[1].clone()),
+        Ok(Value::Array(a)) if (1..=2).contains(&a.len()) && a[0].is_string() => (a[0].as_str().unwrap_or_default().to_string(), a.get(1).cloned()),
         _ => return Err("a tool call is tools.NAME(args): the call could not be read".into()),
     };
-    ACTIVE.with(|active| {
-        let mut active = active.borrow_mut();
-        let Some(run) = active.as_mut() else {
+    with_active(|mut run| {
+        // `[name]` alone: the arguments were uploaded in pieces just before (crate::host_calls).
+        let uploaded = run.as_deref_mut().map(|r| r.take_upload()).unwrap_or_default();
+        let args = match args {
+            Some(args) => args,
+            None => serde_json::from_str(&uploaded).map_err(|_| "the tool's arguments could not be read".to_string())?,
+        };
+        let Some((run, tools)) = run.and_then(|run| run.grants.tools.clone().map(|tools| (run, tools))) else {
             return Err(format!("no tool {name:?}: this run was given no tools"));
         };
-        if !run.tools.names.iter().any(|n| *n == name) {
-            let known = if run.tools.names.is_empty() { "none".to_string() } else { run.tools.names.join(", ") };
+        if !tools.names.iter().any(|n| *n == name) {
+            let known = if tools.names.is_empty() { "none".to_string() } else { tools.names.join(", ") };
             return Err(format!("no tool {name:?}: this run's tools are {known}"));
         }
-        if run.calls.len() >= run.tools.max_calls {
-            return Err(format!("ERR_TOOL_LIMIT: this run may make at most {} tool calls", run.tools.max_calls));
+        let limits = run.grants.tool_limits;
+        if run.calls.len() >= limits.max_calls {
+            return Err(format!("ERR_TOOL_LIMIT: this run may make at most {} tool calls", limits.max_calls));
         }
+        let too_many_bytes = || format!("ERR_TOOL_LIMIT: at most {} bytes may cross between this run and its tools", limits.max_bytes);
         let args = if args.is_null() { "{}".to_string() } else { args.to_string() };
-        run.bytes += args.len();
-        if run.bytes > run.tools.max_bytes {
-            return Err(format!("ERR_TOOL_LIMIT: at most {} bytes may cross between this run and its tools", run.tools.max_bytes));
+        run.tool_bytes += args.len();
+        if run.tool_bytes > limits.max_bytes {
+            return Err(too_many_bytes());
         }
         let started = Instant::now();
-        let (switch, deadline) = (run.switch.clone(), run.deadline);
-        let stopped = move || switch.reason().is_some() || Instant::now() >= deadline;
-        let mut result = run.tools.handler.call(&name, &args, &stopped);
+        let mut result = tools.handler.call(&name, &args, &run.stopped());
         if let Ok(text) = &result {
-            run.bytes += text.len();
-            if run.bytes > run.tools.max_bytes {
-                result = Err(format!("ERR_TOOL_LIMIT: at most {} bytes may cross between this run and its tools", run.tools.max_bytes));
+            run.tool_bytes += text.len();
+            if run.tool_bytes > limits.max_bytes {
+                result = Err(too_many_bytes());
             }
         }
         run.calls.push(ToolCall { name, ok: result.is_ok(), duration: started.elapsed() });
@@ -155,6 +136,8 @@ pub fn host_function(call: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host_calls::{Grants, RunGuard};
+    use crate::watchdog::StopSwitch;
 
     /// Echoes its arguments, or fails for the tool named "fails".
     struct Echo;
@@ -168,12 +151,11 @@ mod tests {
         }
     }
 
-    fn install(limits: Option<(usize, usize)>) -> ToolGuard {
-        let mut tools = Tools::new(vec!["echo".into(), "fails".into()], Arc::new(Echo));
-        if let Some((calls, bytes)) = limits {
-            tools = tools.with_limits(calls, bytes);
-        }
-        ToolGuard::install(Some(Arc::new(tools)), StopSwitch::default(), Instant::now() + Duration::from_secs(60))
+    fn install(limits: Option<(usize, usize)>) -> RunGuard {
+        let tools = Tools::new(vec!["echo".into(), "fails".into()], Arc::new(Echo));
+        let tool_limits = limits.map(|(max_calls, max_bytes)| ToolLimits { max_calls, max_bytes }).unwrap_or_default();
+        let grants = Grants { tools: Some(Arc::new(tools)), tool_limits, fetch: None };
+        RunGuard::install(grants, StopSwitch::default(), Instant::now() + Duration::from_secs(60))
     }
 
     #[test]
@@ -183,6 +165,14 @@ mod tests {
         assert_eq!(host_function(r#"["fails", {}]"#).unwrap_err(), "it failed");
         let calls = guard.finish();
         assert_eq!(calls.iter().map(|c| (c.name.as_str(), c.ok)).collect::<Vec<_>>(), [("echo", true), ("fails", false)]);
+    }
+
+    #[test]
+    fn arguments_uploaded_in_pieces_reach_the_tool() {
+        let guard = install(None);
+        crate::host_calls::with_active(|run| run.unwrap().upload_for_test(r#"{"city": "Paris"}"#));
+        assert_eq!(host_function(r#"["echo"]"#).unwrap(), r#"{"tool":"echo","args":{"city":"Paris"}}"#);
+        drop(guard);
     }
 
     #[test]
