@@ -1,7 +1,7 @@
 // Bundles the JavaScript guest's warm-up — guest/javascript/warmup.js and what it imports: the
 // web-platform globals (web-platform.js, web/) and the npm packages they use — into one ES module,
 // the warmup.js the engine runs before its snapshot. The guest's own modules (qjs:std, qjs:os) stay
-// imports. Identifiers keep their names (a class's name is what console.log and errors show).
+// imports. Identifiers keep their names (a class's name is what console.log and errors show); comments go.
 // usage: node guest/javascript/bundle.mjs OUT.js         (guest/build.sh runs it)
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
@@ -20,7 +20,8 @@ const result = await build({
   platform: 'neutral',
   target: 'es2023',
   external: ['qjs:*'],
-  minifyWhitespace: true,
+  // Not whitespace-minified: the guest's driver runs code as a module only when a line starts with
+  // `import`/`export`, and the imports of qjs:std and qjs:os must stay at the start of lines.
   minifySyntax: true,
   keepNames: true,
   legalComments: 'none',
