@@ -359,6 +359,20 @@
     assert_throws('RangeError', () => new Intl.DateTimeFormat('en-US', { timeZone: 'Mars/Olympus' }));
     assert_throws('RangeError', () => new Intl.DateTimeFormat('en-US').format(new Date(NaN)));
   });
+  test('Intl.DateTimeFormat: named time zones, daylight saving time included', () => {
+    const at = (iso, timeZone, o = {}) => new Date(iso).toLocaleString('en-US', { timeZone, ...o });
+    assert_equals(at('2025-01-15T12:00:00Z', 'America/New_York', { timeZoneName: 'short' }), '1/15/2025, 7:00:00 AM EST');
+    assert_equals(at('2025-07-15T12:00:00Z', 'America/New_York', { timeZoneName: 'short' }), '7/15/2025, 8:00:00 AM EDT');
+    assert_equals(at('2025-03-09T06:59:59Z', 'America/Los_Angeles', { timeStyle: 'long' }), '10:59:59 PM PST', 'before the spring change');
+    assert_equals(at('2025-03-09T10:00:00Z', 'America/Los_Angeles', { timeStyle: 'long' }), '3:00:00 AM PDT', 'after it');
+    assert_equals(at('2025-03-30T00:59:59Z', 'Europe/Berlin', { timeStyle: 'short' }), '1:59 AM');
+    assert_equals(at('2025-03-30T01:00:00Z', 'Europe/Berlin', { timeStyle: 'short' }), '3:00 AM');
+    assert_equals(at('2025-01-15T12:00:00Z', 'Asia/Kolkata', { hour: 'numeric', minute: 'numeric', timeZoneName: 'long' }), '5:30 PM India Standard Time');
+    assert_equals(at('2025-01-15T12:00:00Z', 'Asia/Tokyo', { dateStyle: 'full', timeStyle: 'full' }), 'Wednesday, January 15, 2025 at 9:00:00 PM Japan Standard Time');
+    assert_equals(at('2025-01-15T12:00:00Z', 'Australia/Sydney', { timeZoneName: 'shortOffset', hour: 'numeric' }), '11 PM GMT+11');
+    assert_equals(new Intl.DateTimeFormat('en-US', { timeZone: 'asia/tokyo' }).resolvedOptions().timeZone, 'Asia/Tokyo');
+    assert_equals(at('2025-01-15T12:00:00Z', 'asia/calcutta', { timeStyle: 'short' }), '5:30 PM', 'an alias');
+  });
   test('Date#toLocaleDateString, toLocaleTimeString, toLocaleString (en-US)', () => {
     const d = new Date(Date.UTC(2024, 6, 4, 0, 30, 0));
     assert_equals(d.toLocaleDateString('en-US', { timeZone: 'UTC' }), '7/4/2024');

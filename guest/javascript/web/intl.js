@@ -5,8 +5,8 @@
 // warm-up at every boot); this is a small fraction of that, and formats as Node's ICU does for en-US.
 //
 // Every locale resolves to en-US (resolvedOptions().locale says so), as a runtime built without other
-// locales' data does. Time zones: UTC (the guest's own), Etc/GMT±N and fixed offsets such as "+05:30";
-// other IANA names throw a RangeError saying so, rather than format in a wrong zone.
+// locales' data does. Time zones: UTC (the guest's own), Etc/GMT±N, offsets such as "+05:30", and the
+// named zones in ZONES below with today's rules; other names throw a RangeError saying so.
 import { define } from './util.js';
 
 const LOCALE = 'en-US';
@@ -464,24 +464,137 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 const FIELDS = ['weekday', 'era', 'year', 'month', 'day', 'dayPeriod', 'hour', 'minute', 'second', 'fractionalSecondDigits', 'timeZoneName'];
 const STYLES = ['full', 'long', 'medium', 'short'];
 
-// The time zone of a name, as { id, offset(ms since epoch) → minutes east of UTC }, or a RangeError.
+// Named time zones: the world's most used, each with the rule it follows today, applied to every date
+// (no history: a date before a zone last changed its rules, such as US daylight saving time before 2007,
+// may be an hour off). [name, rule, standard offset in minutes, short names (standard/daylight; '' for
+// GMT±h), long names (standard/daylight)]. The names are en-US's, as ICU gives them.
+const ZONES = [
+  ['America/New_York', 'us', -300, 'EST/EDT', 'Eastern Standard Time/Eastern Daylight Time'],
+  ['America/Chicago', 'us', -360, 'CST/CDT', 'Central Standard Time/Central Daylight Time'],
+  ['America/Denver', 'us', -420, 'MST/MDT', 'Mountain Standard Time/Mountain Daylight Time'],
+  ['America/Los_Angeles', 'us', -480, 'PST/PDT', 'Pacific Standard Time/Pacific Daylight Time'],
+  ['America/Anchorage', 'us', -540, 'AKST/AKDT', 'Alaska Standard Time/Alaska Daylight Time'],
+  ['America/Halifax', 'us', -240, 'AST/ADT', 'Atlantic Standard Time/Atlantic Daylight Time'],
+  ['America/Toronto', 'us', -300, 'EST/EDT', 'Eastern Standard Time/Eastern Daylight Time'],
+  ['America/Detroit', 'us', -300, 'EST/EDT', 'Eastern Standard Time/Eastern Daylight Time'],
+  ['America/Winnipeg', 'us', -360, 'CST/CDT', 'Central Standard Time/Central Daylight Time'],
+  ['America/Edmonton', 'us', -420, 'MST/MDT', 'Mountain Standard Time/Mountain Daylight Time'],
+  ['America/Vancouver', 'us', -480, 'PST/PDT', 'Pacific Standard Time/Pacific Daylight Time'],
+  ['America/Phoenix', null, -420, 'MST', 'Mountain Standard Time'],
+  ['Pacific/Honolulu', null, -600, 'HST', 'Hawaii-Aleutian Standard Time'],
+  ['America/Mexico_City', null, -360, 'CST', 'Central Standard Time'],
+  ['America/Bogota', null, -300, '', 'Colombia Standard Time'],
+  ['America/Lima', null, -300, '', 'Peru Standard Time'],
+  ['America/Caracas', null, -240, '', 'Venezuela Time'],
+  ['America/Sao_Paulo', null, -180, '', 'Brasilia Standard Time'],
+  ['America/Argentina/Buenos_Aires', null, -180, '', 'Argentina Standard Time'],
+  ['Europe/London', 'eu', 0, 'GMT/', 'Greenwich Mean Time/British Summer Time'],
+  ['Europe/Dublin', 'eu', 0, 'GMT/', 'Greenwich Mean Time/Irish Standard Time'],
+  ['Europe/Lisbon', 'eu', 0, 'GMT+0/', 'Western European Standard Time/Western European Summer Time'],
+  ...['Paris', 'Berlin', 'Madrid', 'Rome', 'Amsterdam', 'Brussels', 'Vienna', 'Zurich', 'Stockholm', 'Oslo', 'Copenhagen',
+    'Warsaw', 'Prague', 'Budapest'].map((c) => [`Europe/${c}`, 'eu', 60, '', 'Central European Standard Time/Central European Summer Time']),
+  ...['Athens', 'Helsinki', 'Kyiv', 'Bucharest'].map((c) => [`Europe/${c}`, 'eu', 120, '', 'Eastern European Standard Time/Eastern European Summer Time']),
+  ['Europe/Moscow', null, 180, '', 'Moscow Standard Time'],
+  ['Europe/Istanbul', null, 180, '', 'Türkiye Standard Time'],
+  ['Africa/Lagos', null, 60, '', 'West Africa Time'],
+  ['Africa/Johannesburg', null, 120, '', 'South Africa Standard Time'],
+  ['Africa/Nairobi', null, 180, '', 'East Africa Time'],
+  ['Asia/Riyadh', null, 180, '', 'Arabian Standard Time'],
+  ['Asia/Tehran', null, 210, '', 'Iran Standard Time'],
+  ['Asia/Dubai', null, 240, '', 'Gulf Standard Time'],
+  ['Asia/Karachi', null, 300, '', 'Pakistan Standard Time'],
+  ['Asia/Kolkata', null, 330, '', 'India Standard Time'],
+  ['Asia/Kathmandu', null, 345, '', 'Nepal Time'],
+  ['Asia/Dhaka', null, 360, '', 'Bangladesh Standard Time'],
+  ['Asia/Bangkok', null, 420, '', 'Indochina Time'],
+  ['Asia/Ho_Chi_Minh', null, 420, '', 'Indochina Time'],
+  ['Asia/Jakarta', null, 420, '', 'Western Indonesia Time'],
+  ['Asia/Shanghai', null, 480, '', 'China Standard Time'],
+  ['Asia/Hong_Kong', null, 480, '', 'Hong Kong Standard Time'],
+  ['Asia/Singapore', null, 480, '', 'Singapore Standard Time'],
+  ['Asia/Taipei', null, 480, '', 'Taiwan Standard Time'],
+  ['Asia/Manila', null, 480, '', 'Philippine Standard Time'],
+  ['Australia/Perth', null, 480, '', 'Australian Western Standard Time'],
+  ['Asia/Seoul', null, 540, '', 'Korean Standard Time'],
+  ['Asia/Tokyo', null, 540, '', 'Japan Standard Time'],
+  ['Australia/Brisbane', null, 600, '', 'Australian Eastern Standard Time'],
+  ['Australia/Adelaide', 'au', 570, '', 'Australian Central Standard Time/Australian Central Daylight Time'],
+  ...['Sydney', 'Melbourne', 'Hobart'].map((c) => [`Australia/${c}`, 'au', 600, '', 'Australian Eastern Standard Time/Australian Eastern Daylight Time']),
+  ['Pacific/Auckland', 'nz', 720, '', 'New Zealand Standard Time/New Zealand Daylight Time'],
+];
+const ZONE_ALIASES = { 'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Saigon': 'Asia/Ho_Chi_Minh', 'Europe/Kiev': 'Europe/Kyiv',
+  'US/Eastern': 'America/New_York', 'US/Central': 'America/Chicago', 'US/Mountain': 'America/Denver', 'US/Pacific': 'America/Los_Angeles',
+  'US/Alaska': 'America/Anchorage', 'US/Hawaii': 'Pacific/Honolulu', 'US/Arizona': 'America/Phoenix', 'Japan': 'Asia/Tokyo',
+  'Asia/Istanbul': 'Europe/Istanbul', 'Turkey': 'Europe/Istanbul', 'W-SU': 'Europe/Moscow', 'PRC': 'Asia/Shanghai', 'Hongkong': 'Asia/Hong_Kong',
+  'Singapore': 'Asia/Singapore', 'ROK': 'Asia/Seoul', 'GB': 'Europe/London', 'NZ': 'Pacific/Auckland', 'America/Buenos_Aires': 'America/Argentina/Buenos_Aires' };
+// lower-case name → [the name as written in the database (an alias keeps its own), the zone]
+const zoneByLowerName = new Map([...ZONES.map((z) => [z[0].toLowerCase(), [z[0], z]]),
+  ...Object.entries(ZONE_ALIASES).map(([alias, name]) => [alias.toLowerCase(), [alias, ZONES.find((z) => z[0] === name)]])]);
+
+// The day of the month of the nth (-1: last) Sunday of a month.
+const sunday = (year, month, n) => {
+  if (n > 0) { const first = new Date(Date.UTC(year, month, 1)).getUTCDay(); return 1 + ((7 - first) % 7) + 7 * (n - 1); }
+  const last = new Date(Date.UTC(year, month + 1, 0)); return last.getUTCDate() - last.getUTCDay();
+};
+const HOUR = 3600000;
+// Whether daylight time is in effect at `t` under `rule`, for a zone whose standard offset is `std` minutes.
+function isDaylight(rule, std, t) {
+  const year = new Date(t + std * 60000).getUTCFullYear(), at = (m, d, h) => Date.UTC(year, m, d) + h * HOUR - std * 60000;
+  switch (rule) {
+    case 'us': return t >= at(2, sunday(year, 2, 2), 2) && t < at(10, sunday(year, 10, 1), 1); // 2:00 local, both ends
+    case 'eu': return t >= Date.UTC(year, 2, sunday(year, 2, -1), 1) && t < Date.UTC(year, 9, sunday(year, 9, -1), 1); // 1:00 UTC
+    case 'au': return !(t >= at(3, sunday(year, 3, 1), 2) && t < at(9, sunday(year, 9, 1), 2)); // April to October is standard
+    case 'nz': return !(t >= at(3, sunday(year, 3, 1), 2) && t < at(8, sunday(year, 8, -1), 2));
+    default: return false;
+  }
+}
+
+const fixedZone = (id, minutes, short, long) => ({
+  id, offset: () => minutes,
+  name: (t, style) => (style === 'short' && short) || (style === 'long' && long) || offsetText(minutes, style === 'longOffset' || (style === 'long' && !long)),
+});
+
+// The time zone a name means, as { id, offset(t) → minutes east of UTC, name(t, style) }, or a RangeError.
 function timeZoneOf(name) {
-  if (name === undefined) return { id: 'UTC', offset: () => 0 };
+  if (name === undefined) return fixedZone('UTC', 0, 'UTC', 'Coordinated Universal Time');
   const s = String(name);
   if (/^(etc\/)?(utc|gmt|uct|zulu|universal|greenwich)$/i.test(s) || /^etc\/(gmt[+-]0|gmt0|uct|universal|zulu)$/i.test(s)) {
-    return { id: 'UTC', offset: () => 0 };
+    return fixedZone('UTC', 0, 'UTC', 'Coordinated Universal Time');
   }
   let m = /^etc\/gmt([+-])(\d{1,2})$/i.exec(s);
   if (m && Number(m[2]) <= 14) {
     const minutes = (m[1] === '+' ? -1 : 1) * Number(m[2]) * 60; // POSIX sign: Etc/GMT+5 is five hours behind
-    return { id: `Etc/GMT${m[1]}${Number(m[2])}`, offset: () => minutes };
+    return fixedZone(`Etc/GMT${m[1]}${Number(m[2])}`, minutes);
   }
   m = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(s);
   if (m && Number(m[2]) <= 23 && Number(m[3] ?? 0) <= 59) {
     const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
-    return { id: `${minutes < 0 ? '-' : '+'}${m[2]}:${m[3] ?? '00'}`, offset: () => minutes };
+    return fixedZone(`${minutes < 0 ? '-' : '+'}${m[2]}:${m[3] ?? '00'}`, minutes);
   }
-  throw new RangeError(`Invalid time zone specified: ${s} (this sandbox has no time zone data: it knows UTC, Etc/GMT±N and offsets such as "+05:30")`);
+  const [given, zone] = zoneByLowerName.get(s.toLowerCase()) ?? [];
+  if (!zone) {
+    throw new RangeError(`Invalid time zone specified: ${s} (this sandbox knows UTC, Etc/GMT±N, offsets such as "+05:30" and ${ZONES.length} named zones)`);
+  }
+  const [, rule, std, shorts, longs] = zone;
+  const id = given; // as ECMA-402 has it now: the identifier asked for, its case normalized
+  const [shortStd, shortDst] = shorts.split('/'), [longStd, longDst] = longs.split('/');
+  const offset = (t) => std + (rule && isDaylight(rule, std, t) ? 60 : 0);
+  return {
+    id, offset,
+    name(t, style) {
+      const minutes = offset(t), dst = minutes !== std;
+      const short = dst ? shortDst : shortStd, long = dst ? longDst : longStd;
+      switch (style) {
+        case 'short': return short || offsetText(minutes, false);
+        case 'long': return long;
+        // Generic names (ICU's are often a country's: "France Time"), as close as this table comes.
+        case 'shortGeneric': return rule === 'us' ? shortStd.replace(/S(T)$/, '$1') : shortStd || offsetText(minutes, false);
+        case 'longGeneric': return rule ? longStd.replace(/ Standard Time$/, ' Time') : longStd;
+        case 'longOffset': return offsetText(minutes, true);
+        default: return offsetText(minutes, false);
+      }
+    },
+  };
 }
 const offsetText = (minutes, long) => {
   if (minutes === 0) return long ? 'GMT+00:00' : 'GMT';
@@ -668,11 +781,7 @@ function formatDateToParts(o, tz, t) {
       : hours >= 18 && hours < 21 ? 'in the evening' : 'at night' });
   }
   if (f.timeZoneName) {
-    const name = f.timeZoneName === 'long' && offset === 0 && o.timeZone === 'UTC' ? 'Coordinated Universal Time'
-      : f.timeZoneName === 'short' && offset === 0 && o.timeZone === 'UTC' ? 'UTC'
-        : f.timeZoneName === 'longOffset' ? offsetText(offset, true)
-          : offset === 0 && f.timeZoneName === 'shortOffset' ? 'GMT+0'
-            : f.timeZoneName === 'long' ? offsetText(offset, true) : offsetText(offset, false);
+    const name = f.timeZoneName === 'shortOffset' && offset === 0 ? 'GMT+0' : tz.name(t, f.timeZoneName);
     const target = time.length ? time : date;
     target.push(lit(target.length ? ' ' : ''), { type: 'timeZoneName', value: name });
     if (!target[target.length - 2].value) target.splice(target.length - 2, 1);
