@@ -274,7 +274,8 @@ build_javascript() {
   # web-platform globals it imports and their npm packages bundled into one file (guest/javascript/bundle.mjs,
   # esbuild), again whenever guest/javascript/, the installed packages or this script change.
   if stale "$pkg/warmup.js" "$GUEST/javascript" "$ROOT/package-lock.json" "$SELF"; then
-    need node
+    # node and the npm packages come with the checkout's `npm ci`, not from Debian (no `need`).
+    command -v node >/dev/null || die "'node' is required to bundle the JavaScript warm-up"
     [ -d "$ROOT/node_modules/esbuild" ] || die "node_modules/esbuild is missing: run npm ci first (the JavaScript warm-up is bundled with it)"
     node "$GUEST/javascript/bundle.mjs" "$pkg/warmup.js.tmp" || die "bundling the JavaScript warm-up failed"
     mv "$pkg/warmup.js.tmp" "$pkg/warmup.js"
