@@ -277,7 +277,7 @@ build_javascript() {
     # node and the npm packages come with the checkout's `npm ci`, not from Debian (no `need`).
     command -v node >/dev/null || die "'node' is required to bundle the JavaScript warm-up"
     [ -d "$ROOT/node_modules/esbuild" ] || die "node_modules/esbuild is missing: run npm ci first (the JavaScript warm-up is bundled with it)"
-    node "$GUEST/javascript/bundle.mjs" "$pkg/warmup.js.tmp" || die "bundling the JavaScript warm-up failed"
+    node "$GUEST/javascript/bundle.mjs" "$pkg/warmup.js.tmp" || die "bundling the JavaScript warm-up failed (a package it imports missing from node_modules? run npm ci)"
     mv "$pkg/warmup.js.tmp" "$pkg/warmup.js"
   fi
   if ! stale "$out" "${COMMON_INPUTS[@]}" "$q" "$src" "$DRIVERS"/hl_*.h; then say "javascript: up to date ($(size "$out"))"; return 0; fi
