@@ -199,8 +199,10 @@ export class NumberFormat {
     r.minimumIntegerDigits = getNumberOption(o, 'minimumIntegerDigits', 1, 21, 1);
     const notation = getOption(o, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
     const cDigits = r.style === 'currency' ? CURRENCY_DIGITS[r.currency] ?? 2 : 0;
-    const mnfdDefault = r.style === 'currency' && notation !== 'compact' ? cDigits : 0;
-    const mxfdDefault = r.style === 'currency' && notation !== 'compact' ? cDigits : r.style === 'percent' ? 0 : notation === 'compact' ? 0 : 3;
+    // The defaults (as V8 has them): a currency's own digits, else none to three (percent: none); compact
+    // notation without digit options rounds its own way (below).
+    const mnfdDefault = r.style === 'currency' ? cDigits : 0;
+    const mxfdDefault = r.style === 'currency' ? cDigits : r.style === 'percent' ? 0 : 3;
     const mnsd = o.minimumSignificantDigits, mxsd = o.maximumSignificantDigits;
     const mnfd = o.minimumFractionDigits, mxfd = o.maximumFractionDigits;
     let roundingPriority = getOption(o, 'roundingPriority', ['auto', 'morePrecision', 'lessPrecision'], 'auto');
@@ -227,6 +229,9 @@ export class NumberFormat {
         else if (lo > hi) throw new RangeError('maximumFractionDigits value is out of range.');
         r.minimumFractionDigits = lo;
         r.maximumFractionDigits = hi;
+      } else if (notation === 'compact' && !hasSd) {
+        r.minimumFractionDigits = 0; // compact rounding: whole numbers or two significant digits
+        r.maximumFractionDigits = 0;
       } else {
         r.minimumFractionDigits = mnfdDefault;
         r.maximumFractionDigits = mxfdDefault;
