@@ -645,8 +645,8 @@ export class DateTimeFormat {
     if (dateStyle || timeStyle) {
       const explicit = FIELDS.find((k) => f[k] !== undefined);
       if (explicit) throw new TypeError(`Can't set option ${explicit} when ${dateStyle ? 'dateStyle' : 'timeStyle'} is used`);
-      if (required === 'date' && !dateStyle) throw new TypeError('Invalid option : timeStyle');
-      if (required === 'time' && !timeStyle) throw new TypeError('Invalid option : dateStyle');
+      if (required === 'date' && timeStyle) throw new TypeError('Invalid option : timeStyle');
+      if (required === 'time' && dateStyle) throw new TypeError('Invalid option : dateStyle');
     } else {
       const has = (keys) => keys.some((k) => f[k] !== undefined);
       const needDefaults = (required === 'date' || required === 'any' ? !has(['weekday', 'year', 'month', 'day']) : true)
@@ -744,6 +744,8 @@ function formatDateToParts(o, tz, t) {
     if (dayPart) date.push(lit(' '), dayPart);
     if (yearPart) date.push(lit(dayPart ? ', ' : ' '), yearPart);
     if (eraPart) date.push(lit(' '), eraPart);
+  } else if (f.weekday && dayPart && !f.month && !f.year) {
+    date.push(dayPart, lit(' '), { type: 'weekday', value: weekdayText }); // "15 Tue"
   } else if (f.month || f.day || f.year) {
     if (f.weekday) date.push({ type: 'weekday', value: weekdayText }, lit(', '));
     const fields = [];
@@ -788,7 +790,7 @@ function formatDateToParts(o, tz, t) {
   if (f.timeZoneName) {
     const name = f.timeZoneName === 'shortOffset' && offset === 0 ? 'GMT+0' : tz.name(t, f.timeZoneName);
     const target = time.length ? time : date;
-    target.push(lit(target.length ? ' ' : ''), { type: 'timeZoneName', value: name });
+    target.push(lit(!target.length ? '' : time.length ? ' ' : ', '), { type: 'timeZoneName', value: name });
     if (!target[target.length - 2].value) target.splice(target.length - 2, 1);
   }
   if (!date.length) return time;
