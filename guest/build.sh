@@ -11,8 +11,9 @@
 # it), so an up-to-date run takes well under a second. Every image's inputs: this script (the Debian package
 # list, the flags), guest/crates/Cargo.{toml,lock} (which driver and QuickJS sources), the host toolchain
 # (.cache/guest/toolchain: gcc's version and the libc.a it links, rewritten only when they change) and the
-# driver sources; the python image also the .debs and guest/python/. guest/javascript/warmup.js is copied
-# beside its image whenever the two differ.
+# driver sources; the python image also the .debs and guest/python/. The JavaScript warm-up, guest/javascript/
+# warmup.js and the web-platform globals it imports bundled into one file with their npm packages, is
+# written beside its image whenever guest/javascript/ or package-lock.json is newer than it.
 #
 # usage: guest/build.sh [python|python-data|javascript|c ...]     (default: all four; python-data needs python's
 #        build directory, so naming it builds python too)
@@ -269,11 +270,15 @@ build_javascript() {
   locate_sources
   local work=$CACHE/javascript pkg=$ROOT/npm/guest-javascript out=$ROOT/npm/guest-javascript/rootfs.cpio
   local q=$QUICKJS src=$DRIVERS/quickjs
-  # The warm-up the engine runs before its snapshot ships next to the image (not in it): copied whenever
-  # the two differ, whichever is newer.
-  if ! cmp -s "$GUEST/javascript/warmup.js" "$pkg/warmup.js"; then
-    cp "$GUEST/javascript/warmup.js" "$pkg/warmup.js"
-    say "javascript: copied warmup.js"
+  # The warm-up the engine runs before its snapshot ships next to the image (not in it): warmup.js with the
+  # web-platform globals it imports and their npm packages bundled into one file (guest/javascript/bundle.mjs,
+  # esbuild), again whenever guest/javascript/, the installed packages or this script change.
+  if stale "$pkg/warmup.js" "$GUEST/javascript" "$ROOT/package-lock.json" "$SELF"; then
+    # node and the npm packages come with the checkout's `npm ci`, not from Debian (no `need`).
+    command -v node >/dev/null || die "'node' is required to bundle the JavaScript warm-up"
+    [ -d "$ROOT/node_modules/esbuild" ] || die "node_modules/esbuild is missing: run npm ci first (the JavaScript warm-up is bundled with it)"
+    node "$GUEST/javascript/bundle.mjs" "$pkg/warmup.js.tmp" || die "bundling the JavaScript warm-up failed (a package it imports missing from node_modules? run npm ci)"
+    mv "$pkg/warmup.js.tmp" "$pkg/warmup.js"
   fi
   if ! stale "$out" "${COMMON_INPUTS[@]}" "$q" "$src" "$DRIVERS"/hl_*.h; then say "javascript: up to date ($(size "$out"))"; return 0; fi
   say "javascript: building (quickjs-ng $(sed -n 's/.*QJS_VERSION_MAJOR \([0-9]*\)/\1/p;s/.*QJS_VERSION_MINOR \([0-9]*\)/.\1/p;s/.*QJS_VERSION_PATCH \([0-9]*\)/.\1/p' "$q/quickjs.h" | tr -d '\n') + hl_quickjsdriver, static-PIE)"
@@ -306,7 +311,7 @@ build_javascript() {
   rm -rf "$stage" && mkdir -p "$stage"/{tmp,usr/local/bin}
   install -m755 "$work/hl_quickjsdriver" "$stage/usr/local/bin/hl_quickjsdriver"
   make_cpio "$stage" "$out"
-  say "javascript: wrote npm/guest-javascript/rootfs.cpio ($(size "$out")) and warmup.js"
+  say "javascript: wrote npm/guest-javascript/rootfs.cpio ($(size "$out"))"
 }
 
 # ── C and C++ ────────────────────────────────────────────────────────────────────────────────────────

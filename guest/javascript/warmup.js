@@ -17,9 +17,15 @@
 //                    nextTick, cwd(), platform, hrtime; process.exit(n)
 //                    ends the guest with status n (the host restores it)
 //   TextEncoder, TextDecoder (UTF-8), structuredClone, global
-// queueMicrotask, atob/btoa, performance and ES2023 are QuickJS's own.
+// and, from web-platform.js (imported below; guest/build.sh bundles it, its web/ modules and their npm
+// packages into the one warmup.js shipped beside the image): URL, URLSearchParams, crypto
+// (getRandomValues, randomUUID, subtle.digest), Event, CustomEvent, EventTarget, AbortController,
+// AbortSignal, Blob, File, Intl (en-US) with the toLocaleString family, navigator, reportError, and
+// performance.timeOrigin as a Unix time.
+// queueMicrotask, atob/btoa, DOMException, performance.now and ES2023 are QuickJS's own.
 import * as std from 'qjs:std';
 import * as os from 'qjs:os';
+import './web-platform.js';
 
 const g = globalThis;
 const define = (target, name, value) =>
