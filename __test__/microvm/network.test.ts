@@ -210,11 +210,13 @@ describe('fetch from the JavaScript guest', () => {
         'console.log(big.byteLength)',
         `const sent = await (await fetch('${base}/echo', { method: 'PUT', body: new Uint8Array(200000).fill(7) })).json()`,
         'console.log(sent.length)',
+        `const blob = await (await fetch(new URL('/echo', '${base}'), { method: 'POST', body: new Blob(['abc'], { type: 'text/x-test' }) })).json()`,
+        'console.log(blob.length)',
       ].join('\n'),
       'javascript',
     )
     expect(r.error).toBeUndefined()
-    expect(r.output).toBe('unzipped text\n300000\n200000\n')
+    expect(r.output).toBe('unzipped text\n300000\n200000\n3\n')
   })
 
   it('is refused at once in a sandbox without network.allow (the default)', async () => {

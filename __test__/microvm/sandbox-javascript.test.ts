@@ -100,7 +100,7 @@ describe('JavaScript in a micro-VM', () => {
     expect((await js('console.log(typeof leaked, typeof alsoLeaked)')).output).toBe('undefined undefined\n')
   })
 
-  it('cannot reach the host: no host files, no network API', async () => {
+  it('cannot reach the host: no host files, no sockets, and fetch refused without network.allow', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lci-secret-'))
     const secret = join(dir, 'secret.txt')
     writeFileSync(secret, 'TOP-SECRET-HOST-DATA')
@@ -109,11 +109,12 @@ describe('JavaScript in a micro-VM', () => {
       import * as os from 'qjs:os'
       console.log(JSON.stringify(std.loadFile(${JSON.stringify(secret)})))
       console.log(os.readdir('/')[0].filter((n) => n !== '.' && n !== '..').sort().join())
-      console.log(typeof fetch, typeof XMLHttpRequest, typeof WebSocket)`)
+      console.log(typeof XMLHttpRequest, typeof WebSocket)
+      console.log(await fetch('http://10.0.0.1/').then(() => 'reached', (e) => e.message))`)
     expect(r.output).not.toContain('TOP-SECRET')
     // What the guest sees instead: its own root filesystem (the engine and /tmp), the run's own
-    // /input and /output, and no network API.
-    expect(r.output).toBe('null\ndev,input,output,tmp,usr\nundefined undefined undefined\n')
+    // /input and /output, no socket API, and a fetch the host refuses: the network is off by default.
+    expect(r.output).toBe('null\ndev,input,output,tmp,usr\nundefined undefined\nfetch failed: the network is off: this sandbox may reach no hosts (SandboxConfig.network.allow)\n')
   })
 
   it('caps a flood of output and says it was truncated', async () => {

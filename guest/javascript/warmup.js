@@ -22,10 +22,12 @@
 // (getRandomValues, randomUUID, subtle.digest), Event, CustomEvent, EventTarget, AbortController,
 // AbortSignal, Blob, File, Intl (en-US) with the toLocaleString family, navigator, reportError, and
 // performance.timeOrigin as a Unix time.
+// fetch, Headers, Request and Response (below) are the host's fetch (crates/sandbox/src/fetch.rs).
 // queueMicrotask, atob/btoa, DOMException, performance.now and ES2023 are QuickJS's own.
 import * as std from 'qjs:std';
 import * as os from 'qjs:os';
 import './web-platform.js';
+import { blobBytes } from './web/blob.js';
 
 const g = globalThis;
 const define = (target, name, value) =>
@@ -621,7 +623,7 @@ const bodyOf = (body) => {
   if (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) {
     return [new TextEncoder().encode(body.toString()), 'application/x-www-form-urlencoded;charset=UTF-8'];
   }
-  if (typeof Blob === 'function' && body instanceof Blob && typeof body._lciBytes === 'function') return [body._lciBytes(), body.type || null];
+  if (body instanceof Blob) return [blobBytes(body), body.type || null];
   return [new TextEncoder().encode(String(body)), 'text/plain;charset=UTF-8'];
 };
 
@@ -641,7 +643,6 @@ class Body {
   text() { return this.#take().then((b) => new TextDecoder().decode(b)); }
   json() { return this.text().then((t) => JSON.parse(t)); }
   blob() {
-    if (typeof Blob !== 'function') return Promise.reject(new TypeError('Blob is not available'));
     return this.#take().then((b) => new Blob([b], { type: this.headers.get('content-type') ?? '' }));
   }
   formData() { return Promise.reject(new TypeError('formData() is not supported in the sandbox')); }

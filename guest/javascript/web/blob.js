@@ -15,6 +15,9 @@ const normalizeType = (type) => {
 };
 
 /** Immutable raw data with a MIME type. */
+/** A copy of `blob`'s bytes, at once (fetch sends a Blob body without awaiting it). */
+export const blobBytes = (blob) => bytesByBlob.get(blob).slice();
+
 export class Blob {
   #type;
   constructor(parts = [], options = {}) {
