@@ -82,7 +82,10 @@ describe('code mode: functions and definitions', () => {
     expect(tool).toMatchObject({ name: 'lookup', source: 'function' })
     expect(tool.inputJsonSchema).toBeUndefined()
     await expect(tool.call({ id: 7, extra: true })).resolves.toEqual({ id: 7, name: 'seven' })
-    expect(lookup).toHaveBeenCalledWith({ id: 7, extra: true })
+    expect(lookup).toHaveBeenCalledWith({ id: 7, extra: true }, {})
+    const signal = new AbortController().signal
+    await tool.call({ id: 8 }, { signal })
+    expect(lookup).toHaveBeenLastCalledWith({ id: 8 }, { signal })
     await expect(entry({ sync: () => 3 }, 'sync').call({})).resolves.toBe(3)
     const failing = entry({ failing: () => { throw new Error('the database is down') } }, 'failing')
     await expect(failing.call({})).rejects.toThrow('the database is down')
@@ -149,7 +152,7 @@ describe('code mode: functions and definitions', () => {
 })
 
 describe('code mode: Vercel AI SDK tools', () => {
-  it('runs a tool() with a zod schema: execute gets the parsed input and { toolCallId, messages }', async () => {
+  it('runs a tool() with a zod schema: execute gets the parsed input and { toolCallId, messages, abortSignal }', async () => {
     const execute = vi.fn(async ({ city }: { city: string }) => ({ city, celsius: 21 }))
     const weather = aiTool({ description: 'Current weather', inputSchema: z.object({ city: z.string() }), outputSchema: z.object({ city: z.string(), celsius: z.number() }), execute })
     const tool = entry({ getWeather: weather }, 'getWeather')
@@ -158,6 +161,9 @@ describe('code mode: Vercel AI SDK tools', () => {
     expect(tool.outputJsonSchema).toMatchObject({ properties: { celsius: { type: 'number' } } })
     await expect(tool.call({ city: 'Paris' })).resolves.toEqual({ city: 'Paris', celsius: 21 })
     expect((execute.mock.calls[0] as unknown[])[1]).toMatchObject({ toolCallId: expect.any(String), messages: [] })
+    const signal = new AbortController().signal
+    await tool.call({ city: 'Oslo' }, { signal })
+    expect((execute.mock.calls[1] as unknown[])[1]).toMatchObject({ abortSignal: signal })
     expect(await rejection(tool.call({ city: ['Paris'] }))).toBe('Invalid arguments for tools.getWeather: city: expected string, got ["Paris"]. The tool did not run.')
   })
 
