@@ -24,6 +24,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const SUITE_GUEST_DIR = join(ROOT, '.cache/guest/python-tests')
 const HARNESS = join(ROOT, 'guest/python-tests/run_module.py')
 const SUMMARY_MARK = '@@lci-cpython-suite@@'
+const STARTED_MARK = '@@lci-test-started@@'
 
 /** The modules run by default: what issue 15 asks to hold at ≥ 99%, and test_socket (sockets refused). */
 export const MODULES = [
@@ -66,7 +67,11 @@ export async function runSuiteModule(sandbox, module) {
   const r = await sandbox.runCode(code, 'python')
   const line = r.output.split('\n').reverse().find((l) => l.startsWith(SUMMARY_MARK))
   if (line) return { ...JSON.parse(line.slice(SUMMARY_MARK.length + 1)), exitCode: r.exitCode }
-  const why = r.timedOut ? `timed out after ${Date.now() - started} ms` : `no summary (exit ${r.exitCode}): ${r.error ?? ''} ${r.stderr.slice(-500)}`
+  const last = r.stderr.split('\n').reverse().find((l) => l.startsWith(STARTED_MARK))
+  const during = last ? `, in ${last.slice(STARTED_MARK.length + 1)}` : ''
+  const why = r.timedOut
+    ? `timed out after ${Date.now() - started} ms${during}`
+    : `no summary (exit ${r.exitCode}${during}): ${r.error ?? ''} ${r.stderr.slice(-500)}`
   return { module: name, verdict: r.timedOut ? 'Timeout' : 'Crashed', ran: 0, passed: 0, failed: 0, errored: 1, skipped: 0,
     seconds: Math.round((Date.now() - started) / 100) / 10, problems: [[name, 'errored', why]], exitCode: r.exitCode }
 }

@@ -9,8 +9,10 @@
 #
 # The platform: this guest starts no processes (see guest/python/warmup.py), which CPython's test helpers
 # learn from sys.platform on WASI and Emscripten; here sys.platform is 'linux', so the harness says it to
-# them in the words they check: has_subprocess_support and has_fork_support are False.
+# them in the words they check: has_subprocess_support and has_fork_support are False, and, since the
+# sandbox refuses sockets, has_socket_support.
 SUMMARY_MARK = '@@lci-cpython-suite@@'
+STARTED_MARK = '@@lci-test-started@@'
 
 
 def _lci_suite_main(module):
@@ -22,6 +24,9 @@ def _lci_suite_main(module):
     from test import support
     support.has_subprocess_support = False
     support.has_fork_support = False
+    # Sockets: the sandbox refuses them (it runs with no network.allow, and loopback is always refused),
+    # as Emscripten's and WASI's do not work: CPython's helpers skip what needs them.
+    support.has_socket_support = False
 
     from test.support import os_helper
     from test.support.testresult import RegressionTestResult
@@ -48,7 +53,9 @@ def _lci_suite_main(module):
         results.append(self)
 
     def start_test(self, test):
+        # Named on stderr as it starts: when a module runs out of time, the last one named is the culprit.
         started.add(test_id(test))
+        print(STARTED_MARK, test_id(test), file=sys.__stderr__, flush=True)
         return original_start(self, test)
 
     RegressionTestResult.__init__, RegressionTestResult.startTest = init, start_test
