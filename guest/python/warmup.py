@@ -12,19 +12,19 @@ def _lci_warmup():
     import types
 
     class OsFunction:
-        """A function of the os module that this sandbox supplies (guest/python/warmup.py). Like the
-        built-in it stands for, it is not bound as a method when stored on a class."""
+        """A function of the os (or time) module that this sandbox supplies (guest/python/warmup.py).
+        Like the built-in it stands for, it is not bound as a method when stored on a class."""
 
-        def __init__(self, function, original):
+        def __init__(self, function, original, module='os'):
             self.__wrapped__ = function
             self.__name__ = self.__qualname__ = original.__name__
-            self.__doc__, self.__module__ = original.__doc__, 'os'
+            self.__doc__, self.__module__ = original.__doc__, module
 
         def __call__(self, *args, **kwargs):
             return self.__wrapped__(*args, **kwargs)
 
         def __repr__(self):
-            return '<function os.%s>' % self.__name__
+            return '<function %s.%s>' % (self.__module__, self.__name__)
 
         def __reduce__(self):
             return self.__name__
@@ -136,7 +136,7 @@ def _lci_warmup():
     # No extended attributes: say so as Linux does for a file system without them (ENOTSUP, which
     # shutil.copystat, copy2 and copytree expect), not ENOSYS.
     def no_xattrs(path=None, *args, **kwargs):
-        where = path if isinstance(path, (str, bytes)) else None
+        where = None if path is None or isinstance(path, int) else path
         raise OSError(errno.ENOTSUP, 'extended attributes are not supported in the sandbox', where)
 
     for name in ('listxattr', 'getxattr', 'setxattr', 'removexattr'):
@@ -468,6 +468,27 @@ def _lci_warmup():
             return fd
 
     install('memfd_create', memfd_create)
+
+    # Clocks: the kernel lets any clock be set; Linux sets only the real-time clock and refuses the
+    # others (EINVAL), as callers expect.
+    import time
+
+    real_clock_settime, real_clock_settime_ns = time.clock_settime, time.clock_settime_ns
+
+    def settable(clock):
+        if clock != time.CLOCK_REALTIME:
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+
+    def clock_settime(clock, seconds, /):
+        settable(clock)
+        return real_clock_settime(clock, seconds)
+
+    def clock_settime_ns(clock, nanoseconds, /):
+        settable(clock)
+        return real_clock_settime_ns(clock, nanoseconds)
+
+    time.clock_settime = OsFunction(clock_settime, real_clock_settime, 'time')
+    time.clock_settime_ns = OsFunction(clock_settime_ns, real_clock_settime_ns, 'time')
 
     # Sockets the sandbox refuses (all of them unless network.allow opens destinations; loopback always)
     # fail as the kernel says (EACCES), with a message that says why.
