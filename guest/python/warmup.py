@@ -399,13 +399,21 @@ def _lci_warmup():
     # FIFOs and device nodes: the guest's file system has none, and says EINVAL; Linux says EPERM
     # ("the file system does not support the type of node requested", mknod(2)), which callers test.
     # A regular file, which mknod can also make, is made.
+    # On the mounts the host serves, the kernel answers success and makes a regular file: that file is
+    # taken back and the answer is the same EPERM.
+    def made_as(path, dir_fd, kind, what):
+        if stat.S_IFMT(real_stat(path, dir_fd=dir_fd).st_mode) != kind:
+            os.unlink(path, dir_fd=dir_fd)
+            raise PermissionError(errno.EPERM, '%s are not supported in the sandbox' % what, path)
+
     def mkfifo(path, mode=0o666, *, dir_fd=None):
         try:
-            return real_mkfifo(path, mode, dir_fd=dir_fd)
+            real_mkfifo(path, mode, dir_fd=dir_fd)
         except OSError as e:
             if e.errno != errno.EINVAL:
                 raise
             raise PermissionError(errno.EPERM, 'FIFOs are not supported in the sandbox', path) from None
+        made_as(path, dir_fd, stat.S_IFIFO, 'FIFOs')
 
     def mknod(path, mode=0o600, device=0, *, dir_fd=None):
         kind = stat.S_IFMT(mode)
@@ -413,11 +421,12 @@ def _lci_warmup():
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, stat.S_IMODE(mode), dir_fd=dir_fd))
             return None
         try:
-            return real_mknod(path, mode, device, dir_fd=dir_fd)
+            real_mknod(path, mode, device, dir_fd=dir_fd)
         except OSError as e:
             if e.errno != errno.EINVAL or kind not in (stat.S_IFIFO, stat.S_IFCHR, stat.S_IFBLK, stat.S_IFSOCK):
                 raise
             raise PermissionError(errno.EPERM, 'special files are not supported in the sandbox', path) from None
+        made_as(path, dir_fd, kind, 'special files')
 
     install('mkfifo', mkfifo)
     install('mknod', mknod)
