@@ -15,8 +15,8 @@
 # warmup.js and the web-platform globals it imports bundled into one file with their npm packages, is
 # written beside its image whenever guest/javascript/ or package-lock.json is newer than it.
 #
-# usage: guest/build.sh [python|python-data|javascript|c ...]     (default: all four; python-data needs python's
-#        build directory, so naming it builds python too)
+# usage: guest/build.sh [python|python-data|javascript|c|python-tests ...]     (default: the four published images;
+#        python-data and python-tests need python's build directory, so naming either builds python too)
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -264,6 +264,64 @@ build_python_data() {
   say "python-data: wrote npm/guest-python-data/rootfs.cpio ($(size "$out"), $(du -sh "$stage" | cut -f1) unpacked) and warmup.py"
 }
 
+# ── Python with CPython's regression suite (not published: the conformance runner's) ────────────────
+
+# The standard image plus CPython 3.11's own tests: the `test` package's harness (test.support,
+# libregrtest: in libpython3.11-stdlib, which the standard image leaves out) and the test modules
+# (Debian 12's libpython3.11-testsuite), byte-compiled as the standard library is. Written to
+# .cache/guest/python-tests/guest-python/ with the standard warm-up beside it, for LCI_GUEST_DIR
+# (bench/cpython-suite.mjs, __test__/microvm/python-cpython-suite.test.ts).
+TEST_DEBS=(libpython3.11-testsuite)
+
+build_python_tests() {
+  local work=$CACHE/python-tests debs=$CACHE/debs-tests base=$CACHE/python
+  local out=$work/guest-python/rootfs.cpio
+  [ -f "$ROOT/npm/guest-python/rootfs.cpio" ] && [ -d "$base/rootfs" ] || die "python-tests builds on the python image: build it first (guest/build.sh python python-tests)"
+  mkdir -p "$debs" "$work/guest-python"
+  local p missing=()
+  for p in "${TEST_DEBS[@]}"; do compgen -G "$debs/${p}_*.deb" >/dev/null || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    need apt-get apt-cache dpkg-deb
+    if ! apt-cache show --no-all-versions "${missing[@]}" >/dev/null 2>&1; then
+      say "apt knows none of them yet: apt-get update"
+      apt-get update -qq || die "apt-get update failed (run as root, with the Debian mirror reachable)"
+    fi
+    say "downloading ${missing[*]} into .cache/guest/debs-tests"
+    (cd "$debs" && apt-get -qq -o APT::Sandbox::User=root download "${missing[@]}") || die "apt-get download failed for: ${missing[*]}"
+  fi
+  # The tests must be the interpreter's own version's.
+  local want have
+  want=$(dpkg-deb -f "$(compgen -G "$CACHE/debs/libpython3.11-stdlib_*.deb" | head -1)" Version)
+  have=$(dpkg-deb -f "$(compgen -G "$debs/libpython3.11-testsuite_*.deb" | head -1)" Version)
+  [ "$want" = "$have" ] || die "libpython3.11-testsuite $have does not match the image's libpython3.11-stdlib $want: remove .cache/guest/debs-tests and rebuild"
+  if ! cmp -s "$ROOT/npm/guest-python/warmup.py" "$work/guest-python/warmup.py"; then
+    cp "$ROOT/npm/guest-python/warmup.py" "$work/guest-python/warmup.py"
+    say "python-tests: copied warmup.py"
+  fi
+  if ! stale "$out" "${COMMON_INPUTS[@]}" "$ROOT/npm/guest-python/rootfs.cpio" "$debs"; then say "python-tests: up to date ($(size "$out"))"; return 0; fi
+  say "python-tests: building (the python image + CPython $have's test package)"
+  need cpio dpkg
+  local stage=$work/rootfs sys=$work/sysroot
+  rm -rf "$stage" "$sys" && mkdir -p "$sys"
+  cp -a "$base/rootfs" "$stage"
+  dpkg -x "$(compgen -G "$debs/libpython3.11-testsuite_*.deb" | head -1)" "$sys"
+  local test=$stage/usr/lib/python3.11/test
+  cp -a "$base/sysroot/usr/lib/python3.11/test" "$test"
+  cp -a "$sys/usr/lib/python3.11/test/." "$test/"
+  find "$test" -name '__pycache__' -prune -exec rm -rf {} +
+  local f
+  for f in $(find "$test" -type l); do cp --remove-destination "$(readlink -f "$f")" "$f"; done
+  [ -z "$(find "$stage" -type l)" ] || die "unexpected symlinks in the python-tests rootfs: $(find "$stage" -type l | head -3)"
+  # Byte-compiled as the standard library is. Some test files are meant not to compile (badsyntax_*,
+  # bad_coding*): compileall's status counts them, so it is not checked; the import of a test that
+  # failed to compile still fails, in its test.
+  "$base/sysroot/lib/$TRIPLE/ld-linux-x86-64.so.2" --library-path "$stage/lib/$TRIPLE:$stage/usr/lib/$TRIPLE" \
+    "$base/sysroot/usr/bin/python3.11" -I -S -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+    -s "$stage" -p / "$test" >/dev/null 2>&1 || true
+  make_cpio "$stage" "$out"
+  say "python-tests: wrote .cache/guest/python-tests/guest-python/rootfs.cpio ($(size "$out"), $(du -sh "$stage" | cut -f1) unpacked)"
+}
+
 # ── JavaScript ───────────────────────────────────────────────────────────────────────────────────────
 
 build_javascript() {
@@ -341,8 +399,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(python python-data javascript c)
 data=
 for t in "${targets[@]}"; do
-  case $t in python | python-data | javascript | c) ;; *) die "unknown image '$t' (choose from: python python-data javascript c)" ;; esac
-  [ -f "$ROOT/npm/guest-$t/package.json" ] || die "npm/guest-$t/package.json is missing"
+  case $t in python | python-data | javascript | c | python-tests) ;; *) die "unknown image '$t' (choose from: python python-data javascript c python-tests)" ;; esac
+  [ "$t" = python-tests ] || [ -f "$ROOT/npm/guest-$t/package.json" ] || die "npm/guest-$t/package.json is missing"
 done
 start=$SECONDS
 # One build at a time: `npm test` and `npm run demo` run this script every time, and may run together.
@@ -353,8 +411,11 @@ record_toolchain
 # Shared steps first, then the images side by side (QuickJS's compile is the long pole).
 # python-data is built last, on python's build directory.
 rest=()
-for t in "${targets[@]}"; do [ "$t" = python-data ] && data=1 || rest+=("$t"); done
-if [ -n "$data" ]; then [[ " ${rest[*]} " == *" python "* ]] || rest+=(python); fi
+tests=
+for t in "${targets[@]}"; do
+  case $t in python-data) data=1 ;; python-tests) tests=1 ;; *) rest+=("$t") ;; esac
+done
+if [ -n "$data$tests" ]; then [[ " ${rest[*]} " == *" python "* ]] || rest+=(python); fi
 targets=("${rest[@]}")
 for t in "${targets[@]}"; do [ "$t" = python ] && fetch_debs; done
 locate_sources
@@ -368,4 +429,5 @@ else
   [ $failed = 0 ] || exit 1
 fi
 [ -z "$data" ] || build_python_data
+[ -z "$tests" ] || build_python_tests
 say "done in $((SECONDS - start)) s"

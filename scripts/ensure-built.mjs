@@ -8,8 +8,10 @@
 //                                    deletes node_modules, which others may be using)
 //   native   `npm run build:native`  when local-code-interpreter.linux-x64-gnu.node is missing or older than
 //                                    any file under crates/ or Cargo.toml / Cargo.lock
-//   guests   `bash guest/build.sh`   always: it is incremental (an image is rebuilt only when one of its
-//                                    inputs changed) and takes about a second when all are up to date
+//   guests   `bash guest/build.sh python python-data javascript c python-tests`   always: it is incremental
+//                                    (an image is rebuilt only when one of its inputs changed) and takes about a
+//                                    second when all are up to date; python-tests is the image CPython's own
+//                                    suite runs on (not published; __test__/microvm/python-cpython-suite.test.ts)
 //   ts       `npm run build:ts`      when dist/ is missing or older than src/ (or tsconfig.json)
 // With LCI_PREBUILT=1 (CI's test job, which tests the artifacts its build job made) the native, guests and ts
 // steps build nothing: they only check that the addon, the four guest images and dist/ are there.
@@ -26,6 +28,8 @@ import { ensureSystemPackages } from './system-packages.mjs'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ADDON = 'local-code-interpreter.linux-x64-gnu.node'
 const GUESTS = ['python', 'python-data', 'javascript', 'c'].map((g) => `npm/guest-${g}/rootfs.cpio`)
+/** The image CPython's regression suite runs on (guest/build.sh python-tests), built with the others. */
+const SUITE_IMAGE = '.cache/guest/python-tests/guest-python/rootfs.cpio'
 /** What guest/build.sh writes: the images and the JavaScript warm-up shipped beside its image. */
 const GUEST_OUTPUTS = [
   ...GUESTS,
@@ -89,12 +93,12 @@ function plan(root) {
     },
     {
       name: 'guests',
-      cmd: ['bash', ['guest/build.sh']],
+      cmd: ['bash', ['guest/build.sh', 'python', 'python-data', 'javascript', 'c', 'python-tests']],
       prebuilt: () => missing(GUEST_OUTPUTS),
       always: true,
       outputs: GUEST_OUTPUTS,
       // after the build: a build that "succeeds" without writing an image must not pass
-      stale: () => missing(GUESTS),
+      stale: () => missing([...GUESTS, SUITE_IMAGE]),
     },
     {
       name: 'ts',

@@ -157,7 +157,7 @@ describe('Python in a micro-VM', () => {
       'import os, sys\nprint(sys.executable, hasattr(os, "fork"), hasattr(os, "posix_spawn"))\ntry:\n    os.system("ls")\nexcept OSError as e:\n    print(e)\nprint(sorted(k for k in globals() if not k.startswith("__")))',
       'python',
     )
-    expect(probe.output).toBe("/usr/bin/python3 False False\n[Errno 95] processes are not available in the sandbox\n['os', 'sys']\n")
+    expect(probe.output).toBe("/usr/local/bin/hl_pydriver False False\n[Errno 95] processes are not available in the sandbox\n['os', 'sys']\n")
     expect((await sandbox.runCode('print("still here")', 'python')).output).toBe('still here\n')
   })
 

@@ -9,25 +9,121 @@ def _lci_warmup():
     import os
     import subprocess
     import sys
+    import types
+
+    class OsFunction:
+        """A function of the os (or time) module that this sandbox supplies (guest/python/warmup.py).
+        Like the built-in it stands for, it is not bound as a method when stored on a class."""
+
+        def __init__(self, function, original, module='os'):
+            self.__wrapped__ = function
+            self.__name__ = self.__qualname__ = original.__name__
+            self.__doc__, self.__module__ = original.__doc__, module
+
+        def __call__(self, *args, **kwargs):
+            return self.__wrapped__(*args, **kwargs)
+
+        def __repr__(self):
+            return '<function %s.%s>' % (self.__module__, self.__name__)
+
+        def __reduce__(self):
+            return self.__name__
+
+    def install(name, function):
+        # os.NAME becomes `function`, also in the sets that say which calls take dir_fd, an fd or
+        # follow_symlinks=False (shutil.copystat and others look the function up there).
+        original = getattr(os, name)
+        replacement = OsFunction(function, original)
+        for kind in ('supports_dir_fd', 'supports_fd', 'supports_follow_symlinks', 'supports_effective_ids'):
+            support = getattr(os, kind)
+            if original in support:
+                support.discard(original)
+                support.add(replacement)
+        setattr(os, name, replacement)
 
     message = 'processes are not available in the sandbox'
 
     def no_processes(*args, **kwargs):
         raise OSError(errno.ENOTSUP, message)
 
-    # Where the interpreter would be: code builds paths from it (the guest has no binary to run).
-    sys.executable = sys._base_executable = '/usr/bin/python3'
+    # The program that runs this interpreter: the image's driver, which embeds libpython (a real file;
+    # nothing can start it, as nothing can start any program here).
+    sys.executable = sys._base_executable = '/usr/local/bin/hl_pydriver'
     # Gone, as on WASI: callers test hasattr(os, 'fork') and friends.
     for name in ('fork', 'forkpty', 'posix_spawn', 'posix_spawnp'):
         if hasattr(os, name):
             delattr(os, name)
-    # Kept, failing at once with the reason.
-    for name in ('execv', 'execve', 'execl', 'execle', 'execlp', 'execlpe', 'execvp', 'execvpe',
-                 'spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe',
+    # Kept, failing at once with the reason (os.py's spawn* would call the os.fork that is gone).
+    for name in ('spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe',
                  'system', 'popen'):
         if hasattr(os, name):
-            setattr(os, name, no_processes)
+            install(name, no_processes)
+
+    # execv and execve check their arguments as CPython does (a bad argument list is a ValueError or
+    # TypeError, as on Linux), then fail with the reason; os.execl, execlp, execvp... go through them.
+    def exec_arguments(function, argv):
+        if not isinstance(argv, (tuple, list)):
+            raise TypeError('%s() arg 2 must be a tuple or list' % function)
+        if not argv:
+            raise ValueError('%s() arg 2 must not be empty' % function)
+        encoded = [os.fsencode(arg) for arg in argv]
+        if any(b'\0' in arg for arg in encoded):
+            raise ValueError('embedded null byte')
+        if not encoded[0]:
+            raise ValueError('%s() arg 2 first element cannot be empty' % function)
+
+    def execv(path, argv, /):
+        os.fspath(path)
+        exec_arguments('execv', argv)
+        raise OSError(errno.ENOTSUP, message)
+
+    def execve(path, argv, env):
+        if not isinstance(path, int):
+            os.fspath(path)
+        exec_arguments('execve', argv)
+        if not hasattr(env, 'keys'):
+            raise TypeError('execve: environment must be a mapping object')
+        for key, value in env.items():
+            key, value = os.fsencode(key), os.fsencode(value)
+            if b'\0' in key or b'\0' in value:
+                raise ValueError('embedded null byte')
+            if not key or b'=' in key:
+                raise ValueError('illegal environment variable name')
+        raise OSError(errno.ENOTSUP, message)
+
+    install('execv', execv)
+    install('execve', execve)
     subprocess._can_fork_exec = False
+    # What subprocess and multiprocessing's spawn and forkserver methods start processes with.
+    import _posixsubprocess
+    _posixsubprocess.fork_exec = no_processes
+
+    # multiprocessing: starting a process says the same, whatever the start method (the default, fork,
+    # would otherwise fail on the missing os.fork). Patched when multiprocessing.process is first
+    # imported, so a program that never uses it pays nothing.
+    import importlib.abc
+    import importlib.util
+
+    def refuse_start(self):
+        raise OSError(errno.ENOTSUP, message)
+
+    class PatchMultiprocessing(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path, target=None):
+            if fullname != 'multiprocessing.process':
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            loader = spec.loader
+            exec_module = loader.exec_module
+
+            def exec_and_patch(module):
+                exec_module(module)
+                module.BaseProcess.start = refuse_start
+
+            loader.exec_module = exec_and_patch
+            return spec
+
+    sys.meta_path.insert(0, PatchMultiprocessing())
 
     def popen_init(self, *args, **kwargs):
         raise OSError(errno.ENOTSUP, message)
@@ -39,17 +135,24 @@ def _lci_warmup():
 
     # No extended attributes: say so as Linux does for a file system without them (ENOTSUP, which
     # shutil.copystat, copy2 and copytree expect), not ENOSYS.
-    def no_xattrs(*args, **kwargs):
-        raise OSError(errno.ENOTSUP, 'extended attributes are not supported in the sandbox')
+    def no_xattrs(path=None, *args, **kwargs):
+        where = None if path is None or isinstance(path, int) else path
+        raise OSError(errno.ENOTSUP, 'extended attributes are not supported in the sandbox', where)
 
     for name in ('listxattr', 'getxattr', 'setxattr', 'removexattr'):
         if hasattr(os, name):
-            setattr(os, name, no_xattrs)
+            install(name, no_xattrs)
 
     # The kernel's lstat follows a symbolic link; readlink knows it is one. So lstat, and stat with
-    # follow_symlinks=False, report the link itself (S_IFLNK, the target's length as its size), as
-    # os.path.islink, Path.resolve, shutil.rmtree and tempfile rely on.
-    real_stat = os.stat
+    # follow_symlinks=False, report the link itself (S_IFLNK, its own inode, the target's length as its
+    # size), as os.path.islink, Path.resolve, shutil.rmtree and tempfile rely on. And the kernel keeps no
+    # link counts and no owners: every stat (stat, lstat, fstat, a directory entry's) reports the links
+    # and the owner as below.
+    real_stat, real_lstat, real_fstat, real_scandir = os.stat, os.lstat, os.fstat, os.scandir
+    real_chmod, real_utime, real_mkfifo, real_mknod = os.chmod, os.utime, os.mkfifo, os.mknod
+    real_chown, real_lchown, real_fchown = os.chown, os.lchown, os.fchown
+    # The owner chown gave each inode (the kernel accepts chown and keeps nothing): inode -> (uid, gid).
+    owners = {}
 
     def replaced(result, changes):
         # A stat_result with some of its first ten fields changed, the rest (times in ns too) kept.
@@ -58,41 +161,359 @@ def _lci_warmup():
                                                   'st_mtime_ns', 'st_ctime_ns', 'st_blksize', 'st_blocks')}
         return os.stat_result(fields, extra)
 
-    def with_links(result):
-        # The kernel reports no links at all; a file has one (it cannot have more: no hard links here).
-        if result.st_nlink or stat.S_ISDIR(result.st_mode):
-            return result
-        return replaced(result, {3: 1})
+    def as_linux(result, changes=None):
+        # Links: a file has one (it cannot have more: no hard links here); a directory 1, as Linux reports
+        # it on file systems that do not count a directory's subdirectories (btrfs; find(1) reads 1 as
+        # "not counted"). The owner: what chown recorded.
+        changes = dict(changes or ())
+        if not result.st_nlink and 3 not in changes:
+            changes[3] = 1
+        owner = owners.get(changes.get(1, result.st_ino))
+        if owner is not None:
+            changes[4], changes[5] = owner
+        return replaced(result, changes) if changes else result
 
-    def link_stat(path, dir_fd, result):
-        if stat.S_ISLNK(result.st_mode) or isinstance(path, int):
-            return result
+    def is_link(path, dir_fd):
         try:
-            target = os.readlink(path, dir_fd=dir_fd)
+            return os.readlink(path, dir_fd=dir_fd)
         except (OSError, TypeError, ValueError):
-            return result
-        return replaced(result, {0: stat.S_IFLNK | 0o777, 3: 1, 6: len(os.fsencode(target))})
+            return None
 
-    def stat_(path, *, dir_fd=None, follow_symlinks=True):
+    def link_inode(path, dir_fd):
+        # The link's own inode number, from its directory's entry (the kernel's lstat gives the target's).
+        if dir_fd is not None:
+            return 0
+        path = os.fspath(path)
+        parent, name = os.path.split(path)
         try:
-            result = real_stat(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks)
-        except FileNotFoundError:
-            # A link whose target is gone: the link itself exists, with its directory's owner and times.
-            if follow_symlinks or isinstance(path, int):
-                raise
-            try:
-                os.readlink(path, dir_fd=dir_fd)
-            except (OSError, TypeError, ValueError):
-                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path) from None
-            parent = os.path.dirname(os.fspath(path)) or os.curdir
-            result = real_stat(parent, dir_fd=dir_fd)
-        return with_links(result if follow_symlinks else link_stat(path, dir_fd, result))
+            with real_scandir(parent or (b'.' if isinstance(path, bytes) else '.')) as entries:
+                for entry in entries:
+                    if entry.name == name:
+                        return entry.inode()
+        except OSError:
+            pass
+        return 0
+
+    def link_changes(path, dir_fd, target):
+        return {0: stat.S_IFLNK | 0o777, 1: link_inode(path, dir_fd), 3: 1, 6: len(os.fsencode(target))}
 
     def lstat(path, *, dir_fd=None):
-        return stat_(path, dir_fd=dir_fd, follow_symlinks=False)
+        try:
+            result = real_lstat(path, dir_fd=dir_fd)
+        except FileNotFoundError:
+            # A link whose target is gone: the link itself exists, with its directory's owner and times.
+            target = is_link(path, dir_fd)
+            if target is None:
+                raise
+            parent = os.path.dirname(os.fspath(path)) or os.curdir
+            return as_linux(real_stat(parent, dir_fd=dir_fd), link_changes(path, dir_fd, target))
+        if stat.S_ISLNK(result.st_mode):
+            return as_linux(result)
+        target = is_link(path, dir_fd)
+        return as_linux(result, None if target is None else link_changes(path, dir_fd, target))
 
-    stat_.__doc__, lstat.__doc__ = os.stat.__doc__, os.lstat.__doc__
-    os.stat, os.lstat = stat_, lstat
+    def stat_(path, *, dir_fd=None, follow_symlinks=True):
+        if not follow_symlinks and not isinstance(path, int):
+            return lstat(path, dir_fd=dir_fd)
+        return as_linux(real_stat(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks))
+
+    def fstat(fd):
+        return as_linux(real_fstat(fd))
+
+    install('stat', stat_)
+    install('lstat', lstat)
+    install('fstat', fstat)
+
+    # os.scandir's entries know a link from its directory entry (is_symlink() is right), but their
+    # stat() comes from the kernel's. Each entry is handed out as an os.DirEntry that answers with the
+    # stat above (os.DirEntry names this class, so isinstance checks hold).
+    class DirEntry:
+        """A directory entry, as os.scandir yields it."""
+        __slots__ = ('_entry', '_dir_fd', '_stat', '_lstat')
+        __class_getitem__ = classmethod(types.GenericAlias)
+
+        def __init__(self, entry, dir_fd):
+            self._entry, self._dir_fd, self._stat, self._lstat = entry, dir_fd, None, None
+
+        name = property(lambda self: self._entry.name)
+        path = property(lambda self: self._entry.path)
+
+        def inode(self):
+            return self._entry.inode()
+
+        def is_symlink(self):
+            return self._entry.is_symlink()
+
+        def is_dir(self, *, follow_symlinks=True):
+            return self._entry.is_dir(follow_symlinks=follow_symlinks)
+
+        def is_file(self, *, follow_symlinks=True):
+            return self._entry.is_file(follow_symlinks=follow_symlinks)
+
+        def stat(self, *, follow_symlinks=True):
+            if follow_symlinks or not self._entry.is_symlink():
+                if self._stat is None:
+                    self._stat = as_linux(self._entry.stat())
+                return self._stat
+            if self._lstat is None:
+                if self._dir_fd is None:
+                    self._lstat = lstat(self._entry.path)
+                else:
+                    self._lstat = lstat(self._entry.name, dir_fd=self._dir_fd)
+            return self._lstat
+
+        def __fspath__(self):
+            return self._entry.path
+
+        def __repr__(self):
+            return '<DirEntry %r>' % (self._entry.name,)
+
+        def __reduce_ex__(self, protocol):
+            raise TypeError("cannot pickle 'posix.DirEntry' object")
+
+    DirEntry.__module__ = 'posix'
+
+    class ScandirIterator:
+        """os.scandir's iterator."""
+
+        def __init__(self, inner, dir_fd):
+            self._inner, self._dir_fd = inner, dir_fd
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            return DirEntry(next(self._inner), self._dir_fd)
+
+        def close(self):
+            self._inner.close()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._inner.close()
+
+    def scandir(path='.'):
+        return ScandirIterator(real_scandir(path), path if isinstance(path, int) else None)
+
+    install('scandir', scandir)
+    os.DirEntry = DirEntry
+
+    # A link's own mode and times: Linux cannot change a link's mode and CPython says so with
+    # NotImplementedError; the kernel here cannot change a link's times either (it changes the target's),
+    # so utime with follow_symlinks=False says the same and is not in os.supports_follow_symlinks, as on
+    # platforms without lutimes (shutil.copystat then leaves a link's times alone). Anything else is as
+    # usual.
+    def chmod(path, mode, *, dir_fd=None, follow_symlinks=True):
+        if not follow_symlinks and not isinstance(path, int) and is_link(path, dir_fd) is not None:
+            raise NotImplementedError('chmod: follow_symlinks unavailable on this platform')
+        return real_chmod(path, mode, dir_fd=dir_fd)
+
+    def utime(path, times=None, *, ns=None, dir_fd=None, follow_symlinks=True):
+        if not follow_symlinks:
+            raise NotImplementedError('utime: follow_symlinks unavailable on this platform')
+        if ns is None:
+            return real_utime(path, times, dir_fd=dir_fd)
+        return real_utime(path, times, ns=ns, dir_fd=dir_fd)
+
+    install('chmod', chmod)
+    install('utime', utime)
+    os.supports_follow_symlinks.discard(os.utime)
+
+    # chown: the kernel answers success and keeps nothing, even for a file that does not exist. The
+    # file must exist (its stat, which raises as Linux's chown would), and the owner given is recorded
+    # for its inode, so every stat reports it (-1 keeps a value, as chown(2) does).
+    def record_owner(result, uid, gid):
+        uid, gid = int(uid), int(gid)
+        if uid < -1 or gid < -1:
+            raise OverflowError('uid and gid must be -1 or non-negative')
+        old = owners.get(result.st_ino, (result.st_uid, result.st_gid))
+        owners[result.st_ino] = (old[0] if uid == -1 else uid, old[1] if gid == -1 else gid)
+
+    def chown(path, uid, gid, *, dir_fd=None, follow_symlinks=True):
+        result = stat_(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks)
+        if follow_symlinks or isinstance(path, int):
+            real_chown(path, uid, gid, dir_fd=dir_fd)
+        record_owner(result, uid, gid)
+
+    def lchown(path, uid, gid):
+        chown(path, uid, gid, follow_symlinks=False)
+
+    def fchown(fd, uid, gid):
+        result = fstat(fd)
+        real_fchown(fd, uid, gid)
+        record_owner(result, uid, gid)
+
+    install('chown', chown)
+    install('lchown', lchown)
+    install('fchown', fchown)
+
+    # A name that goes away takes its recorded owner with it (its inode number may be used again).
+    def forgetting(name, path_arg=0):
+        real = getattr(os, name)
+
+        def call(*args, **kwargs):
+            if owners:
+                try:
+                    path = args[path_arg] if len(args) > path_arg else kwargs.get('dst' if path_arg else 'path')
+                    owners.pop(lstat(path, dir_fd=kwargs.get('dst_dir_fd' if path_arg else 'dir_fd')).st_ino, None)
+                except (OSError, TypeError, ValueError):
+                    pass
+            return real(*args, **kwargs)
+
+        install(name, call)
+
+    for name in ('unlink', 'remove', 'rmdir'):
+        forgetting(name)
+    for name in ('rename', 'replace'):
+        forgetting(name, 1)
+
+    # The guest's own file system (/ and /tmp: guest memory, as tmpfs is host memory) reports no
+    # capacity; say what it has as tmpfs does: pages of memory in all and free. The mounts the host
+    # serves (/input, /output, /.lci-results) keep what the kernel says.
+    real_statvfs, real_fstatvfs = os.statvfs, os.fstatvfs
+    mounts = ('/input', '/output', '/.lci-results')
+
+    def with_capacity(result):
+        if result.f_blocks:
+            return result
+        page = os.sysconf('SC_PAGE_SIZE')
+        total, free = os.sysconf('SC_PHYS_PAGES'), os.sysconf('SC_AVPHYS_PAGES')
+        fields = list(result)
+        fields[0:6] = [page, page, total, free, free, 0]
+        fields[9] = fields[9] or 255
+        return os.statvfs_result(fields, {'f_fsid': result.f_fsid})
+
+    def statvfs(path):
+        result = real_statvfs(path)
+        if isinstance(path, int):
+            return result
+        where = os.path.realpath(os.fsdecode(os.fspath(path)))
+        if any(where == m or where.startswith(m + '/') for m in mounts):
+            return result
+        return with_capacity(result)
+
+    install('statvfs', statvfs)
+
+    # FIFOs and device nodes: the guest's file system has none, and says EINVAL; Linux says EPERM
+    # ("the file system does not support the type of node requested", mknod(2)), which callers test.
+    # A regular file, which mknod can also make, is made.
+    # On the mounts the host serves, the kernel answers success and makes a regular file: that file is
+    # taken back and the answer is the same EPERM.
+    def made_as(path, dir_fd, kind, what):
+        if stat.S_IFMT(real_stat(path, dir_fd=dir_fd).st_mode) != kind:
+            os.unlink(path, dir_fd=dir_fd)
+            raise PermissionError(errno.EPERM, '%s are not supported in the sandbox' % what, path)
+
+    def mkfifo(path, mode=0o666, *, dir_fd=None):
+        try:
+            real_mkfifo(path, mode, dir_fd=dir_fd)
+        except OSError as e:
+            if e.errno != errno.EINVAL:
+                raise
+            raise PermissionError(errno.EPERM, 'FIFOs are not supported in the sandbox', path) from None
+        made_as(path, dir_fd, stat.S_IFIFO, 'FIFOs')
+
+    def mknod(path, mode=0o600, device=0, *, dir_fd=None):
+        kind = stat.S_IFMT(mode)
+        if kind in (0, stat.S_IFREG):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, stat.S_IMODE(mode), dir_fd=dir_fd))
+            return None
+        try:
+            real_mknod(path, mode, device, dir_fd=dir_fd)
+        except OSError as e:
+            if e.errno != errno.EINVAL or kind not in (stat.S_IFIFO, stat.S_IFCHR, stat.S_IFBLK, stat.S_IFSOCK):
+                raise
+            raise PermissionError(errno.EPERM, 'special files are not supported in the sandbox', path) from None
+        made_as(path, dir_fd, kind, 'special files')
+
+    install('mkfifo', mkfifo)
+    install('mknod', mknod)
+
+    # copy_file_range(2) is missing from the kernel (ENOSYS): the same copy, through the file positions
+    # or the offsets given, as Linux makes it.
+    real_copy_file_range = os.copy_file_range
+
+    def copy_file_range(src, dst, count, offset_src=None, offset_dst=None):
+        try:
+            return real_copy_file_range(src, dst, count, offset_src, offset_dst)
+        except OSError as e:
+            if e.errno != errno.ENOSYS:
+                raise
+        if count < 0 or (offset_src is not None and offset_src < 0) or (offset_dst is not None and offset_dst < 0):
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        data = os.read(src, count) if offset_src is None else os.pread(src, count, offset_src)
+        if not data:
+            return 0
+        written = os.write(dst, data) if offset_dst is None else os.pwrite(dst, data, offset_dst)
+        if offset_src is None and written < len(data):
+            os.lseek(src, written - len(data), os.SEEK_CUR)  # what was read and not written stays unread
+        return written
+
+    install('copy_file_range', copy_file_range)
+
+    # memfd_create(2) is missing from the kernel (ENOSYS): an anonymous file in guest memory, made as
+    # one (a file in /tmp, unlinked at once); sealing is not supported (fcntl's F_ADD_SEALS fails).
+    real_memfd_create = os.memfd_create
+    memfd_flags = os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING
+
+    def memfd_create(name, flags=os.MFD_CLOEXEC):
+        try:
+            return real_memfd_create(name, flags)
+        except OSError as e:
+            if e.errno != errno.ENOSYS:
+                raise
+        if flags & ~memfd_flags:
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        import random
+        while True:
+            path = '/tmp/.memfd-%016x' % random.getrandbits(64)
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            os.unlink(path)
+            return fd
+
+    install('memfd_create', memfd_create)
+
+    # Clocks: the kernel lets any clock be set; Linux sets only the real-time clock and refuses the
+    # others (EINVAL), as callers expect.
+    import time
+
+    real_clock_settime, real_clock_settime_ns = time.clock_settime, time.clock_settime_ns
+
+    def settable(clock):
+        if clock != time.CLOCK_REALTIME:
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+
+    def clock_settime(clock, seconds, /):
+        settable(clock)
+        return real_clock_settime(clock, seconds)
+
+    def clock_settime_ns(clock, nanoseconds, /):
+        settable(clock)
+        return real_clock_settime_ns(clock, nanoseconds)
+
+    time.clock_settime = OsFunction(clock_settime, real_clock_settime, 'time')
+    time.clock_settime_ns = OsFunction(clock_settime_ns, real_clock_settime_ns, 'time')
+
+    # Sockets the sandbox refuses (all of them unless network.allow opens destinations; loopback always)
+    # fail as the kernel says (EACCES), with a message that says why.
+    import socket
+
+    real_socket_init = socket.socket.__init__
+
+    def socket_init(self, family=-1, type=-1, proto=-1, fileno=None):
+        try:
+            real_socket_init(self, family, type, proto, fileno)
+        except PermissionError as e:
+            raise PermissionError(e.errno, 'the sandbox refuses this socket: network access is only to the '
+                                  'destinations its network.allow setting lists') from None
+
+    socket_init.__doc__ = real_socket_init.__doc__
+    socket.socket.__init__ = socket_init
 
 
 
