@@ -144,4 +144,22 @@ describe('Python files and processes behave as on Linux', () => {
       'PermissionError: [Errno 13] the sandbox refuses this socket: network access is only to the destinations its network.allow setting lists',
     )
   })
+
+  it('the writable /output mount keeps a mode and times, renames as Linux does and refuses links with EPERM', async () => {
+    const out = await run(
+      'import os',
+      'def error(f, *a):',
+      '    try:',
+      '        f(*a)',
+      '    except OSError as e:',
+      '        return type(e).__name__ + " " + str(e.errno)',
+      '    return "no error"',
+      'os.makedirs("/output/a"); open("/output/a/f", "w").write("x"); os.mkdir("/output/empty"); open("/output/file", "w").write("y")',
+      'os.chmod("/output/a/f", 0o600); os.utime("/output/a/f", (1_000_000, 2_000_000))',
+      'st = os.stat("/output/a/f"); print(oct(st.st_mode & 0o777), st.st_mtime)',
+      'os.rename("/output/a", "/output/empty"); print(sorted(os.listdir("/output/empty")), os.path.exists("/output/a"))',
+      'print(error(os.rename, "/output/file", "/output/empty"), error(os.symlink, "/output/file", "/output/l"))',
+    )
+    expect(out).toBe("0o600 2000000.0\n['f'] False\nIsADirectoryError 21 PermissionError 1\n")
+  })
 })

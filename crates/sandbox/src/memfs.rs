@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use hyperlight_unikraft::{DirEntry, FileStat, FsBackend};
 
@@ -28,7 +29,32 @@ struct Tree {
     files: BTreeMap<String, (Vec<u8>, u32)>,
     /// Directories by normalized path; the root (``) is implicit.
     dirs: BTreeSet<String>,
+    /// What `stat` reports besides size and type, by path, for files and directories alike: a
+    /// directory's permission bits (a file's are in `files`) and the times, as Linux keeps them
+    /// (`chmod` and `utime` are recorded, a write moves the modification time).
+    meta: BTreeMap<String, Meta>,
     bytes: u64,
+}
+
+/// A file's or directory's times, and a directory's permission bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Meta {
+    dir_perm: u32,
+    accessed: SystemTime,
+    modified: SystemTime,
+    changed: SystemTime,
+}
+
+impl Meta {
+    fn now() -> Meta {
+        let now = SystemTime::now();
+        Meta { dir_perm: 0o755, accessed: now, modified: now, changed: now }
+    }
+}
+
+/// An error with Linux's `errno` (the engine hands a raw OS error to the guest as it is).
+fn errno(code: i32) -> io::Error {
+    io::Error::from_raw_os_error(code)
 }
 
 /// An in-memory directory tree, shared between the host (which fills and empties it) and the guest.
@@ -79,6 +105,20 @@ impl Tree {
     fn entries(&self) -> usize {
         self.files.len() + self.dirs.len()
     }
+
+    /// Records that `path` changed now (its content, or an entry in it).
+    fn touch(&mut self, path: &str) {
+        let now = SystemTime::now();
+        let meta = self.meta.entry(path.to_string()).or_insert_with(Meta::now);
+        meta.modified = now;
+        meta.changed = now;
+    }
+
+    /// Whether directory `path` has nothing in it.
+    fn is_empty_dir(&self, path: &str) -> bool {
+        let prefix = format!("{path}/");
+        !self.files.keys().chain(self.dirs.iter()).any(|k| k.starts_with(&prefix))
+    }
 }
 
 impl MemFs {
@@ -103,9 +143,11 @@ impl MemFs {
                 return Err(SandboxError::new(ErrorCode::InvalidPath, format!("{path:?} is inside the file {dir:?}")));
             }
             t.dirs.insert(dir.clone());
+            t.meta.entry(dir.clone()).or_insert_with(Meta::now);
             dir = parent(&dir).to_string();
         }
         t.bytes += content.len() as u64;
+        t.touch(&p);
         if let Some((old, _)) = t.files.insert(p, (content, perm)) {
             t.bytes -= old.len() as u64;
         }
@@ -154,6 +196,10 @@ impl MemFs {
         }
         content[start as usize..end as usize].copy_from_slice(data);
         t.bytes = t.bytes - old_len + new_len;
+        t.touch(p);
+        if new_file {
+            t.touch(parent(p));
+        }
         Ok(())
     }
 }
@@ -161,11 +207,16 @@ impl MemFs {
 impl FsBackend for MemFs {
     fn stat(&self, path: &str) -> io::Result<FileStat> {
         self.with_file(path, |t, p| {
-            if t.is_dir(p) {
-                Ok(FileStat::dir(0o755))
+            let meta = t.meta.get(p).copied();
+            let stat = if t.is_dir(p) {
+                FileStat::dir(meta.map_or(0o755, |m| m.dir_perm))
             } else {
-                t.files.get(p).map(|(c, perm)| FileStat::file(c.len() as u64, *perm)).ok_or_else(not_found)
-            }
+                t.files.get(p).map(|(c, perm)| FileStat::file(c.len() as u64, *perm)).ok_or_else(not_found)?
+            };
+            Ok(match meta {
+                Some(m) => stat.times(m.accessed, m.modified, m.changed),
+                None => stat,
+            })
         })
     }
 
@@ -197,6 +248,8 @@ impl FsBackend for MemFs {
                 return Err(io::ErrorKind::QuotaExceeded.into());
             }
             t.dirs.insert(p.to_string());
+            t.meta.insert(p.to_string(), Meta::now());
+            t.touch(parent(p));
             Ok(())
         })
     }
@@ -205,16 +258,19 @@ impl FsBackend for MemFs {
         self.with_file(path, |t, p| {
             if let Some((c, _)) = t.files.remove(p) {
                 t.bytes -= c.len() as u64;
+                t.meta.remove(p);
+                t.touch(parent(p));
                 return Ok(());
             }
             if p.is_empty() || !t.dirs.contains(p) {
                 return Err(not_found());
             }
-            let prefix = format!("{p}/");
-            if t.files.keys().chain(t.dirs.iter()).any(|k| k.starts_with(&prefix)) {
+            if !t.is_empty_dir(p) {
                 return Err(io::ErrorKind::DirectoryNotEmpty.into());
             }
             t.dirs.remove(p);
+            t.meta.remove(p);
+            t.touch(parent(p));
             Ok(())
         })
     }
@@ -227,6 +283,7 @@ impl FsBackend for MemFs {
             }
             t.files.get_mut(p).unwrap().0.resize(len as usize, 0);
             t.bytes = t.bytes - old + len;
+            t.touch(p);
             Ok(())
         })
     }
@@ -250,17 +307,46 @@ impl FsBackend for MemFs {
         if from.is_empty() || to.is_empty() || !t.is_dir(parent(&to)) {
             return Err(not_found());
         }
-        if let Some(file) = t.files.remove(&from) {
-            if let Some((old, _)) = t.files.insert(to, file) {
+        if from == to && t.exists(&from) {
+            return Ok(());
+        }
+        let moved_meta = |t: &mut Tree, from: &str, to: &str| {
+            let keys: Vec<String> = t.meta.keys().filter(|k| *k == from || k.starts_with(&format!("{from}/"))).cloned().collect();
+            for k in keys {
+                let m = t.meta.remove(&k).unwrap_or_else(Meta::now);
+                t.meta.insert(format!("{to}{}", &k[from.len()..]), m);
+            }
+        };
+        if t.files.contains_key(&from) {
+            // As Linux: a file cannot replace a directory.
+            if t.is_dir(&to) {
+                return Err(io::ErrorKind::IsADirectory.into());
+            }
+            let file = t.files.remove(&from).unwrap_or_default();
+            if let Some((old, _)) = t.files.insert(to.clone(), file) {
                 t.bytes -= old.len() as u64;
             }
+            moved_meta(&mut t, &from, &to);
+            t.touch(parent(&from));
+            t.touch(parent(&to));
             return Ok(());
         }
         if !t.dirs.contains(&from) {
             return Err(not_found());
         }
-        if to.starts_with(&format!("{from}/")) || t.exists(&to) {
+        if to.starts_with(&format!("{from}/")) {
             return Err(io::ErrorKind::InvalidInput.into());
+        }
+        // As Linux: a directory replaces an empty directory, never a file or a directory with entries.
+        if t.files.contains_key(&to) {
+            return Err(io::ErrorKind::NotADirectory.into());
+        }
+        if t.dirs.contains(&to) {
+            if !t.is_empty_dir(&to) {
+                return Err(io::ErrorKind::DirectoryNotEmpty.into());
+            }
+            t.dirs.remove(&to);
+            t.meta.remove(&to);
         }
         let moved = |k: &str| -> Option<String> {
             if k == from {
@@ -272,7 +358,51 @@ impl FsBackend for MemFs {
         t.dirs = t.dirs.iter().map(|d| moved(d).unwrap_or_else(|| d.clone())).collect();
         let files = std::mem::take(&mut t.files);
         t.files = files.into_iter().map(|(k, v)| (moved(&k).unwrap_or(k), v)).collect();
+        moved_meta(&mut t, &from, &to);
+        t.touch(parent(&from));
+        t.touch(parent(&to));
         Ok(())
+    }
+
+    fn chmod(&self, path: &str, mode: u32) -> io::Result<()> {
+        self.with_file(path, |t, p| {
+            if let Some((_, perm)) = t.files.get_mut(p) {
+                *perm = mode & 0o7777;
+            } else if t.is_dir(p) {
+                t.meta.entry(p.to_string()).or_insert_with(Meta::now).dir_perm = mode & 0o7777;
+            } else {
+                return Err(not_found());
+            }
+            t.meta.entry(p.to_string()).or_insert_with(Meta::now).changed = SystemTime::now();
+            Ok(())
+        })
+    }
+
+    fn set_times(&self, path: &str, accessed: Option<SystemTime>, modified: Option<SystemTime>) -> io::Result<()> {
+        self.with_file(path, |t, p| {
+            if !t.exists(p) {
+                return Err(not_found());
+            }
+            let meta = t.meta.entry(p.to_string()).or_insert_with(Meta::now);
+            if let Some(a) = accessed {
+                meta.accessed = a.max(UNIX_EPOCH);
+            }
+            if let Some(m) = modified {
+                meta.modified = m.max(UNIX_EPOCH);
+            }
+            meta.changed = SystemTime::now();
+            Ok(())
+        })
+    }
+
+    /// No symbolic links here: Linux's answer for a file system without them.
+    fn symlink(&self, _link: &str, _target: &str) -> io::Result<()> {
+        Err(errno(libc::EPERM))
+    }
+
+    /// No hard links here: Linux's answer for a file system without them.
+    fn hard_link(&self, _src: &str, _dst: &str) -> io::Result<()> {
+        Err(errno(libc::EPERM))
     }
 }
 
@@ -340,5 +470,55 @@ mod tests {
         assert_eq!(fs.remove("d").unwrap_err().kind(), io::ErrorKind::DirectoryNotEmpty);
         fs.remove("d/x").unwrap();
         fs.remove("d").unwrap();
+    }
+
+    #[test]
+    fn chmod_and_times_are_kept_and_a_write_moves_the_modification_time() {
+        let fs = MemFs::new(OUTPUT_QUOTA);
+        fs.create_dir("d").unwrap();
+        fs.write("d/f", None, b"x").unwrap();
+        fs.chmod("d/f", 0o600).unwrap();
+        fs.chmod("d", 0o700).unwrap();
+        assert_eq!(fs.stat("d/f").unwrap().mode & 0o7777, 0o600);
+        assert_eq!(fs.stat("d").unwrap().mode & 0o7777, 0o700);
+        let then = UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        fs.set_times("d/f", Some(then), Some(then)).unwrap();
+        assert_eq!((fs.stat("d/f").unwrap().accessed, fs.stat("d/f").unwrap().modified), (then, then));
+        fs.write("d/f", None, b"y").unwrap();
+        assert!(fs.stat("d/f").unwrap().modified > then);
+        assert_eq!(fs.chmod("nope", 0o600).unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert_eq!(fs.set_times("nope", None, None).unwrap_err().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn rename_replaces_as_linux_does() {
+        let fs = MemFs::new(OUTPUT_QUOTA);
+        for d in ["a", "empty", "full"] {
+            fs.create_dir(d).unwrap();
+        }
+        fs.write("a/f", None, b"1").unwrap();
+        fs.write("full/g", None, b"2").unwrap();
+        fs.write("file", None, b"3").unwrap();
+        fs.chmod("a/f", 0o640).unwrap();
+        assert_eq!(fs.rename("file", "empty").unwrap_err().kind(), io::ErrorKind::IsADirectory);
+        assert_eq!(fs.rename("a", "file").unwrap_err().kind(), io::ErrorKind::NotADirectory);
+        assert_eq!(fs.rename("a", "full").unwrap_err().kind(), io::ErrorKind::DirectoryNotEmpty);
+        assert_eq!(fs.rename("a", "a/inner").unwrap_err().kind(), io::ErrorKind::InvalidInput);
+        fs.rename("a", "empty").unwrap();
+        assert_eq!(fs.stat("empty/f").unwrap().mode & 0o7777, 0o640, "what a file recorded moves with it");
+        assert!(fs.stat("a").is_err());
+        fs.rename("file", "file").unwrap();
+        fs.rename("full/g", "file").unwrap();
+        let mut buf = [0u8; 4];
+        let n = fs.read("file", 0, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"2");
+    }
+
+    #[test]
+    fn links_are_refused_with_eperm() {
+        let fs = MemFs::new(OUTPUT_QUOTA);
+        fs.write("f", None, b"x").unwrap();
+        assert_eq!(fs.symlink("l", "f").unwrap_err().raw_os_error(), Some(libc::EPERM));
+        assert_eq!(fs.hard_link("f", "h").unwrap_err().raw_os_error(), Some(libc::EPERM));
     }
 }
