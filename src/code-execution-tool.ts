@@ -108,8 +108,10 @@ export interface ExecuteOptions {
    * chunks in the order written, whole characters, all of it whatever `maxOutputBytes` keeps for the result,
    * and every chunk before `execute` resolves. A callback that throws is reported once (a process warning) and
    * the run goes on. python: what `sys.stdout` and `sys.stderr` write, exact (writes that bypass them, such as
-   * a child process's output, are in the result only). hyperlight: stderr exact; stdout exact except in the
-   * rare step where a program wrote the same characters to both streams (see the README's "Streaming output").
+   * a child process's output, are in the result only). hyperlight: delivered whenever the program waits (the
+   * guest is not preempted: output written while computing comes when it next waits or ends); stderr exact;
+   * stdout exact except in a step where a program wrote the same characters to both streams (see the README's
+   * "Streaming output").
    */
   onOutput?: (chunk: OutputChunk) => void
 }

@@ -43,10 +43,12 @@ describe('streaming output in a micro-VM', () => {
   })
 
   it('python: 1 MB written in small writes arrives complete and in order, beyond the result cap (64 KiB)', async () => {
-    // 4096 writes of 257 bytes (a two-byte character in each): every write is a call to the host, slow under emulation.
+    // 4096 writes of 257 bytes (a two-byte character in each): every write is a call to the host, slow under
+    // emulation. The guest's scheduler is cooperative: output reaches the host when the guest waits, so the
+    // program waits now and then, and the output comes in several chunks whose order is checked too.
     const writes = 4096
     const line = (i: number) => `é${String(i).padStart(6, '0')}${'x'.repeat(248)}\n`
-    const code = `import sys\nfor i in range(${writes}):\n    sys.stdout.write('é%06d' % i + 'x' * 248 + '\\n')`
+    const code = `import sys, time\nfor i in range(${writes}):\n    sys.stdout.write('é%06d' % i + 'x' * 248 + '\\n')\n    if i % 512 == 511: time.sleep(0.01)`
     const { result, stdout } = await collect((o) => sandbox.runCode(code, 'python', o))
     const expected = Array.from({ length: writes }, (_, i) => line(i)).join('')
     expect(Buffer.byteLength(expected)).toBeGreaterThan(1_000_000)

@@ -49,8 +49,10 @@ pub struct RunOptionsShape {
   #[napi(ts_type = "Record<string, (args: any, context: { signal: AbortSignal }) => unknown>")]
   pub tools: Option<()>,
   /// Called with what the program writes to standard output, as it writes it: chunks in order, each
-  /// whole characters, on the JavaScript thread, at most every 20 ms or so; all of it, whatever
-  /// `maxOutputBytes` keeps for the result, and every chunk before the run's promise settles. A
+  /// whole characters, on the JavaScript thread, whenever the program waits (a sleep, a timer, a
+  /// tool, input, the network: the guest is not preempted, so what it writes while computing comes
+  /// when it next waits or ends); all of it, whatever `maxOutputBytes` keeps for the result, and
+  /// every chunk before the run's promise settles. A
   /// callback that throws is reported once on stderr and the run goes on. The engine captures the
   /// transcript and standard error but not standard output alone, so a chunk is exact whenever the
   /// program wrote to one stream only in that step (the common case), or the two split one way

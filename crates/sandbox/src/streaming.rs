@@ -1,6 +1,11 @@
 //! Output as it is written: a run may carry an [`OutputSink`], which its run loop calls at every
-//! step (every 20 ms at most) with what the program wrote since the last step, each stream's text in
-//! the order written, whatever the run's output limit keeps for its result.
+//! step with what the program wrote since the last step, each stream's text in the order written,
+//! whatever the run's output limit keeps for its result.
+//!
+//! When a step ends: the guest's scheduler is cooperative (no preemption), and a step runs the guest
+//! until every one of its threads waits (a sleep, a timer, a tool call, the network, input) or the
+//! program ends; while it waits, the loop steps at least every 20 ms. So output reaches the sink
+//! when the program next waits, and a stretch of computing that never waits is seen at its end.
 //!
 //! What the engine gives, and so what can be known: hyperlight-unikraft captures the transcript
 //! (standard output and standard error in the order written) and standard error alone, but not
