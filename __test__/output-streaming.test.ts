@@ -86,4 +86,17 @@ describe('local-code-interpreter run prints as the program writes', () => {
     const code_ = await new Promise<number | null>((done) => child.on('close', done))
     expect({ code: code_, stdout, stderr }).toEqual({ code: 0, stdout: 'first\nsecond\n', stderr: 'warned\n' })
   })
+
+  it('still shows what a child process wrote (which cannot be followed as written): the whole transcript, at the end, after a note', async () => {
+    const path = join(work, 'child.py')
+    writeFileSync(path, "import subprocess, sys\nprint('parent')\nsubprocess.run([sys.executable, '-c', 'print(\"child\")'])\n")
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'src/cli.ts'), 'run', path], { cwd: root })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    expect(await new Promise<number | null>((done) => child.on('close', done))).toBe(0)
+    expect(stdout.endsWith('parent\nchild\n')).toBe(true)
+    expect(stderr).toMatch(/whole transcript follows/)
+  })
 })
