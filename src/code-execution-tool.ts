@@ -103,6 +103,11 @@ export interface CodeExecutionToolOptions {
 export interface ExecuteOptions {
   /** Aborting kills the program: the python subprocess's process group, or the run in its micro-VM. */
   signal?: AbortSignal
+  /**
+   * Called with each piece of output as the program writes it, in order, while the call runs (where the
+   * environment streams output). The result still carries the whole output.
+   */
+  onOutput?: (chunk: { stream: 'stdout' | 'stderr'; text: string }) => void
 }
 
 /**
