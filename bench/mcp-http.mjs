@@ -2,9 +2,11 @@
 // clients each making calls one after another, over HTTP (serveMcpOverHttp on loopback, the SDK's
 // StreamableHTTPClientTransport, one client per connection, a token) and in process (tool.execute on the same
 // tool), side by side in one run, on warm guests (warm-up calls first).
-//   node bench/mcp-http.mjs [hyperlight|python]   default hyperlight (JavaScript in micro-VMs: run it where
-//                                                  micro-VMs run, as `npm run bench` does); python: the python
-//                                                  environment on the host, for a machine without micro-VMs
+//   node bench/mcp-http.mjs [hyperlight|python|overhead]
+//     hyperlight (default): JavaScript in micro-VMs: run it where micro-VMs run, as `npm run bench` does
+//     python: the python environment on the host, for a machine without micro-VMs
+//     overhead: a stand-in addon whose runs answer at once, so the figures are the MCP and HTTP layers' own
+//               cost per call (natively, on any machine)
 // Env: BENCH_MCP_CALLS calls per client per level (default 4). Needs `npm run build:ts` (dist/).
 // Absolute times under software emulation (TCG) are ~50-100x those of hardware KVM: read the ratios.
 import { createRequire } from 'node:module'
@@ -21,14 +23,28 @@ const { CodeExecutionTool } = require(join(ROOT, 'dist/index.js'))
 const { serveMcpOverHttp } = require(join(ROOT, 'dist/mcp-http.js'))
 
 const environment = process.argv[2] ?? 'hyperlight'
-if (environment !== 'hyperlight' && environment !== 'python') throw new Error(`usage: node bench/mcp-http.mjs [hyperlight|python]`)
+if (!['hyperlight', 'python', 'overhead'].includes(environment)) throw new Error('usage: node bench/mcp-http.mjs [hyperlight|python|overhead]')
 const CALLS = Number(process.env.BENCH_MCP_CALLS) || 4
 const LEVELS = [1, 8, 32]
 const TOKEN = 'bench-token'
 const input =
-  environment === 'hyperlight'
-    ? { code: 'const fib = (n) => n < 2 ? n : fib(n - 1) + fib(n - 2); console.log(fib(15))', language: 'javascript' }
-    : { code: 'print(sum(range(1000)))' }
+  environment === 'python'
+    ? { code: 'print(sum(range(1000)))' }
+    : { code: 'const fib = (n) => n < 2 ? n : fib(n - 1) + fib(n - 2); console.log(fib(15))', language: 'javascript' }
+const EXPECTED = { hyperlight: '610\n', python: '499500\n', overhead: `ran ${input.code}\n` }[environment]
+
+/** A stand-in native addon (`overhead`): every run resolves at once with `ran <code>`. */
+function instantAddon() {
+  const run = async (code) => ({
+    success: true, exitCode: 0, output: `ran ${code}\n`, stderr: '', durationMs: 0, timedOut: false, truncated: false,
+    files: {}, sessionReset: false, images: [], toolCalls: [],
+  })
+  class NanvixSandbox {
+    runCode = run
+    session = () => ({ runCode: run, reset: async () => undefined, close: async () => true })
+  }
+  return { NanvixSandbox, defaultPythonImage: () => 'standard' }
+}
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 
@@ -51,10 +67,18 @@ async function measure(clients, call) {
 }
 
 function check(output) {
-  if (output !== (environment === 'hyperlight' ? '610\n' : '499500\n')) throw new Error(`unexpected output ${JSON.stringify(output)}`)
+  if (output !== EXPECTED) throw new Error(`unexpected output ${JSON.stringify(output)}`)
 }
 
-const tool = new CodeExecutionTool({ environment, timeoutMs: 600_000, ...(environment === 'hyperlight' && { pythonImage: 'standard' }) })
+const tool =
+  environment === 'python'
+    ? new CodeExecutionTool({ environment, timeoutMs: 600_000 })
+    : new CodeExecutionTool({
+        environment: 'hyperlight',
+        timeoutMs: 600_000,
+        pythonImage: 'standard',
+        ...(environment === 'overhead' && { loadNativeAddon: () => instantAddon() }),
+      })
 const server = await serveMcpOverHttp(tool, { port: 0, token: TOKEN, maxCallsPerClient: 64 })
 const inProcess = async () => {
   const result = await tool.execute(input)
@@ -67,7 +91,8 @@ const overHttp = async (client) => {
   check(result.structuredContent.output)
 }
 
-console.log(`MCP over HTTP vs in process: ${environment}${environment === 'hyperlight' ? ' (JavaScript, warm guests)' : ' (host python3)'}, ${CALLS} calls per client per level`)
+const what = { hyperlight: ' (JavaScript, warm guests)', python: ' (host python3)', overhead: ' (a stand-in addon answering at once)' }[environment]
+console.log(`MCP over HTTP vs in process: ${environment}${what}, ${CALLS} calls per client per level`)
 // Warm-up: the first run boots and snapshots the guest; then as many at once as the widest level.
 await inProcess()
 await Promise.all(Array.from({ length: Math.max(...LEVELS) }, inProcess))

@@ -255,6 +255,10 @@ export async function serveMcpOverHttp(source: ToolSource = {}, options: McpHttp
       else res.destroy()
     })
   })
+  // Idle keep-alive connections stay open past the usual load-balancer idle time (60 s): a server closing one
+  // just as a client reuses it makes that client's request fail with ECONNRESET (seen with 32 clients).
+  http.keepAliveTimeout = 65_000
+  http.headersTimeout = 66_000
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
     http.listen(port, host, () => {
