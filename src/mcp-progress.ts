@@ -3,8 +3,6 @@
  * gets `notifications/progress` with an increasing `progress` count and a `message`: the output written since
  * the previous notification (where the environment streams output), else a heartbeat naming the time spent.
  */
-import { performance } from 'node:perf_hooks'
-
 /** How often, at most, a notification carries new output, in milliseconds. */
 export const PROGRESS_FLUSH_MS = 250
 
