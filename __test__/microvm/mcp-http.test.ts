@@ -62,3 +62,30 @@ describe('MCP over HTTP, hyperlight environment', () => {
     expect(next.structuredContent).toMatchObject({ output: 'next\n' })
   })
 })
+
+describe('MCP over HTTP, hyperlight, persistent sessions by argument', () => {
+  it('keeps state within a session, not across sessions, and forgets it when the session ends', async () => {
+    const server = await serveMcpOverHttp({ environment: 'hyperlight', persistent: true, pythonImage: 'standard', timeoutMs: 600_000 }, { port: 0 })
+    const client = new Client({ name: 'microvm-sessions', version: '1.0.0' })
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.url)))
+    const call = (code: string, session?: string) =>
+      client.callTool({ name: 'execute_code', arguments: { code, language: 'javascript', ...(session !== undefined && { session }) } }, undefined, { timeout: 1_200_000 })
+    try {
+      const first = await call('globalThis.kept = 41; console.log("set")')
+      expect(first.isError, JSON.stringify(first.content)).toBe(false)
+      const a = (first.structuredContent as { session: string }).session
+      const other = await call('console.log(typeof globalThis.kept)')
+      expect(other.structuredContent).toMatchObject({ output: 'undefined\n' })
+      expect((other.structuredContent as { session: string }).session).not.toBe(a)
+      const again = await call('console.log(globalThis.kept + 1)', a)
+      expect(again.structuredContent).toMatchObject({ output: '42\n', session: a })
+      await client.callTool({ name: 'reset_session', arguments: { session: a } })
+      const gone = await call('console.log(1)', a)
+      expect(gone.isError).toBe(true)
+      expect(JSON.stringify(gone.content)).toContain('ERR_UNKNOWN_SESSION')
+    } finally {
+      await client.close()
+      await server.close(1000)
+    }
+  })
+})
