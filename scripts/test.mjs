@@ -49,10 +49,11 @@ const MICROVM_DIR = '__test__/microvm/'
 const FULL_MICROVM_LINE = 24
 /**
  * What the other lines run in the VM: the micro-VM tests where the Node line matters most — the tool in
- * micro-VMs (Python, JavaScript, C/C++ through the compile jail's child processes, abort, time limits, sessions:
- * the addon's async calls and its threadsafe callbacks) and the JavaScript sandbox. Measured in one VM boot on the shared 2-core
- * machine: 445 s a line with __test__/microvm/install.test.ts as well (254 s of it: the data image's cold boot),
- * so that one is left to the host suite, which installs the tarballs and loads the addon under every line.
+ * micro-VMs (Python, JavaScript, C/C++ through the compile jail's child processes, abort, time limits,
+ * sessions: the addon's async calls and its threadsafe callbacks) and the JavaScript sandbox. Measured in one
+ * VM boot on the shared 2-core machine: 445 s a line with __test__/microvm/install.test.ts as well (254 s of it:
+ * the data image's cold boot), so that one is left to the host suite, which installs the tarballs and loads
+ * the addon under every line.
  */
 const MICROVM_SUBSET = ['__test__/microvm/tool-hyperlight.test.ts', '__test__/microvm/sandbox-javascript.test.ts']
 const MACHINE_MAJOR = Number(process.versions.node.split('.')[0])

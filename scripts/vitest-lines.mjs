@@ -8,7 +8,7 @@
 //              Each entry runs `<node> node_modules/vitest/vitest.mjs <args>` with that node's bin directory
 //              first on PATH, so the `node` that tests start as child processes (the CLI, the MCP server,
 //              the scratch install) is the same line.
-// Output: vitest's own output, a banner before each run, then one line per run that scripts/test.mjs reads:
+// Output: vitest's own output, a banner before each run, and after each run one line that scripts/test.mjs reads:
 //   vitest-lines: RESULT {"label":..., "status":"PASS"|"FAIL", "seconds":..., "counts":"12 passed (12)", "why":...}
 // Exit status: 0 when every run passed, 1 when one failed, 2 for a malformed plan.
 import { spawn } from 'node:child_process'
@@ -79,8 +79,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = []
   for (const entry of plan) {
     console.log(`\n=== vitest-lines: ${entry.label}: vitest ${entry.args.join(' ')}`)
-    results.push(await runOne(entry))
+    const result = await runOne(entry)
+    // at once, so a VM stopped by its time limit later still reports the runs that finished
+    console.log(RESULT_MARKER + JSON.stringify(result))
+    results.push(result)
   }
-  for (const r of results) console.log(RESULT_MARKER + JSON.stringify(r))
   process.exit(results.every((r) => r.status === 'PASS') ? 0 : 1)
 }
