@@ -60,7 +60,7 @@ const MACHINE_MAJOR = Number(process.versions.node.split('.')[0])
 
 function usage(msg) {
   if (msg) console.error(`test: ${msg}`)
-  console.error('usage: npm test [-- [--host-only | --microvm-only] [--force-vm] [FILTER...] [-- VITEST_OPTION...]]')
+  console.error('usage: npm test [-- [--host-only | --microvm-only] [--force-vm] [--node LINES]... [FILTER...] [-- VITEST_OPTION...]]')
   process.exit(2)
 }
 
