@@ -7,18 +7,27 @@
 //                     produced, as committed (`git diff --exit-code`); actionlint on .github/workflows
 //      cargo test     `cargo test --workspace` (the Rust core's unit tests; it also fails when
 //                     src/generated/core-facts.ts is stale)
-//   3. vitest host    `__test__/**/*.test.ts` except `__test__/microvm/` (no hypervisor needed)
-//   4. vitest microvm `__test__/microvm/**/*.test.ts`, in ONE vitest run, where micro-VMs can run:
+//   3. vitest host    `__test__/**/*.test.ts` except `__test__/microvm/` (no hypervisor needed), once under
+//                     each Node line (below)
+//   4. vitest microvm `__test__/microvm/**/*.test.ts` where micro-VMs can run, all Node lines in ONE VM boot:
 //        - `node scripts/probe.mjs` (the addon's probeHypervisor() boots a tiny guest) exits 0 → run directly;
 //        - otherwise (e.g. kvm-pvm, no /dev/kvm, probe missing) → inside the emulated-KVM VM
 //          (scripts/vm/run.sh: QEMU TCG with an AMD CPU model, /dev/kvm from kvm_amd; boots once);
 //        - `--force-vm` → inside the VM without asking the probe.
+//      The whole micro-VM suite runs under FULL_MICROVM_LINE (Node 24), the other lines run MICROVM_SUBSET
+//      (~2 min each): the suite takes ~23 min under emulation, so three whole runs would not fit CI's 90 minutes.
 //      These tests are never skipped for lack of a hypervisor: if the VM cannot boot either, the step fails.
+// Node lines: this machine's node and the LTS lines of scripts/node-lines.mjs (22, 24: official builds from the
+// npm registry, fetched on first use and cached under .cache/node/), one run per major version; vitest runs
+// as `<node> node_modules/vitest/vitest.mjs` with that node first on PATH (scripts/vitest-lines.mjs).
 // Exit status: 0 when every step passed, 1 otherwise (2 for a usage error).
 //
-// usage: npm test [-- [--host-only | --microvm-only] [--force-vm] [FILTER...] [-- VITEST_OPTION...]]
+// usage: npm test [-- [--host-only | --microvm-only] [--force-vm] [--node LINES]... [FILTER...] [-- VITEST_OPTION...]]
+//   --node LINES     the Node lines to run the vitest steps under, comma-separated majors or `machine` (this
+//                    machine's node), e.g. `--node 24` or `--node machine,22`; default: machine,22,24
 //   FILTER           selects test files like vitest does (substring of the path); with filters, `cargo test` is
-//                    not run and only the vitest runs that have matching files happen
+//                    not run and only the vitest runs that have matching files happen (the subset lines of
+//                    the micro-VM step run the filtered files that are in MICROVM_SUBSET)
 //   after a 2nd `--` options passed verbatim to every vitest run (e.g. `-t "name pattern"`)
 // Environment: LCI_VM_TIMEOUT / LCI_VM_MEM / LCI_VM_CPUS tune the VM (see scripts/vm/run.sh);
 //              LCI_PROBE_TIMEOUT_MS bounds the probe.
@@ -27,19 +36,37 @@ import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureBuilt } from './ensure-built.mjs'
+import { NODE_LINES, nodeBinary } from './node-lines.mjs'
+import { parseResults } from './vitest-lines.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const VITEST = join(ROOT, 'node_modules', '.bin', 'vitest')
+const VITEST_LINES = join(ROOT, 'scripts', 'vitest-lines.mjs')
 const MICROVM_DIR = '__test__/microvm/'
+/**
+ * The Node line that runs the whole micro-VM suite: 24, the line the container image ships (Dockerfile) and the
+ * newest LTS, so the suite runs in full where deployments run. When --node leaves it out, the newest line asked for.
+ */
+const FULL_MICROVM_LINE = 24
+/**
+ * What the other lines run in the VM: the micro-VM tests where the Node line matters most — the tool in
+ * micro-VMs (Python, JavaScript, C/C++ through the compile jail's child processes, abort, time limits,
+ * sessions: the addon's async calls and its threadsafe callbacks) and the JavaScript sandbox. Measured in one
+ * VM boot on the shared 2-core machine: 445 s a line with __test__/microvm/install.test.ts as well (254 s of it:
+ * the data image's cold boot), so that one is left to the host suite, which installs the tarballs and loads
+ * the addon under every line. Without it: 118 s under Node 20 and 88 s under 22, against 1274 s for the whole
+ * suite under 24, in one boot on the same shared machine.
+ */
+const MICROVM_SUBSET = ['__test__/microvm/tool-hyperlight.test.ts', '__test__/microvm/sandbox-javascript.test.ts']
+const MACHINE_MAJOR = Number(process.versions.node.split('.')[0])
 
 function usage(msg) {
   if (msg) console.error(`test: ${msg}`)
-  console.error('usage: npm test [-- [--host-only | --microvm-only] [--force-vm] [FILTER...] [-- VITEST_OPTION...]]')
+  console.error('usage: npm test [-- [--host-only | --microvm-only] [--force-vm] [--node LINES]... [FILTER...] [-- VITEST_OPTION...]]')
   process.exit(2)
 }
 
 function parseArgs(argv) {
-  const opts = { hostOnly: false, microvmOnly: false, forceVm: false, filters: [], vitestArgs: [] }
+  const opts = { hostOnly: false, microvmOnly: false, forceVm: false, nodes: [], filters: [], vitestArgs: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--') {
@@ -48,6 +75,15 @@ function parseArgs(argv) {
     } else if (a === '--host-only') opts.hostOnly = true
     else if (a === '--microvm-only') opts.microvmOnly = true
     else if (a === '--force-vm') opts.forceVm = true
+    else if (a === '--node') {
+      const value = argv[++i]
+      if (value === undefined) usage('--node needs a value: majors or `machine`, comma-separated')
+      for (const v of value.split(',')) {
+        const major = v === 'machine' ? MACHINE_MAJOR : /^\d+$/.test(v) ? Number(v) : NaN
+        if (!(major >= 1)) usage(`--node ${value}: "${v}" is neither a major version nor \`machine\``)
+        if (!opts.nodes.includes(major)) opts.nodes.push(major)
+      }
+    }
     else if (a === '-h' || a === '--help') usage()
     else if (a.startsWith('-')) usage(`unknown option ${a} (vitest options go after a second --)`)
     else opts.filters.push(a.replace(/^\.\//, ''))
@@ -72,11 +108,17 @@ function testFiles(filters) {
   }
 }
 
-function run(cmd, args, { timeoutMs, capture = false } = {}) {
+/** Runs a command; `capture` keeps its stdout, `tee` keeps it and prints it as it comes. */
+function run(cmd, args, { timeoutMs, capture = false, tee = false } = {}) {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] })
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', capture || tee ? 'pipe' : 'inherit', 'inherit'] })
     let out = ''
-    if (capture) child.stdout.on('data', (d) => (out += d))
+    if (capture || tee) {
+      child.stdout.on('data', (d) => {
+        out += d
+        if (tee) process.stdout.write(d)
+      })
+    }
     const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : null
     child.on('error', (err) => {
       clearTimeout(timer)
@@ -90,12 +132,56 @@ function run(cmd, args, { timeoutMs, capture = false } = {}) {
 }
 
 const results = []
-function record(name, status, detail, t0) {
-  const seconds = t0 ? (Date.now() - t0) / 1000 : 0
+function record(name, status, detail, t0, took) {
+  const seconds = took ?? (t0 ? (Date.now() - t0) / 1000 : 0)
   results.push({ name, status, detail, seconds })
 }
 function banner(text) {
   console.log(`\n=== test: ${text}`)
+}
+
+/**
+ * The Node lines to run vitest under, one per major version: this machine's node for its own major, an
+ * official build from the npm registry for the others (fetched once, cached).
+ */
+async function nodeLines(majors) {
+  const lines = []
+  for (const major of majors.length ? majors : [MACHINE_MAJOR, ...NODE_LINES]) {
+    if (lines.some((l) => l.major === major)) continue
+    const machine = major === MACHINE_MAJOR
+    const node = machine ? process.execPath : await nodeBinary(major)
+    lines.push({ major, node, label: `node ${major}${machine ? ', machine' : ''}` })
+  }
+  return lines
+}
+
+/**
+ * Runs a plan of vitest invocations (scripts/vitest-lines.mjs) — here, or in the VM when `vmArgs` is given —
+ * and records one summary row per entry under `step`.
+ */
+async function runPlan(step, plan, vmArgs) {
+  const t0 = Date.now()
+  const json = JSON.stringify(plan.map(({ label, node, args }) => ({ label, node, args })))
+  let r
+  if (vmArgs) {
+    // one boot for all lines; the probe inside the VM is printed for diagnosis only (the tests decide)
+    const job = 'node scripts/probe.mjs | sed "s/^probe:/probe (in VM):/"; exec "$0" "$@"'
+    r = await run('bash', [join(ROOT, 'scripts', 'vm', 'run.sh'), ...vmArgs, '--', 'sh', '-c', job, process.execPath, VITEST_LINES, json], { tee: true })
+  } else {
+    r = await run(process.execPath, [VITEST_LINES, json], { tee: true })
+  }
+  const reported = parseResults(r.out)
+  for (const entry of plan) {
+    const res = reported.find((x) => x.label === entry.label)
+    const name = `${step} (${entry.label})`
+    if (!res) {
+      const why = r.code === 125 ? 'the VM reported no exit status (boot failure or timeout), so the tests could not run' : `no result (${r.why})`
+      record(name, 'FAIL', `${entry.what}: ${why}`, t0)
+      continue
+    }
+    const detail = [entry.what, res.counts && `tests ${res.counts}`, res.why].filter(Boolean).join(', ')
+    record(name, res.status, detail, 0, res.seconds)
+  }
 }
 
 async function main() {
@@ -142,19 +228,29 @@ async function main() {
     record('cargo test', r.code === 0 ? 'PASS' : 'FAIL', r.code === 0 ? '' : r.why, t0)
   }
 
-  // 3. host-only vitest specs
+  // the Node lines the vitest steps run under (fetched from the npm registry the first time)
+  let lines
+  try {
+    lines = await nodeLines(opts.nodes)
+  } catch (err) {
+    record('node lines', 'FAIL', `could not fetch a Node line: ${err.message}`)
+    for (const name of ['vitest host', 'vitest microvm']) record(name, 'NOT RUN', 'no Node line to run it under')
+    return
+  }
+  console.log(`\ntest: Node lines: ${lines.map((l) => `${l.label} ${l.node}`).join('; ')}`)
+
+  // 4. host-only vitest specs, under every line
   if (!wantHost) {
     record('vitest host', 'SKIP', '--microvm-only')
   } else if (files.host.length === 0) {
     record('vitest host', opts.filters.length ? 'SKIP' : 'PASS', opts.filters.length ? 'no host test file matches' : 'no host test files')
   } else {
-    banner(`vitest (host): ${files.host.length} file(s)`)
-    t0 = Date.now()
-    const r = await run(VITEST, ['run', '--exclude', `${MICROVM_DIR}**`, ...files.host, ...opts.vitestArgs])
-    record('vitest host', r.code === 0 ? 'PASS' : 'FAIL', `${files.host.length} file(s)${r.code === 0 ? '' : `, ${r.why}`}`, t0)
+    banner(`vitest (host): ${files.host.length} file(s) under ${lines.map((l) => l.label).join(', ')}`)
+    const args = ['run', '--exclude', `${MICROVM_DIR}**`, ...files.host, ...opts.vitestArgs]
+    await runPlan('vitest host', lines.map((l) => ({ ...l, args, what: `${files.host.length} file(s)` })))
   }
 
-  // 4. micro-VM specs: directly when this machine runs micro-VMs, else in the emulated-KVM VM
+  // 5. micro-VM specs: directly when this machine runs micro-VMs, else in the emulated-KVM VM
   if (!wantMicrovm) {
     record('vitest microvm', 'SKIP', '--host-only')
     return
@@ -163,6 +259,15 @@ async function main() {
     record('vitest microvm', opts.filters.length ? 'SKIP' : 'PASS',
       opts.filters.length ? 'no micro-VM test file matches' : `no test files under ${MICROVM_DIR}`)
     return
+  }
+  // the whole suite under FULL_MICROVM_LINE (or the newest line asked for), MICROVM_SUBSET under the others
+  const full = lines.find((l) => l.major === FULL_MICROVM_LINE) ?? lines.reduce((a, b) => (b.major > a.major ? b : a))
+  const plan = []
+  for (const line of [full, ...lines.filter((l) => l !== full)]) {
+    const picked = line === full ? files.microvm : files.microvm.filter((f) => MICROVM_SUBSET.includes(f))
+    const what = line === full ? `${picked.length} file(s), the whole suite` : `${picked.length} file(s), the subset`
+    if (picked.length === 0) record(`vitest microvm (${line.label})`, 'SKIP', 'no filtered file is in the subset this line runs')
+    else plan.push({ ...line, args: ['run', ...picked, ...opts.vitestArgs], what })
   }
   let inVm = true
   let why
@@ -178,24 +283,16 @@ async function main() {
     // the full line is printed above; banners and the summary carry its short form
     why = line.match(/^probe: (usable|not usable( \([A-Z0-9_]+\))?)/)?.[0] ?? `probe exit ${p.code}`
   }
-  const vitestArgs = ['run', ...files.microvm, ...opts.vitestArgs]
-  t0 = Date.now()
+  const lineList = plan.map((e) => `${e.label}: ${e.what}`).join('; ')
   if (!inVm) {
-    banner(`vitest (micro-VM tests, directly on this host — ${why}): ${files.microvm.length} file(s)`)
-    const r = await run(VITEST, vitestArgs)
-    record('vitest microvm', r.code === 0 ? 'PASS' : 'FAIL', `directly (${why})${r.code === 0 ? '' : `, ${r.why}`}`, t0)
+    banner(`vitest (micro-VM tests, directly on this host — ${why}): ${lineList}`)
+    await runPlan('vitest microvm', plan.map((e) => ({ ...e, what: `directly (${why}), ${e.what}` })))
     return
   }
-  banner(`vitest (micro-VM tests, inside the emulated-KVM VM — ${why}): ${files.microvm.length} file(s)`)
-  // one boot for all files; the probe inside the VM is printed for diagnosis only (the tests decide)
-  const job = 'node scripts/probe.mjs | sed "s/^probe:/probe (in VM):/"; exec "$0" "$@"'
+  banner(`vitest (micro-VM tests, inside the emulated-KVM VM — ${why}): ${lineList}`)
   const vmArgs = []
   if (process.env.LCI_VM_TIMEOUT) vmArgs.push('-t', process.env.LCI_VM_TIMEOUT)
-  const r = await run('bash', [join(ROOT, 'scripts', 'vm', 'run.sh'), ...vmArgs, '--', 'sh', '-c', job, VITEST, ...vitestArgs])
-  let detail = `in the VM (${why})`
-  if (r.code === 125) detail += ': the VM reported no exit status (boot failure or timeout), so the tests could not run'
-  else if (r.code !== 0) detail += `, ${r.why}`
-  record('vitest microvm', r.code === 0 ? 'PASS' : 'FAIL', detail, t0)
+  await runPlan('vitest microvm', plan.map((e) => ({ ...e, what: `in the VM (${why}), ${e.what}` })), vmArgs)
 }
 
 await main().catch((err) => {
@@ -205,7 +302,7 @@ await main().catch((err) => {
 console.log('\n=== test: summary')
 for (const r of results) {
   const time = r.seconds ? `${r.seconds.toFixed(1)} s` : ''
-  console.log(`  ${r.status.padEnd(7)} ${r.name.padEnd(15)} ${time.padStart(9)}  ${r.detail}`)
+  console.log(`  ${r.status.padEnd(7)} ${r.name.padEnd(34)} ${time.padStart(9)}  ${r.detail}`)
 }
 const failed = results.filter((r) => r.status === 'FAIL' || r.status === 'NOT RUN')
 console.log(failed.length ? `test: FAILED (${failed.map((r) => r.name).join(', ')})` : 'test: all passed')

@@ -1,7 +1,10 @@
 // Installs local-code-interpreter into a scratch project the way a user does: from the tarballs `npm pack`
 // makes (the main package, the platform package with the prebuilt .node, the guest image packages), with
-// no Rust toolchain on PATH. Dependencies come from the npm cache (`npm ci` filled it), so this works
-// offline, also inside the emulated-KVM VM.
+// no Rust toolchain on PATH. Dependencies come from the npm cache where it has them (--prefer-offline): `npm ci`
+// caches the dependencies' tarballs but not the registry documents that resolving the tarballs' version ranges
+// needs, so on a machine whose cache only `npm ci` filled, those come from the registry (an --offline install
+// failed there with ENOTCACHED). The micro-VM tests, which have no network, reuse the project the host
+// tests installed (scratchProject).
 //
 // LCI_INSTALL_TARBALLS=DIR (CI's test job: the tarballs its build job packed and the release publishes)
 // installs the .tgz files in DIR (relative to the repository root) instead of packing this checkout.
@@ -78,7 +81,7 @@ export function installScratchProject(): string {
   }
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true }, null, 2))
   const files = readdirSync(TARBALLS).filter((f) => f.endsWith('.tgz')).map((f) => join(TARBALLS, f))
-  run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', ...files], project)
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...files], project)
   return project
 }
 

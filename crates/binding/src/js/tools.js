@@ -9,17 +9,30 @@
     if (typeof tool !== 'function') throw new TypeError(`tools.${name} must be a function`)
   }
   const controller = new AbortController()
+  const run = async (callJson) => {
+    const { name, args } = JSON.parse(callJson)
+    const result = await tools[name](args, { signal: controller.signal })
+    if (result === undefined) return 'null'
+    const text = JSON.stringify(result)
+    if (text === undefined) throw new TypeError('the tool returned a value JSON cannot carry')
+    return text
+  }
+  // Each call's promise stays reachable here until it settles or the run stops. A tool whose promise can
+  // never settle (nothing holds its resolvers) is otherwise garbage, and V8 collects it with the callbacks
+  // the waiting thread is answered by: under Node 24 the call then failed with "oneshot canceled" instead of
+  // waiting, as a tool that never answers must, until the run's time limit.
+  const pending = new Set()
   return {
     names: Object.keys(tools),
-    async call(callJson) {
-      const { name, args } = JSON.parse(callJson)
-      const result = await tools[name](args, { signal: controller.signal })
-      if (result === undefined) return 'null'
-      const text = JSON.stringify(result)
-      if (text === undefined) throw new TypeError('the tool returned a value JSON cannot carry')
-      return text
+    call(callJson) {
+      const answer = run(callJson)
+      pending.add(answer)
+      const settled = () => pending.delete(answer)
+      answer.then(settled, settled)
+      return answer
     },
     abort(reason) {
+      pending.clear()
       controller.abort(new DOMException(reason, 'AbortError'))
     },
   }
