@@ -23,12 +23,15 @@ use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
 use crate::rich;
 use crate::stdin::StdinGuard;
 use crate::host_calls::{self, Grants, RunGuard};
+use crate::pool::{Pool, Restorer};
 use crate::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
 const STEP_SLICE: Duration = Duration::from_millis(20);
 /// The longest an image's warm-up may take (the data image's imports take a minute under emulation).
 const WARMUP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// The longest a restored guest's touch run may take.
+const TOUCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// How much of a failed warm-up's output its error quotes.
 const WARMUP_OUTPUT_KEPT: usize = 8 * 1024;
 /// Where the caller's files are, read-only, in the guest.
@@ -113,23 +116,76 @@ impl Mounts {
     }
 }
 
-/// One language's snapshot and the clean guests restored from it.
+/// One language's snapshot and the clean guests restored from it, ahead of the request ([`Pool`]).
 pub struct WarmGuest {
+    /// Clean guests, and how to make and restore them.
+    pool: Pool<Recipe>,
+    output_limit: usize,
+    /// How long the boot, warm-up and snapshot took.
+    pub boot_time: Duration,
+}
+
+/// How a warm guest's guests are made and brought back: from its snapshot, with its settings.
+struct Recipe {
     snapshot: Arc<Snapshot>,
-    /// Guests at the snapshot, ready for a run.
-    idle: Mutex<Vec<Guest>>,
     output_limit: usize,
     /// What its guests may reach.
     network: AllowList,
     /// Whether its guests get the results mount (a Python image).
     rich_results: bool,
-    /// How long the boot, warm-up and snapshot took.
-    pub boot_time: Duration,
+    /// The image's trivial program, run in a guest just restored so the pages a run needs are mapped
+    /// again before a run waits for them ([`GuestImage::touch`]).
+    touch: Option<&'static str>,
+}
+
+impl Recipe {
+    /// Runs the touch program, if any, and drops what it wrote; a guest it fails in is not used.
+    fn touch(&self, guest: &mut Guest) -> Result<(), SandboxError> {
+        if let Some(code) = self.touch {
+            let exec = Exec::Code(code.into());
+            let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT) };
+            let ending = drive(&mut guest.sandbox, exec, Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
+            if ending != Ending::Returned {
+                return Err(SandboxError::new(ErrorCode::Engine, format!("a restored guest failed its touch run ({ending:?})")));
+            }
+        }
+        let _ = guest.sandbox.take_stderr();
+        let _ = guest.sandbox.take_output();
+        let _ = guest.sandbox.take_result();
+        Ok(())
+    }
+}
+
+impl Restorer for Recipe {
+    type Guest = Guest;
+
+    /// A new guest started from the snapshot (it adds only the memory it writes to).
+    fn fresh(&self) -> Result<Guest, SandboxError> {
+        let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
+        let builder = host_calls::register(SandboxBuilder::from_snapshot(self.snapshot.clone()))
+            .mounts(engine_mounts)
+            .echo_output(false)
+            .output_limit(engine_window(self.output_limit));
+        let sandbox = with_network(builder, &self.network)
+            .boot()
+            .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
+        let mut guest = Guest { sandbox, mounts };
+        self.touch(&mut guest)?;
+        Ok(guest)
+    }
+
+    /// Brings `guest` back to the snapshot: a clean state, empty mounts.
+    fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
+        guest.mounts.clear();
+        guest.sandbox.restore(self.snapshot.clone()).map_err(|e| engine_error("restore the guest", &e))?;
+        self.touch(guest)
+    }
 }
 
 impl WarmGuest {
-    /// Boots `image` with `limits`, runs its warm-up code and takes the snapshot every run restores.
-    pub fn boot(image: &GuestImage, limits: &Limits) -> Result<WarmGuest, SandboxError> {
+    /// Boots `image` with `limits`, runs its warm-up code and takes the snapshot every run restores;
+    /// then keeps `pool_size` clean guests ready.
+    pub fn boot(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<WarmGuest, SandboxError> {
         crate::stdin::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
@@ -158,40 +214,25 @@ impl WarmGuest {
         let _ = sandbox.take_stderr();
         let _ = sandbox.take_output();
         let snapshot = sandbox.snapshot().map_err(|e| engine_error("snapshot", &e))?;
-        Ok(WarmGuest {
+        let recipe = Recipe {
             snapshot,
-            idle: Mutex::new(vec![Guest { sandbox, mounts }]),
             output_limit: limits.max_output_bytes,
             network: limits.network.clone(),
             rich_results: image.rich_results,
+            touch: image.touch,
+        };
+        let mut first = Guest { sandbox, mounts };
+        recipe.touch(&mut first)?;
+        Ok(WarmGuest {
+            pool: Pool::new(recipe, first, pool_size),
+            output_limit: limits.max_output_bytes,
             boot_time: started.elapsed(),
         })
     }
 
-    /// A guest at the snapshot: a waiting one, or a new one started from the snapshot (each adds only
-    /// the memory it writes to).
+    /// A clean guest: one restored ahead of the request, or a new one started from the snapshot.
     pub fn checkout(&self) -> Result<Guest, SandboxError> {
-        if let Some(guest) = self.idle.lock().unwrap().pop() {
-            return Ok(guest);
-        }
-        let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
-        let builder = host_calls::register(SandboxBuilder::from_snapshot(self.snapshot.clone()))
-            .mounts(engine_mounts)
-            .echo_output(false)
-            .output_limit(engine_window(self.output_limit));
-        let sandbox = with_network(builder, &self.network)
-            .boot()
-            .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
-        Ok(Guest { sandbox, mounts })
-    }
-
-    /// Brings `guest` back to the snapshot: a clean state, empty mounts.
-    pub fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
-        guest.mounts.clear();
-        guest.sandbox.restore(self.snapshot.clone()).map_err(|e| engine_error("restore the guest", &e))?;
-        let _ = guest.sandbox.take_stderr();
-        let _ = guest.sandbox.take_output();
-        Ok(())
+        self.pool.take()
     }
 
     /// The most output a run keeps of each stream.
@@ -199,15 +240,23 @@ impl WarmGuest {
         self.output_limit
     }
 
-    /// Restores a used guest and keeps it for the next run; one that cannot be restored is dropped,
-    /// and the next run starts a new one.
-    pub fn recycle(&self, mut guest: Guest) {
-        if self.restore(&mut guest).is_ok() {
-            self.idle.lock().unwrap().push(guest);
-        }
+    /// Hands a used guest back; it is restored off the caller's path (see [`Pool`]) and waits for the
+    /// next run; one that cannot be restored is dropped.
+    pub fn recycle(&self, guest: Guest) {
+        self.pool.give_back(guest);
     }
 
-    /// Runs `request` in a clean guest, then restores the guest.
+    /// Keeps at least `size` clean guests ready (a sandbox sharing this warm guest that runs more at once).
+    pub fn grow_pool(&self, size: usize) {
+        self.pool.grow_to(size);
+    }
+
+    /// How many clean guests are waiting now.
+    pub fn ready_guests(&self) -> usize {
+        self.pool.idle()
+    }
+
+    /// Runs `request` in a clean guest and hands the guest back to be restored after the result.
     pub fn execute(&self, request: RunRequest) -> Result<RunOutcome, SandboxError> {
         let prepare_started = Instant::now();
         let mut guest = self.checkout()?;
@@ -386,7 +435,7 @@ static SHARED: OnceLock<Mutex<HashMap<WarmKey, Arc<Mutex<Weak<WarmGuest>>>>>> = 
 /// The warm guest for `image` and `limits`, shared by every sandbox of this process that asks for the
 /// same: its snapshot is taken once and each guest restored from it adds only the memory it writes.
 /// Boots one (and returns how long that took) when none is alive; concurrent callers wait for it.
-pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
+pub fn shared_warm_guest(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
     let key = WarmKey {
         rootfs: image.rootfs.clone(),
         memory_mb: limits.memory_mb,
@@ -396,9 +445,10 @@ pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<War
     let slot = SHARED.get_or_init(Default::default).lock().unwrap().entry(key).or_default().clone();
     let mut weak = slot.lock().unwrap();
     if let Some(warm) = weak.upgrade() {
+        warm.grow_pool(pool_size);
         return Ok((warm, None));
     }
-    let warm = Arc::new(WarmGuest::boot(image, limits)?);
+    let warm = Arc::new(WarmGuest::boot(image, limits, pool_size)?);
     *weak = Arc::downgrade(&warm);
     let boot = warm.boot_time;
     Ok((warm, Some(boot)))
