@@ -150,6 +150,25 @@ export interface RunOptions {
    * sandbox's `SandboxConfig.tools` and win by name.
    */
   tools?: Record<string, (args: any, context: { signal: AbortSignal }) => unknown>
+  /**
+   * Called with what the program writes to standard output, as it writes it: chunks in order, each
+   * whole characters, on the JavaScript thread, whenever the program waits (a sleep, a timer, a
+   * tool, input, the network: the guest is not preempted, so what it writes while computing comes
+   * when it next waits or ends); all of it, whatever `maxOutputBytes` keeps for the result, and
+   * every chunk before the run's promise settles. A
+   * callback that throws is reported once on stderr and the run goes on. The engine captures the
+   * transcript and standard error but not standard output alone, so a chunk is exact whenever the
+   * program wrote to one stream only in that step (the common case), or the two split one way
+   * only; when it wrote the same characters to both in one step, which of them were standard
+   * output cannot be known, and this chunk is the step's transcript without its standard error
+   * where that first fits. The result's `output` is always exact.
+   */
+  onStdout?: (chunk: string) => void
+  /**
+   * Called with what the program writes to standard error, as it writes it: always exact, in
+   * order, otherwise as `onStdout` (a C or C++ compile error's messages come here too).
+   */
+  onStderr?: (chunk: string) => void
 }
 
 /** How a sandbox is set up. Every field is optional. */

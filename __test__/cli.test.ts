@@ -40,10 +40,11 @@ describe('local-code-interpreter CLI', () => {
     expect(unasked).toMatchObject({ code: 0, stdout: '\n' })
   })
 
-  it('run prints the program output and exits with its exit code', async () => {
+  it('run prints the program\'s stdout on stdout and its stderr on stderr, and exits with its exit code', async () => {
     const path = file('exit3.py', 'import sys\nprint("out")\nprint("err", file=sys.stderr)\nsys.exit(3)\n')
-    const { code, stdout } = await cli(['run', path])
-    expect(stdout).toBe('out\nerr\n')
+    const { code, stdout, stderr } = await cli(['run', path])
+    expect(stdout).toBe('out\n')
+    expect(stderr).toBe('err\n')
     expect(code).toBe(3)
   })
 

@@ -8,6 +8,7 @@ import { extname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
+import type { OutputChunk } from './environments/environment.js'
 import { InvalidConfigError } from './errors.js'
 import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type ExecutionImage, type ImageMimeType, type Language } from './execution-result.js'
 import { PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
@@ -62,9 +63,9 @@ Options:
   -v, --version                show the version
 
 Exit status of run: the program's exit code; ${TIMEOUT_EXIT_CODE} when it timed out; ${SETUP_FAILURE_EXIT_CODE} when it could not run;
-${USAGE_EXIT_CODE} for bad arguments. run prints the program's stdout and stderr, in the order written, on stdout,
-then (hyperlight, Python) the value of its last expression, as the Python REPL does; its own messages go to
-stderr, among them the path of each image saved.
+${USAGE_EXIT_CODE} for bad arguments. run prints the program's stdout on stdout and its stderr on stderr as the
+program writes them, then (hyperlight, Python) the value of its last expression, as the Python REPL does; its
+own messages go to stderr, among them the path of each image saved.
 `
 
 
@@ -218,9 +219,11 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 /**
- * Runs `command` (a parsed `run`): prints the program's output on stdout, then the value of its last
- * expression on a line of its own (as the Python REPL does) when there is one, saves its images (announcing
- * each path on stderr) and resolves with the exit status {@link USAGE} documents.
+ * Runs `command` (a parsed `run`): prints the program's stdout on stdout and its stderr on stderr as it writes
+ * them (`onOutput`), then the value of its last expression on a line of its own (as the Python REPL does) when
+ * there is one, saves its images (announcing each path on stderr) and resolves with the exit status
+ * {@link USAGE} documents. Output that could not be streamed (python: what a child process wrote) is printed
+ * at the end, after a note, from the result's transcript.
  */
 export async function runFile(command: CliCommand): Promise<number> {
   let code: string
@@ -249,13 +252,27 @@ export async function runFile(command: CliCommand): Promise<number> {
     return USAGE_EXIT_CODE
   }
   try {
-    const result = await tool.execute({ code, language: command.language, stdin })
-    if (result.output.length > 0) await write(process.stdout, result.output)
+    let streamed = 0
+    let lastStdout = ''
+    const onOutput = (chunk: OutputChunk) => {
+      streamed += chunk.text.length
+      if (chunk.stream === 'stdout') lastStdout = chunk.text
+      ;(chunk.stream === 'stdout' ? process.stdout : process.stderr).write(chunk.text)
+    }
+    const result = await tool.execute({ code, language: command.language, stdin }, { onOutput })
+    if (!result.truncated && streamed < result.output.length) {
+      if (streamed > 0) {
+        process.stderr.write('local-code-interpreter: part of the output did not go through the streams followed as written (a child process\'s, say); the whole transcript follows\n')
+      }
+      await write(process.stdout, result.output)
+      lastStdout = result.output
+    }
     if (result.value !== undefined) {
       // On its own line, even after output that did not end one.
-      const newline = result.output.length > 0 && !result.output.endsWith('\n') ? '\n' : ''
+      const newline = lastStdout.length > 0 && !lastStdout.endsWith('\n') ? '\n' : ''
       await write(process.stdout, `${newline}${result.value}\n`)
     }
+    await write(process.stdout, '')
     if (result.images) await saveImages(result.images, command.outputDir ?? DEFAULT_OUTPUT_DIR)
     if (result.truncated) process.stderr.write('local-code-interpreter: output was truncated\n')
     if (result.timedOut) {

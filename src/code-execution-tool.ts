@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 
 import { normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode.js'
 import { HyperlightEnvironment } from './environments/hyperlight.js'
-import type { ExecutionEnvironment, RunOptions } from './environments/environment.js'
+import type { ExecutionEnvironment, OutputChunk, RunOptions } from './environments/environment.js'
 import { PythonEnvironment } from './environments/python.js'
 import { ExecutionErrorCode, InvalidConfigError, errorMessageOf } from './errors.js'
 import { ENVIRONMENTS, errorResult, type EnvironmentName, type ExecutionResult, type Language } from './execution-result.js'
@@ -103,6 +103,17 @@ export interface CodeExecutionToolOptions {
 export interface ExecuteOptions {
   /** Aborting kills the program: the python subprocess's process group, or the run in its micro-VM. */
   signal?: AbortSignal
+  /**
+   * Called with the program's output as it is written, `{ stream: 'stdout' | 'stderr', text }`: each stream's
+   * chunks in the order written, whole characters, all of it whatever `maxOutputBytes` keeps for the result,
+   * and every chunk before `execute` resolves. A callback that throws is reported once (a process warning) and
+   * the run goes on. python: what `sys.stdout` and `sys.stderr` write, exact (writes that bypass them, such as
+   * a child process's output, are in the result only). hyperlight: delivered whenever the program waits (the
+   * guest is not preempted: output written while computing comes when it next waits or ends); stderr exact;
+   * stdout exact except in a step where a program wrote the same characters to both streams (see the README's
+   * "Streaming output").
+   */
+  onOutput?: (chunk: OutputChunk) => void
 }
 
 /**
@@ -290,6 +301,7 @@ export class CodeExecutionTool {
       }
       const runOptions: RunOptions = {
         ...(options.signal && { signal: options.signal }),
+        ...(options.onOutput && { onOutput: options.onOutput }),
         ...(typeof input.stdin === 'string' && { stdin: input.stdin }),
       }
       return await this.runner.run(input.code, language, runOptions)

@@ -6,6 +6,38 @@ export interface RunOptions {
   signal?: AbortSignal
   /** What the program reads on its standard input, then end of file (none: end of file at once). */
   stdin?: string
+  /** Called with the program's output as it is written (see {@link OutputChunk}); a callback that throws is reported once and the run goes on. */
+  onOutput?: (chunk: OutputChunk) => void
+}
+
+/**
+ * Output a program wrote, handed to `onOutput` as it is written: each stream's chunks in the order written,
+ * whole characters, all of it (the result's `output` is still capped), every chunk before the call resolves.
+ * Across the two streams the order is as exact as the environment can know (see the README's "Streaming
+ * output").
+ */
+export interface OutputChunk {
+  /** The stream the program wrote it to. */
+  stream: 'stdout' | 'stderr'
+  /** What it wrote. */
+  text: string
+}
+
+/**
+ * `onOutput` made safe to call from a run: a throw is caught, reported once (as a process warning), and
+ * later chunks still reach it.
+ */
+export function guardedOutput(onOutput: (chunk: OutputChunk) => void): (chunk: OutputChunk) => void {
+  let reported = false
+  return (chunk) => {
+    try {
+      onOutput(chunk)
+    } catch (error) {
+      if (reported) return
+      reported = true
+      process.emitWarning(`onOutput threw (the run goes on; later throws are not reported): ${error instanceof Error ? error.message : String(error)}`, 'LocalCodeInterpreterWarning')
+    }
+  }
 }
 
 /** What the tool needs from an environment: run validated code, reset state, release resources. */

@@ -22,7 +22,7 @@ import {
   type NativeWorkloadResult,
   type NativeWorkloadToolCall,
 } from '../native-addon.js'
-import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
+import { guardedOutput, lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
 
 /** Options of the hyperlight environment; the tool fills in its defaults. */
 export interface HyperlightEnvironmentOptions {
@@ -141,8 +141,13 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
     } catch (error) {
       return this.setupErrorResult(error, language, elapsed())
     }
+    const onOutput = options.onOutput && guardedOutput(options.onOutput)
     const runOptions: NativeRunOptions = {
       signal: options.signal,
+      ...(onOutput && {
+        onStdout: (text: string) => onOutput({ stream: 'stdout', text }),
+        onStderr: (text: string) => onOutput({ stream: 'stderr', text }),
+      }),
       ...(options.stdin !== undefined && { stdin: options.stdin }),
       ...(this.tools !== undefined && { tools: this.tools }),
     }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import type { Readable } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { constants as osConstants, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,7 +9,7 @@ import { performance } from 'node:perf_hooks'
 import { ExecutionErrorCode, errorMessageOf } from '../errors.js'
 import { errorResult, type ExecutionResult, type Language } from '../execution-result.js'
 import { HeadTailBuffer } from '../limits.js'
-import { lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
+import { guardedOutput, lastLine, type ExecutionEnvironment, type OutputChunk, type RunOptions } from './environment.js'
 import { InterpreterResolutionError, resolvePythonExecutable } from './interpreter-resolution.js'
 import { PYTHON_PRELUDE } from './python-prelude.js'
 import { PYTHON_SUPERVISOR } from './python-supervisor.js'
@@ -130,7 +132,7 @@ export class PythonEnvironment implements ExecutionEnvironment {
         mkdir(workDirectory),
         stdinFile && writeFile(stdinFile, options.stdin ?? '', 'utf8'),
       ])
-      return await this.spawnScript(executable, script, stdinFile, workDirectory, started, options.signal)
+      return await this.spawnScript(executable, script, stdinFile, workDirectory, started, options.signal, options.onOutput)
     } catch (error) {
       return errorResult('python', 'python', ExecutionErrorCode.Internal, errorMessageOf(error), elapsed())
     } finally {
@@ -173,6 +175,7 @@ export class PythonEnvironment implements ExecutionEnvironment {
     workDirectory: string,
     started: number,
     signal: AbortSignal | undefined,
+    onOutput: ((chunk: OutputChunk) => void) | undefined,
   ): Promise<ExecutionResult> {
     return new Promise((resolve) => {
       const transcript = new HeadTailBuffer(this.maxOutputBytes)
@@ -192,7 +195,8 @@ export class PythonEnvironment implements ExecutionEnvironment {
       const child = spawn(executable, ['-I', '-S', '-c', PYTHON_SUPERVISOR, stdinFile, ...program], {
         cwd: workDirectory,
         env: this.programEnvironment(workDirectory),
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // fd 3: the copy of what sys.stdout writes (see PYTHON_PRELUDE), read for onOutput.
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
         detached: true,
         windowsHide: true,
       })
@@ -226,6 +230,9 @@ export class PythonEnvironment implements ExecutionEnvironment {
       // the order written. The stderr pipe carries a copy of what Python wrote to sys.stderr.
       child.stdout.on('data', (chunk: Buffer) => transcript.push(chunk))
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+      // As written: what sys.stdout and sys.stderr wrote, each from its own pipe, decoded between characters.
+      const stdoutOnly = child.stdio[3] as Readable
+      const streams = [streamTo('stdout', stdoutOnly, onOutput), streamTo('stderr', child.stderr, onOutput)]
 
       const finish = () => {
         if (settled) return
@@ -237,6 +244,8 @@ export class PythonEnvironment implements ExecutionEnvironment {
         child.stdin.destroy()
         child.stdout.destroy()
         child.stderr.destroy()
+        stdoutOnly.destroy()
+        for (const end of streams) end()
         const durationMs = performance.now() - started
         if (spawnError) {
           const notFound = (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
@@ -301,4 +310,22 @@ export class PythonEnvironment implements ExecutionEnvironment {
       child.on('close', finish)
     })
   }
+}
+
+/**
+ * Hands what `stream` carries to `onOutput` (guarded) as `name`, decoded between characters; returns what
+ * flushes a character left cut short at the end. Without `onOutput` the pipe is still read, so it never fills.
+ */
+function streamTo(name: OutputChunk['stream'], stream: Readable, onOutput: ((chunk: OutputChunk) => void) | undefined): () => void {
+  if (!onOutput) {
+    stream.resume()
+    return () => undefined
+  }
+  const send = guardedOutput(onOutput)
+  const decoder = new StringDecoder('utf8')
+  const emit = (text: string) => {
+    if (text.length > 0) send({ stream: name, text })
+  }
+  stream.on('data', (chunk: Buffer) => emit(decoder.write(chunk)))
+  return () => emit(decoder.end())
 }

@@ -18,13 +18,14 @@ use napi_derive::napi;
 mod coded_error;
 mod js_calls;
 mod js_fetch;
+mod js_output;
 mod js_tools;
 mod location;
 mod run_options;
 mod sandbox_tools;
 
 use coded_error::{coded, type_error, CodedResult};
-use run_options::{parse_run_options, AbortWatch};
+use run_options::{parse_run_options, RunHooks};
 use sandbox_tools::SandboxTools;
 
 /// How a sandbox is set up. Every field is optional.
@@ -273,12 +274,12 @@ impl NanvixSandbox {
     #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
     let Some(path) = string_arg(path) else { return reject_type_error(env, "path must be a string".into()) };
-    let (options, watch) = match parse_run_options(env, options, self.tools.as_ref()) {
+    let (options, hooks) = match parse_run_options(env, options, self.tools.as_ref()) {
       Ok(parsed) => parsed,
       Err(message) => return reject_type_error(env, message),
     };
     let sandbox = self.inner.clone();
-    spawn(env, &self.turns, watch, move || sandbox.run_file(std::path::Path::new(&path), options))
+    spawn(env, &self.turns, hooks, move || sandbox.run_file(std::path::Path::new(&path), options))
   }
 
   /// Runs `code` written in `language` (`javascript`, `python`, `c`, `cpp`, or an alias such as
@@ -299,12 +300,12 @@ impl NanvixSandbox {
     let (Some(code), Some(language)) = (string_arg(code), string_arg(language)) else {
       return reject_type_error(env, "code and language must be strings".into());
     };
-    let (options, watch) = match parse_run_options(env, options, self.tools.as_ref()) {
+    let (options, hooks) = match parse_run_options(env, options, self.tools.as_ref()) {
       Ok(parsed) => parsed,
       Err(message) => return reject_type_error(env, message),
     };
     let sandbox = self.inner.clone();
-    spawn(env, &self.turns, watch, move || {
+    spawn(env, &self.turns, hooks, move || {
       let language = Language::from_name(&language)?;
       sandbox.run_code(&code, language, options)
     })
@@ -398,12 +399,12 @@ impl Session {
     #[napi(ts_arg_type = "RunOptions")] options: Option<Unknown<'env>>,
   ) -> Result<PromiseRaw<'env, WorkloadResult>> {
     let Some(code) = string_arg(code) else { return reject_type_error(env, "code must be a string".into()) };
-    let (options, watch) = match parse_run_options(env, options, self.tools.as_ref()) {
+    let (options, hooks) = match parse_run_options(env, options, self.tools.as_ref()) {
       Ok(parsed) => parsed,
       Err(message) => return reject_type_error(env, message),
     };
     let session = self.inner.clone();
-    spawn(env, &self.turns, watch, move || session.run_code(&code, options))
+    spawn(env, &self.turns, hooks, move || session.run_code(&code, options))
   }
 
   /// Drops the session's state: the next run starts from the clean snapshot.
@@ -458,12 +459,14 @@ pub async fn probe_hypervisor() -> HypervisorProbe {
 
 /// Waits for a turn among `turns` (as a future: no thread waits), then runs `work` on a blocking
 /// thread; resolves with its outcome, or with its error as a failed result, and rejects only when
-/// the run was aborted (while it waited, too). The abort listener goes once it settles.
-fn spawn<'env, F>(env: &'env Env, turns: &Arc<Semaphore>, watch: Option<AbortWatch>, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
+/// the run was aborted (while it waited, too). It settles once every output chunk has reached its
+/// callback; the abort listener goes then.
+fn spawn<'env, F>(env: &'env Env, turns: &Arc<Semaphore>, hooks: RunHooks, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
 where
   F: FnOnce() -> std::result::Result<RunOutcome, SandboxError> + Send + 'static,
 {
   let turns = turns.clone();
+  let RunHooks { watch, delivery } = hooks;
   let aborted = watch.as_ref().map(|w| w.aborted.clone());
   env.spawn_future_with_callback(
     async move {
@@ -482,6 +485,9 @@ where
       })
       .await
       .unwrap_or_else(|e| Err(SandboxError::new(lci_sandbox::ErrorCode::Engine, format!("the run's thread failed: {e}"))));
+      if let Some(delivery) = delivery {
+        delivery.settled().await;
+      }
       Ok(Some(outcome))
     },
     move |env, outcome| {

@@ -1,4 +1,5 @@
-//! The options of one run as JavaScript gives them: `{ files, stdin, outputDirectory, signal }`.
+//! The options of one run as JavaScript gives them: `{ files, stdin, outputDirectory, signal, tools,
+//! onStdout, onStderr }`.
 //! An `AbortSignal` cannot cross into Rust, so its `abort` event is wired here, on the JavaScript
 //! thread, to the run's stop switch, and unwired ([`AbortWatch::release`]) when the run settles, so
 //! one long-lived signal used for many runs collects no listeners.
@@ -12,6 +13,7 @@ use lci_sandbox::{RunOptions, StopReason, StopSwitch};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::js_output::{output_sink, Delivery};
 use crate::sandbox_tools::SandboxTools;
 
 /// What a run is given besides its code. Every field is optional.
@@ -46,6 +48,23 @@ pub struct RunOptionsShape {
   /// sandbox's `SandboxConfig.tools` and win by name.
   #[napi(ts_type = "Record<string, (args: any, context: { signal: AbortSignal }) => unknown>")]
   pub tools: Option<()>,
+  /// Called with what the program writes to standard output, as it writes it: chunks in order, each
+  /// whole characters, on the JavaScript thread, whenever the program waits (a sleep, a timer, a
+  /// tool, input, the network: the guest is not preempted, so what it writes while computing comes
+  /// when it next waits or ends); all of it, whatever `maxOutputBytes` keeps for the result, and
+  /// every chunk before the run's promise settles. A
+  /// callback that throws is reported once on stderr and the run goes on. The engine captures the
+  /// transcript and standard error but not standard output alone, so a chunk is exact whenever the
+  /// program wrote to one stream only in that step (the common case), or the two split one way
+  /// only; when it wrote the same characters to both in one step, which of them were standard
+  /// output cannot be known, and this chunk is the step's transcript without its standard error
+  /// where that first fits. The result's `output` is always exact.
+  #[napi(ts_type = "(chunk: string) => void")]
+  pub on_stdout: Option<()>,
+  /// Called with what the program writes to standard error, as it writes it: always exact, in
+  /// order, otherwise as `onStdout` (a C or C++ compile error's messages come here too).
+  #[napi(ts_type = "(chunk: string) => void")]
+  pub on_stderr: Option<()>,
 }
 
 /// The `abort` listener a run added to its signal, removed again when the run settles.
@@ -69,19 +88,30 @@ impl AbortWatch {
   }
 }
 
-/// Reads `options` into the core's [`RunOptions`], wiring `options.signal` to the run's stop switch
-/// and gathering the run's tools from `sandbox_tools` and `options.tools`. A value of the wrong type
-/// is an `Err` with the message of the `TypeError` to reject with.
+/// What a run's JavaScript side needs once the run has ended: the abort listener to remove, and the
+/// output callbacks to wait for.
+#[derive(Default)]
+pub struct RunHooks {
+  /// `options.signal`'s listener.
+  pub watch: Option<AbortWatch>,
+  /// `options.onStdout` and `options.onStderr`'s deliveries.
+  pub delivery: Option<Arc<Delivery>>,
+}
+
+/// Reads `options` into the core's [`RunOptions`], wiring `options.signal` to the run's stop switch,
+/// `options.onStdout`/`onStderr` to its output sink, and gathering the run's tools from
+/// `sandbox_tools` and `options.tools`. A value of the wrong type is an `Err` with the message of
+/// the `TypeError` to reject with.
 pub fn parse_run_options(
   env: &Env,
   options: Option<Unknown>,
   sandbox_tools: Option<&SandboxTools>,
-) -> std::result::Result<(RunOptions, Option<AbortWatch>), String> {
+) -> std::result::Result<(RunOptions, RunHooks), String> {
   let mut out = RunOptions::default();
   let sandbox_tools = sandbox_tools.map(|t| t.get(env)).transpose().map_err(|e| e.to_string())?;
   let Some(options) = options.filter(|o| !matches!(o.get_type(), Ok(ValueType::Undefined | ValueType::Null))) else {
     out.tools = crate::js_tools::gather_tools(env, sandbox_tools.as_ref(), None)?.map(Arc::new);
-    return Ok((out, None));
+    return Ok((out, RunHooks::default()));
   };
   let wrong = |what: &str| format!("options{what}");
   let options: Object = options.coerce_to_object().ok().filter(|_| options.get_type().ok() == Some(ValueType::Object)).ok_or_else(|| wrong(" must be an object"))?;
@@ -101,13 +131,20 @@ pub fn parse_run_options(
   out.output_directory = options.get::<String>("outputDirectory").map_err(|_| wrong(".outputDirectory must be a string"))?.map(PathBuf::from);
   let run_tools = options.get::<Object>("tools").map_err(|_| wrong(".tools must be an object of functions"))?;
   out.tools = crate::js_tools::gather_tools(env, sandbox_tools.as_ref(), run_tools.as_ref())?.map(Arc::new);
+  let on_stdout = options.get::<Function<String, ()>>("onStdout").map_err(|_| wrong(".onStdout must be a function"))?;
+  let on_stderr = options.get::<Function<String, ()>>("onStderr").map_err(|_| wrong(".onStderr must be a function"))?;
+  let mut delivery = None;
+  if let Some((sink, d)) = output_sink(on_stdout, on_stderr).map_err(|e| e.to_string())? {
+    out.on_output = Some(sink);
+    delivery = Some(d);
+  }
   let mut watch = None;
   if let Some(signal) = options.get::<Object>("signal").map_err(|_| wrong(".signal must be an AbortSignal"))? {
     let (switch, w) = watch_signal(env, &signal).map_err(|_| wrong(".signal must be an AbortSignal"))?;
     out.switch = switch;
     watch = w;
   }
-  Ok((out, watch))
+  Ok((out, RunHooks { watch, delivery }))
 }
 
 fn bytes_of(content: Either<String, Uint8Array>) -> Vec<u8> {

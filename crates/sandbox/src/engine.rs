@@ -22,6 +22,7 @@ use crate::network::AllowList;
 use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
 use crate::rich;
 use crate::stdin::StdinGuard;
+use crate::streaming::OutputSink;
 use crate::host_calls::{self, Grants, RunGuard};
 use crate::pool::{Pool, Restorer};
 use crate::watchdog::{StopSwitch, Watchdog};
@@ -75,6 +76,8 @@ pub struct RunRequest {
     pub switch: StopSwitch,
     /// What its code may call on the host: tools (code mode) and fetch.
     pub grants: Grants,
+    /// Where its output goes as it is written, besides the outcome (see [`crate::streaming`]).
+    pub on_output: Option<OutputSink>,
 }
 
 /// A booted guest with its mounts.
@@ -201,7 +204,7 @@ impl WarmGuest {
         let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
         if let Some(code) = &image.warmup {
             // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
-            let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT) };
+            let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT), sink: None };
             let deadline = Instant::now() + WARMUP_TIMEOUT;
             let ending = drive(&mut sandbox, Exec::Code(code.clone()), deadline, StopSwitch::default(), &mut streams);
             if ending != Ending::Returned {
@@ -300,7 +303,7 @@ impl Guest {
     /// of each stream, beginning and end. Returns the outcome and whether the guest can take another
     /// run without a restore (it has not exited, nor been stopped).
     pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
-        let RunRequest { program, files, stdin, timeout, switch, grants } = request;
+        let RunRequest { program, files, stdin, timeout, switch, grants, on_output } = request;
         let exec = match self.stage(program, files) {
             Ok(exec) => exec,
             Err(e) => {
@@ -319,7 +322,7 @@ impl Guest {
         let stdin = StdinGuard::install(stdin);
         // So are its calls of its tools and fetch (crate::host_calls).
         let run_guard = RunGuard::install(grants, switch.clone(), deadline);
-        let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep) };
+        let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep), sink: on_output };
         let ending = drive(&mut self.sandbox, exec, deadline, switch, &mut streams);
         drop(stdin);
         let tool_calls = run_guard.finish();
@@ -354,18 +357,26 @@ fn fits_one_call(bytes: usize) -> Result<(), SandboxError> {
     Ok(())
 }
 
-/// A run's two streams: the transcript (stdout and stderr in order) and stderr alone.
+/// A run's two streams: the transcript (stdout and stderr in order) and stderr alone, and where
+/// they go as they are written.
 struct Streams {
     output: HeadTail,
     stderr: HeadTail,
+    sink: Option<OutputSink>,
 }
 
 impl Streams {
     /// Takes what the guest wrote since the last drain: standard error first, since taking the
-    /// transcript also clears the engine's standard-error capture.
+    /// transcript also clears the engine's standard-error capture. The sink gets all of it, in
+    /// order, before the caps of the outcome apply.
     fn drain(&mut self, guest: &AppSandbox) {
-        self.stderr.absorb(guest.take_stderr());
-        self.output.absorb(guest.take_output());
+        let stderr = guest.take_stderr();
+        let output = guest.take_output();
+        if let Some(sink) = &self.sink {
+            sink.send_step(&output, &stderr);
+        }
+        self.stderr.absorb(stderr);
+        self.output.absorb(output);
     }
 }
 

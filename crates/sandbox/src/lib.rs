@@ -27,6 +27,7 @@ pub mod rich;
 pub mod runlog;
 pub mod sandbox;
 pub mod stdin;
+pub mod streaming;
 pub mod tools;
 pub mod watchdog;
 
@@ -35,4 +36,5 @@ pub use error::{ErrorCode, SandboxError};
 pub use language::{FileKind, Language};
 pub use outcome::{Ending, RunOutcome, StopReason, Timings};
 pub use sandbox::{probe, Probe, RunOptions, Sandbox, SandboxOptions, Session};
+pub use streaming::{OutputChunk, OutputSink, OutputStream};
 pub use watchdog::StopSwitch;

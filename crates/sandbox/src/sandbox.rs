@@ -11,6 +11,7 @@ use crate::compile::{self, Compiled};
 use crate::config::Limits;
 use crate::dirs::Directories;
 use crate::engine::{Guest, Program, RunRequest, WarmGuest};
+use crate::streaming::{OutputChunk, OutputStream};
 use crate::fetch::{FetchHandler, Fetcher};
 use crate::host_calls::Grants;
 use crate::error::{ErrorCode, SandboxError};
@@ -57,6 +58,9 @@ pub struct RunOptions {
     pub switch: StopSwitch,
     /// The tools the code may call (code mode).
     pub tools: Option<Arc<crate::tools::Tools>>,
+    /// Where the program's output goes as it is written (see [`crate::streaming`]); a C or C++
+    /// compile error's messages go there too, as standard error.
+    pub on_output: Option<crate::streaming::OutputSink>,
 }
 
 /// A language's warm guest, booted at most once at a time.
@@ -167,7 +171,7 @@ impl Sandbox {
         session: Option<&SessionState>,
     ) -> Result<RunOutcome, SandboxError> {
         let started = Instant::now();
-        let RunOptions { files, output_directory, stdin, switch, tools } = options;
+        let RunOptions { files, output_directory, stdin, switch, tools, on_output } = options;
         // The outcome of a run stopped before its program started (waiting for a slot, compiling).
         let stopped = || {
             let reason = switch.reason().unwrap_or(crate::StopReason::Cancelled);
@@ -184,6 +188,9 @@ impl Sandbox {
                     None => return Ok(stopped()),
                     Some(Compiled::Binary(binary)) => Program::Binary(binary),
                     Some(Compiled::Failed { compiler, status, messages }) => {
+                        if let Some(sink) = on_output.as_ref().filter(|_| !messages.is_empty()) {
+                            sink.send(OutputChunk { stream: OutputStream::Stderr, text: messages.clone(), exact: true });
+                        }
                         let mut outcome = RunOutcome::new(Ending::Status(status), messages.clone(), messages, false, self.limits.timeout);
                         outcome.error = Some(format!("compilation failed ({compiler} exited with status {status})"));
                         outcome.duration = started.elapsed();
@@ -203,7 +210,7 @@ impl Sandbox {
             return Ok(stopped());
         }
         let grants = Grants { tools, tool_limits: self.limits.tools, fetch: self.fetcher.clone() };
-        let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch, grants };
+        let request = RunRequest { program, files, stdin, timeout: self.limits.timeout, switch, grants, on_output };
         let mut outcome = match session {
             None => warm.execute(request)?,
             Some(state) => state.execute(&warm, request)?,
@@ -379,7 +386,7 @@ pub fn probe(image_roots: &[PathBuf]) -> Probe {
         let limits = Limits::default();
         let guest = WarmGuest::boot(&image, &limits, 1)?;
         let code = if language == Language::Python { "print(6*7)" } else { "console.log(6*7)" };
-        let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default(), grants: Default::default() };
+        let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default(), grants: Default::default(), on_output: None };
         let out = guest.execute(request)?;
         if !out.output.contains("42") {
             return Err(SandboxError::new(ErrorCode::Engine, format!("the probe guest booted but its program failed: {:?}", out.error)));
