@@ -146,7 +146,7 @@ impl Recipe {
     fn touch(&self, guest: &mut Guest) -> Result<(), SandboxError> {
         if let Some(code) = self.touch {
             let exec = Exec::Code(code.into());
-            let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT) };
+            let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
             let ending = drive(&mut guest.sandbox, exec, Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
             if ending != Ending::Returned {
                 return Err(SandboxError::new(ErrorCode::Engine, format!("a restored guest failed its touch run ({ending:?})")));
@@ -204,7 +204,7 @@ impl WarmGuest {
         let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
         if let Some(code) = &image.warmup {
             // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
-            let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT), sink: None };
+            let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
             let deadline = Instant::now() + WARMUP_TIMEOUT;
             let ending = drive(&mut sandbox, Exec::Code(code.clone()), deadline, StopSwitch::default(), &mut streams);
             if ending != Ending::Returned {
@@ -366,6 +366,11 @@ struct Streams {
 }
 
 impl Streams {
+    /// Streams that keep `keep` bytes of each and send nothing as it is written (a warm-up, a touch).
+    fn unsent(keep: usize) -> Streams {
+        Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep), sink: None }
+    }
+
     /// Takes what the guest wrote since the last drain: standard error first, since taking the
     /// transcript also clears the engine's standard-error capture. The sink gets all of it, in
     /// order, before the caps of the outcome apply.
