@@ -5,6 +5,8 @@
 //!   warm run costs the bare engine);
 //! - `engine_restore`: the restore alone;
 //! - `engine_run_hot`: the run alone, on a guest that has just run (nothing to fault back in);
+//! - `engine_run_touched`: the run alone, on a guest restored and then touched (the image's trivial
+//!   program), as our pool hands them out;
 //! - `core_run`: our core's warm `Sandbox::run_code`, with its pool restoring ahead of the request;
 //!   `core_take_guest` and `core_guest_run`: the parts of it spent taking a clean guest from the pool
 //!   and running the program in it (the run's `timings`);
@@ -55,7 +57,29 @@ fn main() {
     let mut restore_run = Vec::new();
     let mut restore = Vec::new();
     let mut hot = Vec::new();
+    let mut touched = Vec::new();
+    let mut elsewhere = Vec::new();
+    let touch = image.touch.unwrap_or("");
     for _ in 0..runs {
+        guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+        guest.run(Exec::Code(touch.into())).unwrap_or_else(|e| fail(&format!("touch: {e}")));
+        let _ = guest.take_output();
+        let t = Instant::now();
+        run(&mut guest);
+        touched.push(t.elapsed());
+        // The same, but restored and touched on another thread, as a pool thread does.
+        let snap = snapshot.clone();
+        guest = std::thread::spawn(move || {
+            guest.restore(snap).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+            guest.run(Exec::Code(touch.into())).unwrap_or_else(|e| fail(&format!("touch: {e}")));
+            let _ = guest.take_output();
+            guest
+        })
+        .join()
+        .unwrap();
+        let t = Instant::now();
+        run(&mut guest);
+        elsewhere.push(t.elapsed());
         let t = Instant::now();
         guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
         run(&mut guest);
@@ -104,6 +128,8 @@ fn main() {
         "engine_restore_run": figure(&mut restore_run),
         "engine_restore": figure(&mut restore),
         "engine_run_hot": figure(&mut hot),
+        "engine_run_touched": figure(&mut touched),
+        "engine_run_touched_elsewhere": figure(&mut elsewhere),
         "core_run": figure(&mut core),
         "core_take_guest": figure(&mut core_take),
         "core_guest_run": figure(&mut core_guest),
