@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 
 import { afterAll, describe, expect, it, vi } from 'vitest'
 
-import { DEFAULT_OUTPUT_DIR, UsageError, parseCommandLine, runFile } from '../src/cli'
+import { DEFAULT_OUTPUT_DIR, UsageError, parseCommandLine, parseTokenFile, runFile } from '../src/cli'
 import type { NativeAddon, NativeWorkloadResult } from '../src/native-addon'
 import { CIRCLE_SVG, RED_PNG, RICH_CODE, richResultAddon, workload } from './helpers/rich-results'
 
@@ -158,6 +158,38 @@ async function runWithImages(args: string[], addon: NativeAddon = richResultAddo
     for (const spy of spies) spy.mockRestore()
   }
 }
+
+describe('local-code-interpreter mcp --http: flags', () => {
+  it('parses where and how to serve, with the defaults', () => {
+    expect(parseCommandLine(['mcp', '--http']).http).toEqual({ host: '127.0.0.1', port: 8787, shutdownGraceMs: 30_000 })
+    expect(
+      parseCommandLine(['mcp', '--http', '--host', '0.0.0.0', '--port', '0', '--token-file', 't', '--max-calls-per-client', '3', '--max-body-bytes', '1000', '--shutdown-grace', '5s']).http,
+    ).toEqual({ host: '0.0.0.0', port: 0, tokenFile: 't', maxCallsPerClient: 3, maxBodyBytes: 1000, shutdownGraceMs: 5000 })
+    expect(parseCommandLine(['mcp']).http).toBeUndefined()
+  })
+
+  it('refuses a non-loopback host without a token, HTTP flags without --http, and bad numbers', () => {
+    const saved = process.env.LCI_MCP_TOKEN
+    delete process.env.LCI_MCP_TOKEN
+    try {
+      expect(() => parseCommandLine(['mcp', '--http', '--host', '10.1.2.3'])).toThrow(/not loopback: give a token/)
+      process.env.LCI_MCP_TOKEN = 'from-env'
+      expect(parseCommandLine(['mcp', '--http', '--host', '10.1.2.3']).http?.host).toBe('10.1.2.3')
+    } finally {
+      if (saved === undefined) delete process.env.LCI_MCP_TOKEN
+      else process.env.LCI_MCP_TOKEN = saved
+    }
+    expect(() => parseCommandLine(['mcp', '--port', '9000'])).toThrow(/--port applies to mcp --http only/)
+    expect(() => parseCommandLine(['run', 'a.py', '--http'])).toThrow(/--http applies to mcp only/)
+    expect(() => parseCommandLine(['mcp', '--http', '--port', '70000'])).toThrow(UsageError)
+    expect(() => parseCommandLine(['mcp', '--http', '--max-calls-per-client', '0'])).toThrow(/positive integer/)
+    expect(() => parseCommandLine(['mcp', '--http', '--shutdown-grace', 'soon'])).toThrow(/--shutdown-grace/)
+  })
+
+  it('reads a token file: one token a line, blank lines and # comments skipped', () => {
+    expect(parseTokenFile('# agents\nalpha\r\n\n  beta  \n#gamma\n')).toEqual(['alpha', 'beta'])
+  })
+})
 
 describe('local-code-interpreter run: images (hyperlight, on a stand-in addon)', () => {
   const plot = file('plot.py', RICH_CODE)

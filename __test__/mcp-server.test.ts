@@ -1,5 +1,7 @@
 // The MCP server as MCP clients use it: spawned over stdio by the SDK's own Client.
-import { resolve } from 'node:path'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
@@ -71,6 +73,61 @@ describe('MCP server over stdio', () => {
     expect((empty.content as TextContent[])[0].text).toContain('ERR_EMPTY_CODE')
     const next = await client.callTool({ name: 'execute_code', arguments: { code: 'print("still here")' } })
     expect(next.isError).toBe(false)
+  })
+
+  it('aborts a call the client cancels (notifications/cancelled): the program is killed, the next call served', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lci-mcp-stdio-cancel-'))
+    // A time limit far past the test's waits, so only the cancellation can kill the program.
+    const { client } = await connect(['--timeout', '10m'])
+    try {
+      const pidFile = join(dir, 'pid')
+      const abort = new AbortController()
+      const code = `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(600)`
+      const call = client.callTool({ name: 'execute_code', arguments: { code } }, undefined, { signal: abort.signal, timeout: 600_000 })
+      let pid = 0
+      for (let i = 0; i < 600 && pid === 0; i++) {
+        if (existsSync(pidFile)) pid = Number(readFileSync(pidFile, 'utf8')) || 0
+        if (pid === 0) await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(pid).toBeGreaterThan(0)
+      abort.abort('stop')
+      await expect(call).rejects.toThrow(/stop/)
+      const alive = () => {
+        try {
+          process.kill(pid, 0)
+          return true
+        } catch {
+          return false
+        }
+      }
+      for (let i = 0; i < 300 && alive(); i++) await new Promise((r) => setTimeout(r, 100))
+      expect(alive()).toBe(false)
+      const next = await client.callTool({ name: 'execute_code', arguments: { code: 'print("after cancel")' } })
+      expect(next.structuredContent).toMatchObject({ output: 'after cancel\n' })
+    } finally {
+      await client.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('sends progress notifications while a call runs when the request has a progressToken', async () => {
+    const progress: Array<{ progress: number; message?: string }> = []
+    // --timeout 3s: a 2.5 s run leaves room for two heartbeats.
+    const result = await client.callTool(
+      { name: 'execute_code', arguments: { code: 'import time\ntime.sleep(2.5)\nprint("slept")' } },
+      undefined,
+      { onprogress: (notification) => progress.push(notification) },
+    )
+    expect(result.structuredContent).toMatchObject({ output: 'slept\n' })
+    expect(progress.length).toBeGreaterThanOrEqual(2)
+    expect(progress[1].progress).toBeGreaterThan(progress[0].progress)
+    expect(progress[0].message).toMatch(/^running for \d+ s$/)
+    // Without a progressToken, none.
+    const quiet: unknown[] = []
+    client.fallbackNotificationHandler = async (notification) => void quiet.push(notification)
+    await client.callTool({ name: 'execute_code', arguments: { code: 'import time\ntime.sleep(1.5)' } })
+    client.fallbackNotificationHandler = undefined
+    expect(quiet).toEqual([])
   })
 
   it('keeps program output off the protocol stream (stdout carries only protocol messages)', async () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The command line: `local-code-interpreter run <file>` runs a program and exits with its exit code;
- * `local-code-interpreter mcp` serves the tool to MCP clients over stdio. `--help` lists every flag.
+ * `local-code-interpreter mcp` serves the tool to MCP clients over stdio, or with `--http` over streamable
+ * HTTP. `--help` lists every flag.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
@@ -13,6 +14,7 @@ import { InvalidConfigError } from './errors.js'
 import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type ExecutionImage, type ImageMimeType, type Language } from './execution-result.js'
 import { PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CALLS_PER_CLIENT, DEFAULT_SHUTDOWN_GRACE_MS, isLoopbackHost, serveMcpOverHttp } from './mcp-http.js'
 import { serveMcpOverStdio } from './mcp-server.js'
 
 /** The exit status for bad arguments. */
@@ -34,6 +36,7 @@ const IMAGE_EXTENSIONS: Record<ImageMimeType, string> = { 'image/png': 'png', 'i
 export const USAGE = `Usage:
   local-code-interpreter run <file> [options]   run a program, print its output, exit with its exit code
   local-code-interpreter mcp [options]          serve the execute_code tool over stdio (MCP)
+  local-code-interpreter mcp --http [options]   serve it over streamable HTTP at /mcp (and /healthz)
   local-code-interpreter --help | --version
 
 Options:
@@ -59,6 +62,18 @@ Options:
       --tmp-directory <dir>    where temporary files go
       --log-directory <dir>    hyperlight: where the sandbox writes its logs
       --approval <mode>        mcp: never_require (default) or always_require, shown to the client
+      --http                   mcp: serve over streamable HTTP instead of stdio, stateless
+      --host <address>         http: the address to bind; default ${DEFAULT_HTTP_HOST} (loopback); any
+                               other needs a token
+      --port <port>            http: the port; default ${DEFAULT_HTTP_PORT}; 0 picks a free one
+      --token-file <file>      http: bearer tokens, one per line (# comments); each request must carry
+                               one (Authorization: Bearer <token>). Or one token in LCI_MCP_TOKEN
+      --max-calls-per-client <n>  http: tool calls in flight per client (429 past it); default
+                               ${DEFAULT_MAX_CALLS_PER_CLIENT}. A client is its token when several are
+                               configured, else its remote address
+      --max-body-bytes <n>     http: largest request body (413 past it); default ${DEFAULT_MAX_BODY_BYTES}
+      --shutdown-grace <duration>  http: on SIGTERM, how long calls in flight may take to finish
+                               before they are aborted; default ${DEFAULT_SHUTDOWN_GRACE_MS / 1000}s
   -h, --help                   show this help
   -v, --version                show the version
 
@@ -77,14 +92,33 @@ export class UsageError extends Error {
   }
 }
 
-/** Parses a duration: `1500` (milliseconds), `1500ms`, `10s`, `2m`. */
-export function parseDuration(text: string): number {
+/** Parses a duration: `1500` (milliseconds), `1500ms`, `10s`, `2m`; `flag` names it in errors. */
+export function parseDuration(text: string, flag = '--timeout'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim())
-  if (!match) throw new UsageError(`--timeout: expected a duration such as 5000, 500ms, 10s or 2m, got "${text}"`)
+  if (!match) throw new UsageError(`${flag}: expected a duration such as 5000, 500ms, 10s or 2m, got "${text}"`)
   const value = Number(match[1]) * (match[2] === 's' ? 1000 : match[2] === 'm' ? 60_000 : 1)
   const ms = Math.round(value)
-  if (ms <= 0) throw new UsageError('--timeout must be more than 0')
+  if (ms <= 0) throw new UsageError(`${flag} must be more than 0`)
   return ms
+}
+
+/** `mcp --http`: where and how to serve. */
+export interface HttpCommandOptions {
+  host: string
+  port: number
+  /** --token-file, read when serving. */
+  tokenFile?: string
+  maxCallsPerClient?: number
+  maxBodyBytes?: number
+  shutdownGraceMs: number
+}
+
+function positiveInteger(flag: string, text: string, min = 1): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${flag}: expected ${min === 0 ? 'a whole number' : 'a positive integer'}, got "${text}"`)
+  }
+  return value
 }
 
 /** The parsed command line. */
@@ -101,6 +135,8 @@ export interface CliCommand {
   stdin?: string
   /** `run --output-dir`: where the program's images are saved (default {@link DEFAULT_OUTPUT_DIR}). */
   outputDir?: string
+  /** `mcp --http`: serve over HTTP with these settings (absent: stdio). */
+  http?: HttpCommandOptions
 }
 
 /** Parses arguments (without `node` and the script); throws {@link UsageError} for bad ones. */
@@ -125,6 +161,13 @@ export function parseCommandLine(args: string[]): CliCommand {
         'tmp-directory': { type: 'string' },
         'log-directory': { type: 'string' },
         approval: { type: 'string' },
+        http: { type: 'boolean' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'token-file': { type: 'string' },
+        'max-calls-per-client': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'shutdown-grace': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -154,6 +197,7 @@ export function parseCommandLine(args: string[]): CliCommand {
     }
     toolOptions.maxOutputBytes = bytes
   }
+  if (values.http && command !== 'mcp') throw new UsageError('--http applies to mcp only')
   if (values.persistent) {
     if (command !== 'mcp') throw new UsageError('--persistent applies to mcp only')
     if (toolOptions.environment !== 'hyperlight') throw new UsageError('--persistent needs --environment hyperlight')
@@ -186,7 +230,27 @@ export function parseCommandLine(args: string[]): CliCommand {
     if (values.language !== undefined) throw new UsageError('--language applies to run only')
     if (values.stdin !== undefined) throw new UsageError('--stdin applies to run only')
     if (values['output-dir'] !== undefined) throw new UsageError('--output-dir applies to run only')
-    return { command, toolOptions }
+    const httpFlags = ['host', 'port', 'token-file', 'max-calls-per-client', 'max-body-bytes', 'shutdown-grace'] as const
+    if (!values.http) {
+      const stray = httpFlags.find((flag) => values[flag] !== undefined)
+      if (stray !== undefined) throw new UsageError(`--${stray} applies to mcp --http only`)
+      return { command, toolOptions }
+    }
+    const host = values.host ?? DEFAULT_HTTP_HOST
+    if (!isLoopbackHost(host) && values['token-file'] === undefined && !process.env.LCI_MCP_TOKEN) {
+      throw new UsageError(`--host ${host} is not loopback: give a token (--token-file or LCI_MCP_TOKEN) that every request must carry`)
+    }
+    const port = values.port === undefined ? DEFAULT_HTTP_PORT : positiveInteger('--port', values.port, 0)
+    if (port > 65535) throw new UsageError(`--port: expected 0 to 65535, got "${values.port}"`)
+    const http: HttpCommandOptions = {
+      host,
+      port,
+      shutdownGraceMs: values['shutdown-grace'] === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : parseDuration(values['shutdown-grace'], '--shutdown-grace'),
+      ...(values['token-file'] !== undefined && { tokenFile: values['token-file'] }),
+      ...(values['max-calls-per-client'] !== undefined && { maxCallsPerClient: positiveInteger('--max-calls-per-client', values['max-calls-per-client']) }),
+      ...(values['max-body-bytes'] !== undefined && { maxBodyBytes: positiveInteger('--max-body-bytes', values['max-body-bytes']) }),
+    }
+    return { command, toolOptions, http }
   }
   if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'run: missing <file>' : 'run: expected one <file>')
   const file = rest[0]
@@ -310,6 +374,63 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()))
 }
 
+/** The tokens of a token file: one per line, blank lines and `#` comments skipped. */
+export function parseTokenFile(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('#'))
+}
+
+/**
+ * `mcp --http`: serves until SIGTERM or SIGINT, then stops accepting, lets calls in flight finish within the
+ * grace period, aborts the rest and exits 0. Resolves with 0 once listening (the URL is announced on stderr).
+ */
+async function serveHttp(toolOptions: CodeExecutionToolOptions, http: HttpCommandOptions): Promise<number> {
+  const tokens: string[] = []
+  if (http.tokenFile !== undefined) {
+    try {
+      tokens.push(...parseTokenFile(await readFile(http.tokenFile, 'utf8')))
+    } catch (error) {
+      process.stderr.write(`local-code-interpreter: cannot read --token-file ${http.tokenFile}: ${(error as Error).message}\n`)
+      return USAGE_EXIT_CODE
+    }
+    if (tokens.length === 0) {
+      process.stderr.write(`local-code-interpreter: --token-file ${http.tokenFile} has no token\n`)
+      return USAGE_EXIT_CODE
+    }
+  }
+  if (process.env.LCI_MCP_TOKEN) tokens.push(process.env.LCI_MCP_TOKEN)
+  let served
+  try {
+    served = await serveMcpOverHttp(toolOptions, {
+      host: http.host,
+      port: http.port,
+      ...(tokens.length > 0 && { token: tokens }),
+      ...(http.maxCallsPerClient !== undefined && { maxCallsPerClient: http.maxCallsPerClient }),
+      ...(http.maxBodyBytes !== undefined && { maxBodyBytes: http.maxBodyBytes }),
+    })
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError) && (error as NodeJS.ErrnoException)?.code !== 'EADDRINUSE') throw error
+    process.stderr.write(`local-code-interpreter: ${(error as Error).message}\n`)
+    return error instanceof InvalidConfigError ? USAGE_EXIT_CODE : SETUP_FAILURE_EXIT_CODE
+  }
+  const server = served
+  process.stderr.write(`local-code-interpreter: serving MCP at ${server.url}${tokens.length > 0 ? ' (bearer token required)' : ''}\n`)
+  const stop = (signal: string) => {
+    process.stderr.write(
+      `local-code-interpreter: ${signal}: shutting down; ${server.callsInFlight} call(s) in flight get up to ${http.shutdownGraceMs} ms\n`,
+    )
+    server.close(http.shutdownGraceMs).then(
+      () => process.exit(0),
+      () => process.exit(SETUP_FAILURE_EXIT_CODE),
+    )
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+  return 0
+}
+
 /** Runs the command line; resolves with the exit status (`mcp` keeps serving and resolves with 0 once connected). */
 export async function main(args: string[]): Promise<number> {
   let command: CliCommand
@@ -328,6 +449,7 @@ export async function main(args: string[]): Promise<number> {
       process.stdout.write(`${(require('../package.json') as { version: string }).version}\n`)
       return 0
     case 'mcp':
+      if (command.http) return serveHttp(command.toolOptions, command.http)
       await serveMcpOverStdio(command.toolOptions)
       return 0
     case 'run':

@@ -41,6 +41,10 @@ export const ExecutionErrorCode = {
   UnknownLanguage: 'ERR_UNKNOWN_LANGUAGE',
   /** `code` was larger than the tool's `maxCodeBytes`. */
   CodeTooLarge: 'ERR_CODE_TOO_LARGE',
+  /** MCP over HTTP, persistent: the `session` named is not open on this server (expired, closed, or another replica's). */
+  UnknownSession: 'ERR_UNKNOWN_SESSION',
+  /** MCP over HTTP, persistent: as many sessions are open as the server allows; a new one cannot start. */
+  TooManySessions: 'ERR_TOO_MANY_SESSIONS',
 } as const
 
 /** One of the stable error codes (see {@link ExecutionErrorCode}). */
