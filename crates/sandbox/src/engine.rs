@@ -24,6 +24,7 @@ use crate::rich;
 use crate::stdin::StdinGuard;
 use crate::streaming::OutputSink;
 use crate::host_calls::{self, Grants, RunGuard};
+use crate::pinned::Pinned;
 use crate::pool::{Pool, Restorer};
 use crate::watchdog::{StopSwitch, Watchdog};
 
@@ -80,11 +81,15 @@ pub struct RunRequest {
     pub on_output: Option<OutputSink>,
 }
 
-/// A booted guest with its mounts.
-pub struct Guest {
+/// A booted guest with its mounts, on the thread that drives it ([`Pinned`]).
+struct Vm {
     sandbox: AppSandbox,
     mounts: Mounts,
 }
+
+/// A booted guest, made, restored and run on a thread of its own whichever thread asks: a vCPU run on
+/// another thread than the one it last ran on starts cold ([`crate::pinned`]).
+pub struct Guest(Pinned<Vm>);
 
 /// A guest's mounts, all in host memory: the caller's files, the files the program hands back, and
 /// in a Python guest the images a run showed ([`rich::RESULTS_DIR`]; the other guests have no use for
@@ -129,6 +134,7 @@ pub struct WarmGuest {
 }
 
 /// How a warm guest's guests are made and brought back: from its snapshot, with its settings.
+#[derive(Clone)]
 struct Recipe {
     snapshot: Arc<Snapshot>,
     output_limit: usize,
@@ -141,20 +147,19 @@ struct Recipe {
     touch: Option<&'static str>,
 }
 
-impl Recipe {
-    /// Runs the touch program, if any, and drops what it wrote; a guest it fails in is not used.
-    fn touch(&self, guest: &mut Guest) -> Result<(), SandboxError> {
-        if let Some(code) = self.touch {
-            let exec = Exec::Code(code.into());
+impl Vm {
+    /// Runs the image's touch program, if any, and drops what it wrote; a guest it fails in is not used.
+    fn touch(&mut self, touch: Option<&'static str>) -> Result<(), SandboxError> {
+        if let Some(code) = touch {
             let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
-            let ending = drive(&mut guest.sandbox, exec, Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
+            let ending = drive(&mut self.sandbox, Exec::Code(code.into()), Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
             if ending != Ending::Returned {
                 return Err(SandboxError::new(ErrorCode::Engine, format!("a restored guest failed its touch run ({ending:?})")));
             }
         }
-        let _ = guest.sandbox.take_stderr();
-        let _ = guest.sandbox.take_output();
-        let _ = guest.sandbox.take_result();
+        let _ = self.sandbox.take_stderr();
+        let _ = self.sandbox.take_output();
+        let _ = self.sandbox.take_result();
         Ok(())
     }
 }
@@ -162,26 +167,33 @@ impl Recipe {
 impl Restorer for Recipe {
     type Guest = Guest;
 
-    /// A new guest started from the snapshot (it adds only the memory it writes to).
+    /// A new guest started from the snapshot (it adds only the memory it writes to), touched.
     fn fresh(&self) -> Result<Guest, SandboxError> {
-        let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
-        let builder = host_calls::register(SandboxBuilder::from_snapshot(self.snapshot.clone()))
-            .mounts(engine_mounts)
-            .echo_output(false)
-            .output_limit(engine_window(self.output_limit));
-        let sandbox = with_network(builder, &self.network)
-            .boot()
-            .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
-        let mut guest = Guest { sandbox, mounts };
-        self.touch(&mut guest)?;
-        Ok(guest)
+        let recipe = self.clone();
+        Pinned::start("lci-guest", move || {
+            let (mounts, engine_mounts) = Mounts::fresh(recipe.rich_results);
+            let builder = host_calls::register(SandboxBuilder::from_snapshot(recipe.snapshot.clone()))
+                .mounts(engine_mounts)
+                .echo_output(false)
+                .output_limit(engine_window(recipe.output_limit));
+            let sandbox = with_network(builder, &recipe.network)
+                .boot()
+                .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
+            let mut vm = Vm { sandbox, mounts };
+            vm.touch(recipe.touch)?;
+            Ok(vm)
+        })
+        .map(Guest)
     }
 
-    /// Brings `guest` back to the snapshot: a clean state, empty mounts.
+    /// Brings `guest` back to the snapshot (a clean state, empty mounts) and touches it, on its thread.
     fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
-        guest.mounts.clear();
-        guest.sandbox.restore(self.snapshot.clone()).map_err(|e| engine_error("restore the guest", &e))?;
-        self.touch(guest)
+        let (snapshot, touch) = (self.snapshot.clone(), self.touch);
+        guest.0.with(move |vm| {
+            vm.mounts.clear();
+            vm.sandbox.restore(snapshot).map_err(|e| engine_error("restore the guest", &e))?;
+            vm.touch(touch)
+        })?
     }
 }
 
@@ -192,31 +204,37 @@ impl WarmGuest {
         crate::stdin::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
-        let (mounts, engine_mounts) = Mounts::fresh(image.rich_results);
-        let mut builder = host_calls::register(SandboxBuilder::from_initrd(&image.rootfs))
-            .mounts(engine_mounts)
-            .echo_output(false)
-            .output_limit(engine_window(limits.max_output_bytes));
-        if let Some(mb) = limits.memory_mb.or(image.memory_mb) {
-            builder = builder.scratch_mb(mb);
-        }
-        builder = with_network(builder, &limits.network);
-        let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
-        if let Some(code) = &image.warmup {
-            // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
-            let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
-            let deadline = Instant::now() + WARMUP_TIMEOUT;
-            let ending = drive(&mut sandbox, Exec::Code(code.clone()), deadline, StopSwitch::default(), &mut streams);
-            if ending != Ending::Returned {
-                return Err(SandboxError::new(
-                    ErrorCode::Engine,
-                    format!("the {} guest image's warm-up failed ({ending:?}): {}", image.name, streams.output.text()),
-                ));
+        let (image_name, rootfs, warmup, rich_results) = (image.name, image.rootfs.clone(), image.warmup.clone(), image.rich_results);
+        let (memory_mb, network, output_limit) = (limits.memory_mb.or(image.memory_mb), limits.network.clone(), limits.max_output_bytes);
+        // Booted on the thread that will drive it, as every guest is.
+        let first = Guest(Pinned::start("lci-guest", move || {
+            let (mounts, engine_mounts) = Mounts::fresh(rich_results);
+            let mut builder = host_calls::register(SandboxBuilder::from_initrd(&rootfs))
+                .mounts(engine_mounts)
+                .echo_output(false)
+                .output_limit(engine_window(output_limit));
+            if let Some(mb) = memory_mb {
+                builder = builder.scratch_mb(mb);
             }
-        }
-        let _ = sandbox.take_stderr();
-        let _ = sandbox.take_output();
-        let snapshot = sandbox.snapshot().map_err(|e| engine_error("snapshot", &e))?;
+            builder = with_network(builder, &network);
+            let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
+            if let Some(code) = warmup {
+                // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
+                let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
+                let deadline = Instant::now() + WARMUP_TIMEOUT;
+                let ending = drive(&mut sandbox, Exec::Code(code), deadline, StopSwitch::default(), &mut streams);
+                if ending != Ending::Returned {
+                    return Err(SandboxError::new(
+                        ErrorCode::Engine,
+                        format!("the {image_name} guest image's warm-up failed ({ending:?}): {}", streams.output.text()),
+                    ));
+                }
+            }
+            let _ = sandbox.take_stderr();
+            let _ = sandbox.take_output();
+            Ok(Vm { sandbox, mounts })
+        })?);
+        let snapshot = first.0.with(|vm| vm.sandbox.snapshot().map_err(|e| engine_error("snapshot", &e)))??;
         let recipe = Recipe {
             snapshot,
             output_limit: limits.max_output_bytes,
@@ -224,8 +242,8 @@ impl WarmGuest {
             rich_results: image.rich_results,
             touch: image.touch,
         };
-        let mut first = Guest { sandbox, mounts };
-        recipe.touch(&mut first)?;
+        let touch = image.touch;
+        first.0.with(move |vm| vm.touch(touch))??;
         Ok(WarmGuest {
             pool: Pool::new(recipe, first, pool_size),
             output_limit: limits.max_output_bytes,
@@ -273,6 +291,15 @@ impl WarmGuest {
 }
 
 impl Guest {
+    /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
+    /// of each stream, beginning and end, on the guest's thread. Returns the outcome and whether the
+    /// guest can take another run without a restore (it has not exited, nor been stopped).
+    pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
+        self.0.with(move |vm| vm.execute(request, keep))?
+    }
+}
+
+impl Vm {
     /// Puts the program (a binary) and the caller's files under `/input`; returns what to execute.
     fn stage(&self, program: Program, files: Vec<(String, Vec<u8>)>) -> Result<Exec, SandboxError> {
         let exec = match program {
@@ -299,10 +326,8 @@ impl Guest {
         Ok(exec)
     }
 
-    /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
-    /// of each stream, beginning and end. Returns the outcome and whether the guest can take another
-    /// run without a restore (it has not exited, nor been stopped).
-    pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
+    /// [`Guest::execute`], on this guest's thread.
+    fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
         let RunRequest { program, files, stdin, timeout, switch, grants, on_output } = request;
         let exec = match self.stage(program, files) {
             Ok(exec) => exec,
