@@ -143,16 +143,17 @@ struct Recipe {
     /// Whether its guests get the results mount (a Python image).
     rich_results: bool,
     /// The image's trivial program, run in a guest just restored so the pages a run needs are mapped
-    /// again before a run waits for them ([`GuestImage::touch`]).
-    touch: Option<&'static str>,
+    /// again before a run waits for them ([`GuestImage::touch`]); in a Python image, through the runner
+    /// a run calls.
+    touch: Option<Exec>,
 }
 
 impl Vm {
     /// Runs the image's touch program, if any, and drops what it wrote; a guest it fails in is not used.
-    fn touch(&mut self, touch: Option<&'static str>) -> Result<(), SandboxError> {
-        if let Some(code) = touch {
+    fn touch(&mut self, touch: Option<Exec>) -> Result<(), SandboxError> {
+        if let Some(exec) = touch {
             let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
-            let ending = drive(&mut self.sandbox, Exec::Code(code.into()), Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
+            let ending = drive(&mut self.sandbox, exec, Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
             if ending != Ending::Returned {
                 return Err(SandboxError::new(ErrorCode::Engine, format!("a restored guest failed its touch run ({ending:?})")));
             }
@@ -180,7 +181,7 @@ impl Restorer for Recipe {
                 .boot()
                 .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
             let mut vm = Vm { sandbox, mounts };
-            vm.touch(recipe.touch)?;
+            vm.touch(recipe.touch.clone())?;
             Ok(vm)
         })
         .map(Guest)
@@ -188,7 +189,7 @@ impl Restorer for Recipe {
 
     /// Brings `guest` back to the snapshot (a clean state, empty mounts) and touches it, on its thread.
     fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
-        let (snapshot, touch) = (self.snapshot.clone(), self.touch);
+        let (snapshot, touch) = (self.snapshot.clone(), self.touch.clone());
         guest.0.with(move |vm| {
             vm.mounts.clear();
             vm.sandbox.restore(snapshot).map_err(|e| engine_error("restore the guest", &e))?;
@@ -240,9 +241,12 @@ impl WarmGuest {
             output_limit: limits.max_output_bytes,
             network: limits.network.clone(),
             rich_results: image.rich_results,
-            touch: image.touch,
+            touch: image.touch.map(|code| match image.rich_results {
+                true => Exec::Call { function: rich::PYTHON_RUNNER.into(), input: rich::python_touch_input(code) },
+                false => Exec::Code(code.into()),
+            }),
         };
-        let touch = image.touch;
+        let touch = recipe.touch.clone();
         first.0.with(move |vm| vm.touch(touch))??;
         Ok(WarmGuest {
             pool: Pool::new(recipe, first, pool_size),
