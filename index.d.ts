@@ -201,6 +201,12 @@ export interface SandboxConfig {
    */
   maxConcurrency?: number
   /**
+   * How many clean guests of each language wait for the next run, restored from the snapshot ahead
+   * of the request (a run hands its guest back and returns; the restore happens after). Each waiting
+   * guest holds the memory it touched. Default: `maxConcurrency`; at most `MAX_POOL_SIZE`.
+   */
+  poolSize?: number
+  /**
    * Which image runs Python: `'data'` (numpy, pandas, scipy, scikit-learn, matplotlib… from the
    * package `local-code-interpreter-guest-python-data`) or `'standard'` (the standard library only).
    * Default: the data image when its package is installed, else the standard one. A chosen image that

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { MAX_POOL_SIZE } from '../src/generated/core-facts'
 import { native } from './helpers/native'
 
 const { NanvixSandbox, probeHypervisor } = native
@@ -91,6 +92,15 @@ describe('NanvixSandbox input errors', () => {
 
   it('throws ERR_INVALID_CONFIG for maxConcurrency 0', () => {
     expect(() => new NanvixSandbox({ maxConcurrency: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }))
+  })
+
+  it('throws ERR_INVALID_CONFIG for a poolSize of 0, past MAX_POOL_SIZE, or not a whole number', () => {
+    for (const poolSize of [0, MAX_POOL_SIZE + 1, 1.5]) {
+      expect(() => new NanvixSandbox({ poolSize }), `poolSize ${poolSize}`).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_CONFIG', message: expect.stringContaining('poolSize') }),
+      )
+    }
+    expect(new NanvixSandbox({ poolSize: MAX_POOL_SIZE })).toBeInstanceOf(NanvixSandbox)
   })
 
   it('resolves code larger than a run carries with ERR_CODE_TOO_LARGE', async () => {

@@ -79,6 +79,9 @@ export const MAX_MEMORY_MB = 16384
 /** The largest `maxConcurrency` accepted. */
 export const MAX_CONCURRENCY = 1024
 
+/** The largest `poolSize` accepted. */
+export const MAX_POOL_SIZE = 1024
+
 /** Guest memory in MiB of the data Python image when `memoryMb` is not given. */
 export const DATA_IMAGE_MEMORY_MB = 1536
 

@@ -49,6 +49,10 @@ pub struct SandboxConfig {
   /// How many runs may be in flight at once (each in its own micro-VM); more wait their turn.
   /// Default: the number of CPUs.
   pub max_concurrency: Option<f64>,
+  /// How many clean guests of each language wait for the next run, restored from the snapshot ahead
+  /// of the request (a run hands its guest back and returns; the restore happens after). Each waiting
+  /// guest holds the memory it touched. Default: `maxConcurrency`; at most `MAX_POOL_SIZE`.
+  pub pool_size: Option<f64>,
   /// Which image runs Python: `'data'` (numpy, pandas, scipy, scikit-learn, matplotlib… from the
   /// package `local-code-interpreter-guest-python-data`) or `'standard'` (the standard library only).
   /// Default: the data image when its package is installed, else the standard one. A chosen image that
@@ -226,11 +230,16 @@ impl NanvixSandbox {
         .max_concurrency
         .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, lci_sandbox::config::MAX_CONCURRENCY as f64).map(|n| n as usize))
         .transpose()?;
+      let pool_size = c
+        .pool_size
+        .map(|n| lci_sandbox::config::whole("poolSize", n, 1.0, lci_sandbox::pool::MAX_POOL_SIZE as f64).map(|n| n as usize))
+        .transpose()?;
       Ok(Sandbox::new(SandboxOptions {
         log_directory: c.log_directory.clone().map(PathBuf::from),
         tmp_directory: c.tmp_directory.clone().map(PathBuf::from),
         limits,
         max_concurrency,
+        pool_size,
         image_roots: location::image_roots(),
         python_image: c.python_image.as_deref().map(PythonImage::from_name).transpose()?,
         fetch_handler,

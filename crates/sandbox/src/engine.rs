@@ -24,12 +24,16 @@ use crate::rich;
 use crate::stdin::StdinGuard;
 use crate::streaming::OutputSink;
 use crate::host_calls::{self, Grants, RunGuard};
+use crate::pinned::Pinned;
+use crate::pool::{Pool, Restorer};
 use crate::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
 const STEP_SLICE: Duration = Duration::from_millis(20);
 /// The longest an image's warm-up may take (the data image's imports take a minute under emulation).
 const WARMUP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// The longest a restored guest's touch run may take.
+const TOUCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// How much of a failed warm-up's output its error quotes.
 const WARMUP_OUTPUT_KEPT: usize = 8 * 1024;
 /// Where the caller's files are, read-only, in the guest.
@@ -77,11 +81,15 @@ pub struct RunRequest {
     pub on_output: Option<OutputSink>,
 }
 
-/// A booted guest with its mounts.
-pub struct Guest {
+/// A booted guest with its mounts, on the thread that drives it ([`Pinned`]).
+struct Vm {
     sandbox: AppSandbox,
     mounts: Mounts,
 }
+
+/// A booted guest, made, restored and run on a thread of its own whichever thread asks: a vCPU run on
+/// another thread than the one it last ran on starts cold ([`crate::pinned`]).
+pub struct Guest(Pinned<Vm>);
 
 /// A guest's mounts, all in host memory: the caller's files, the files the program hands back, and
 /// in a Python guest the images a run showed ([`rich::RESULTS_DIR`]; the other guests have no use for
@@ -116,85 +124,140 @@ impl Mounts {
     }
 }
 
-/// One language's snapshot and the clean guests restored from it.
+/// One language's snapshot and the clean guests restored from it, ahead of the request ([`Pool`]).
 pub struct WarmGuest {
+    /// Clean guests, and how to make and restore them.
+    pool: Pool<Recipe>,
+    output_limit: usize,
+    /// How long the boot, warm-up and snapshot took.
+    pub boot_time: Duration,
+}
+
+/// How a warm guest's guests are made and brought back: from its snapshot, with its settings.
+#[derive(Clone)]
+struct Recipe {
     snapshot: Arc<Snapshot>,
-    /// Guests at the snapshot, ready for a run.
-    idle: Mutex<Vec<Guest>>,
     output_limit: usize,
     /// What its guests may reach.
     network: AllowList,
     /// Whether its guests get the results mount (a Python image).
     rich_results: bool,
-    /// How long the boot, warm-up and snapshot took.
-    pub boot_time: Duration,
+    /// The image's trivial program, run in a guest just restored so the pages a run needs are mapped
+    /// again before a run waits for them ([`GuestImage::touch`]); in a Python image, through the runner
+    /// a run calls.
+    touch: Option<Exec>,
+}
+
+impl Vm {
+    /// Runs the image's touch program, if any, and drops what it wrote; a guest it fails in is not used.
+    fn touch(&mut self, touch: Option<Exec>) -> Result<(), SandboxError> {
+        if let Some(exec) = touch {
+            let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
+            let ending = drive(&mut self.sandbox, exec, Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
+            if ending != Ending::Returned {
+                return Err(SandboxError::new(ErrorCode::Engine, format!("a restored guest failed its touch run ({ending:?})")));
+            }
+        }
+        let _ = self.sandbox.take_stderr();
+        let _ = self.sandbox.take_output();
+        let _ = self.sandbox.take_result();
+        Ok(())
+    }
+}
+
+impl Restorer for Recipe {
+    type Guest = Guest;
+
+    /// A new guest started from the snapshot (it adds only the memory it writes to), touched.
+    fn fresh(&self) -> Result<Guest, SandboxError> {
+        let recipe = self.clone();
+        Pinned::start("lci-guest", move || {
+            let (mounts, engine_mounts) = Mounts::fresh(recipe.rich_results);
+            let builder = host_calls::register(SandboxBuilder::from_snapshot(recipe.snapshot.clone()))
+                .mounts(engine_mounts)
+                .echo_output(false)
+                .output_limit(engine_window(recipe.output_limit));
+            let sandbox = with_network(builder, &recipe.network)
+                .boot()
+                .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
+            let mut vm = Vm { sandbox, mounts };
+            vm.touch(recipe.touch.clone())?;
+            Ok(vm)
+        })
+        .map(Guest)
+    }
+
+    /// Brings `guest` back to the snapshot (a clean state, empty mounts) and touches it, on its thread.
+    fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
+        let (snapshot, touch) = (self.snapshot.clone(), self.touch.clone());
+        guest.0.with(move |vm| {
+            vm.mounts.clear();
+            vm.sandbox.restore(snapshot).map_err(|e| engine_error("restore the guest", &e))?;
+            vm.touch(touch)
+        })?
+    }
 }
 
 impl WarmGuest {
-    /// Boots `image` with `limits`, runs its warm-up code and takes the snapshot every run restores.
-    pub fn boot(image: &GuestImage, limits: &Limits) -> Result<WarmGuest, SandboxError> {
+    /// Boots `image` with `limits`, runs its warm-up code and takes the snapshot every run restores;
+    /// then keeps `pool_size` clean guests ready.
+    pub fn boot(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<WarmGuest, SandboxError> {
         crate::stdin::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
-        let (mounts, engine_mounts) = Mounts::fresh(image.rich_results);
-        let mut builder = host_calls::register(SandboxBuilder::from_initrd(&image.rootfs))
-            .mounts(engine_mounts)
-            .echo_output(false)
-            .output_limit(engine_window(limits.max_output_bytes));
-        if let Some(mb) = limits.memory_mb.or(image.memory_mb) {
-            builder = builder.scratch_mb(mb);
-        }
-        builder = with_network(builder, &limits.network);
-        let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
-        if let Some(code) = &image.warmup {
-            // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
-            let mut streams = Streams { output: HeadTail::new(WARMUP_OUTPUT_KEPT), stderr: HeadTail::new(WARMUP_OUTPUT_KEPT), sink: None };
-            let deadline = Instant::now() + WARMUP_TIMEOUT;
-            let ending = drive(&mut sandbox, Exec::Code(code.clone()), deadline, StopSwitch::default(), &mut streams);
-            if ending != Ending::Returned {
-                return Err(SandboxError::new(
-                    ErrorCode::Engine,
-                    format!("the {} guest image's warm-up failed ({ending:?}): {}", image.name, streams.output.text()),
-                ));
+        let (image_name, rootfs, warmup, rich_results) = (image.name, image.rootfs.clone(), image.warmup.clone(), image.rich_results);
+        let (memory_mb, network, output_limit) = (limits.memory_mb.or(image.memory_mb), limits.network.clone(), limits.max_output_bytes);
+        // Booted on the thread that will drive it, as every guest is.
+        let first = Guest(Pinned::start("lci-guest", move || {
+            let (mounts, engine_mounts) = Mounts::fresh(rich_results);
+            let mut builder = host_calls::register(SandboxBuilder::from_initrd(&rootfs))
+                .mounts(engine_mounts)
+                .echo_output(false)
+                .output_limit(engine_window(output_limit));
+            if let Some(mb) = memory_mb {
+                builder = builder.scratch_mb(mb);
             }
-        }
-        let _ = sandbox.take_stderr();
-        let _ = sandbox.take_output();
-        let snapshot = sandbox.snapshot().map_err(|e| engine_error("snapshot", &e))?;
-        Ok(WarmGuest {
+            builder = with_network(builder, &network);
+            let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
+            if let Some(code) = warmup {
+                // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
+                let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
+                let deadline = Instant::now() + WARMUP_TIMEOUT;
+                let ending = drive(&mut sandbox, Exec::Code(code), deadline, StopSwitch::default(), &mut streams);
+                if ending != Ending::Returned {
+                    return Err(SandboxError::new(
+                        ErrorCode::Engine,
+                        format!("the {image_name} guest image's warm-up failed ({ending:?}): {}", streams.output.text()),
+                    ));
+                }
+            }
+            let _ = sandbox.take_stderr();
+            let _ = sandbox.take_output();
+            Ok(Vm { sandbox, mounts })
+        })?);
+        let snapshot = first.0.with(|vm| vm.sandbox.snapshot().map_err(|e| engine_error("snapshot", &e)))??;
+        let recipe = Recipe {
             snapshot,
-            idle: Mutex::new(vec![Guest { sandbox, mounts }]),
             output_limit: limits.max_output_bytes,
             network: limits.network.clone(),
             rich_results: image.rich_results,
+            touch: image.touch.map(|code| match image.rich_results {
+                true => Exec::Call { function: rich::PYTHON_RUNNER.into(), input: rich::python_touch_input(code) },
+                false => Exec::Code(code.into()),
+            }),
+        };
+        let touch = recipe.touch.clone();
+        first.0.with(move |vm| vm.touch(touch))??;
+        Ok(WarmGuest {
+            pool: Pool::new(recipe, first, pool_size),
+            output_limit: limits.max_output_bytes,
             boot_time: started.elapsed(),
         })
     }
 
-    /// A guest at the snapshot: a waiting one, or a new one started from the snapshot (each adds only
-    /// the memory it writes to).
+    /// A clean guest: one restored ahead of the request, or a new one started from the snapshot.
     pub fn checkout(&self) -> Result<Guest, SandboxError> {
-        if let Some(guest) = self.idle.lock().unwrap().pop() {
-            return Ok(guest);
-        }
-        let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
-        let builder = host_calls::register(SandboxBuilder::from_snapshot(self.snapshot.clone()))
-            .mounts(engine_mounts)
-            .echo_output(false)
-            .output_limit(engine_window(self.output_limit));
-        let sandbox = with_network(builder, &self.network)
-            .boot()
-            .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
-        Ok(Guest { sandbox, mounts })
-    }
-
-    /// Brings `guest` back to the snapshot: a clean state, empty mounts.
-    pub fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
-        guest.mounts.clear();
-        guest.sandbox.restore(self.snapshot.clone()).map_err(|e| engine_error("restore the guest", &e))?;
-        let _ = guest.sandbox.take_stderr();
-        let _ = guest.sandbox.take_output();
-        Ok(())
+        self.pool.take()
     }
 
     /// The most output a run keeps of each stream.
@@ -202,15 +265,23 @@ impl WarmGuest {
         self.output_limit
     }
 
-    /// Restores a used guest and keeps it for the next run; one that cannot be restored is dropped,
-    /// and the next run starts a new one.
-    pub fn recycle(&self, mut guest: Guest) {
-        if self.restore(&mut guest).is_ok() {
-            self.idle.lock().unwrap().push(guest);
-        }
+    /// Hands a used guest back; it is restored off the caller's path (see [`Pool`]) and waits for the
+    /// next run; one that cannot be restored is dropped.
+    pub fn recycle(&self, guest: Guest) {
+        self.pool.give_back(guest);
     }
 
-    /// Runs `request` in a clean guest, then restores the guest.
+    /// Keeps at least `size` clean guests ready (a sandbox sharing this warm guest that runs more at once).
+    pub fn grow_pool(&self, size: usize) {
+        self.pool.grow_to(size);
+    }
+
+    /// How many clean guests are waiting now.
+    pub fn ready_guests(&self) -> usize {
+        self.pool.idle()
+    }
+
+    /// Runs `request` in a clean guest and hands the guest back to be restored after the result.
     pub fn execute(&self, request: RunRequest) -> Result<RunOutcome, SandboxError> {
         let prepare_started = Instant::now();
         let mut guest = self.checkout()?;
@@ -224,6 +295,15 @@ impl WarmGuest {
 }
 
 impl Guest {
+    /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
+    /// of each stream, beginning and end, on the guest's thread. Returns the outcome and whether the
+    /// guest can take another run without a restore (it has not exited, nor been stopped).
+    pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
+        self.0.with(move |vm| vm.execute(request, keep))?
+    }
+}
+
+impl Vm {
     /// Puts the program (a binary) and the caller's files under `/input`; returns what to execute.
     fn stage(&self, program: Program, files: Vec<(String, Vec<u8>)>) -> Result<Exec, SandboxError> {
         let exec = match program {
@@ -250,10 +330,8 @@ impl Guest {
         Ok(exec)
     }
 
-    /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
-    /// of each stream, beginning and end. Returns the outcome and whether the guest can take another
-    /// run without a restore (it has not exited, nor been stopped).
-    pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
+    /// [`Guest::execute`], on this guest's thread.
+    fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
         let RunRequest { program, files, stdin, timeout, switch, grants, on_output } = request;
         let exec = match self.stage(program, files) {
             Ok(exec) => exec,
@@ -317,6 +395,11 @@ struct Streams {
 }
 
 impl Streams {
+    /// Streams that keep `keep` bytes of each and send nothing as it is written (a warm-up, a touch).
+    fn unsent(keep: usize) -> Streams {
+        Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep), sink: None }
+    }
+
     /// Takes what the guest wrote since the last drain: standard error first, since taking the
     /// transcript also clears the engine's standard-error capture. The sink gets all of it, in
     /// order, before the caps of the outcome apply.
@@ -397,7 +480,7 @@ static SHARED: OnceLock<Mutex<HashMap<WarmKey, Arc<Mutex<Weak<WarmGuest>>>>>> = 
 /// The warm guest for `image` and `limits`, shared by every sandbox of this process that asks for the
 /// same: its snapshot is taken once and each guest restored from it adds only the memory it writes.
 /// Boots one (and returns how long that took) when none is alive; concurrent callers wait for it.
-pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
+pub fn shared_warm_guest(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
     let key = WarmKey {
         rootfs: image.rootfs.clone(),
         memory_mb: limits.memory_mb,
@@ -407,9 +490,10 @@ pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<War
     let slot = SHARED.get_or_init(Default::default).lock().unwrap().entry(key).or_default().clone();
     let mut weak = slot.lock().unwrap();
     if let Some(warm) = weak.upgrade() {
+        warm.grow_pool(pool_size);
         return Ok((warm, None));
     }
-    let warm = Arc::new(WarmGuest::boot(image, limits)?);
+    let warm = Arc::new(WarmGuest::boot(image, limits, pool_size)?);
     *weak = Arc::downgrade(&warm);
     let boot = warm.boot_time;
     Ok((warm, Some(boot)))

@@ -49,7 +49,7 @@ pub fn typescript() -> String {
     let images: Vec<String> = PythonImage::ALL.iter().map(|i| format!("'{}'", i.name())).collect();
     let _ = writeln!(w, "/** Which image runs Python (`SandboxConfig.pythonImage`): `standard` (CPython and its standard library) or `data` (plus numpy, pandas, scipy, scikit-learn, matplotlib…). */\nexport type PythonImage = {}\n", images.join(" | "));
     let _ = writeln!(w, "/** Every `pythonImage`, in the order they are documented. */\nexport const PYTHON_IMAGES: readonly PythonImage[] = [{}]\n", images.join(", "));
-    let limits: [(&str, &str, f64); 18] = [
+    let limits: [(&str, &str, f64); 19] = [
         ("MAX_CODE_BYTES", "The largest code one run carries, in bytes (UTF-8).", hyperlight_unikraft::CALL_PAYLOAD_MAX as f64),
         ("DEFAULT_TIMEOUT_MS", "Time limit of one run when none is given, in milliseconds.", config::DEFAULT_TIMEOUT.as_millis() as f64),
         ("MAX_TIMEOUT_MS", "The largest `timeoutMs` accepted.", config::MAX_TIMEOUT_MS),
@@ -59,6 +59,7 @@ pub fn typescript() -> String {
         ("MIN_MEMORY_MB", "The smallest `memoryMb` accepted.", config::MEMORY_MB_RANGE.0),
         ("MAX_MEMORY_MB", "The largest `memoryMb` accepted.", config::MEMORY_MB_RANGE.1),
         ("MAX_CONCURRENCY", "The largest `maxConcurrency` accepted.", config::MAX_CONCURRENCY as f64),
+        ("MAX_POOL_SIZE", "The largest `poolSize` accepted.", crate::pool::MAX_POOL_SIZE as f64),
         ("DATA_IMAGE_MEMORY_MB", "Guest memory in MiB of the data Python image when `memoryMb` is not given.", crate::images::DATA_IMAGE_MEMORY_MB as f64),
         ("MAX_IMAGES", "The most images one run hands back (`images`); past it the run is reported `truncated`.", crate::rich::MAX_IMAGES as f64),
         ("MAX_IMAGE_BYTES", "The most bytes of images one run hands back, together; past it the run is reported `truncated`.", crate::rich::MAX_IMAGE_BYTES as f64),

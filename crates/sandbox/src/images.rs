@@ -74,6 +74,10 @@ pub struct GuestImage {
     /// Whether its runs are calls of the Python runner, which hands back values and images through
     /// the results mount ([`crate::rich`]).
     pub rich_results: bool,
+    /// A program that does nothing, run in each guest restored ahead of the request: the pages a run
+    /// needs (mapped copy-on-write from the snapshot, so gone after a restore) are faulted back in then,
+    /// not while a run waits. `None` for an image without an interpreter (the exec guest).
+    pub touch: Option<&'static str>,
 }
 
 /// The npm package that carries the image in `folder`.
@@ -141,11 +145,11 @@ pub fn locate(language: Language, python: Option<PythonImage>, roots: &[PathBuf]
 }
 
 fn load(name: &'static str, dir: &Path, rootfs: PathBuf) -> Result<GuestImage, SandboxError> {
-    let (warmup_file, memory_mb) = match name {
-        "javascript" => (Some("warmup.js"), None),
-        "python" => (Some("warmup.py"), None),
-        "python-data" => (Some("warmup.py"), Some(DATA_IMAGE_MEMORY_MB)),
-        _ => (None, None),
+    let (warmup_file, memory_mb, touch) = match name {
+        "javascript" => (Some("warmup.js"), None, Some("console.log('')")),
+        "python" => (Some("warmup.py"), None, Some("pass")),
+        "python-data" => (Some("warmup.py"), Some(DATA_IMAGE_MEMORY_MB), Some("pass")),
+        _ => (None, None, None),
     };
     let warmup = match warmup_file.map(|f| dir.join(f)).filter(|p| p.is_file()) {
         Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| {
@@ -154,7 +158,7 @@ fn load(name: &'static str, dir: &Path, rootfs: PathBuf) -> Result<GuestImage, S
         None => None,
     };
     let rich_results = name.starts_with("python");
-    Ok(GuestImage { name, dir: dir.to_path_buf(), rootfs, warmup, memory_mb, rich_results })
+    Ok(GuestImage { name, dir: dir.to_path_buf(), rootfs, warmup, memory_mb, rich_results, touch })
 }
 
 #[cfg(test)]

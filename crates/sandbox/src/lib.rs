@@ -22,6 +22,8 @@ pub mod memfs;
 pub mod network;
 pub mod outcome;
 pub mod permits;
+pub mod pinned;
+pub mod pool;
 pub mod rich;
 pub mod runlog;
 pub mod sandbox;

@@ -56,6 +56,15 @@ pub fn python_call_input(code: &str) -> String {
     .to_string()
 }
 
+/// The input of the runner's call for the touch run of a restored guest ([`crate::images::GuestImage::touch`]):
+/// `code` run as a cell is, with `touch` set so the runner leaves no trace of it (the next cell is still
+/// `<cell 1>`).
+pub fn python_touch_input(code: &str) -> String {
+    let mut input: Value = serde_json::from_str(&python_call_input(code)).expect("the runner's input is JSON");
+    input["touch"] = Value::Bool(true);
+    input.to_string()
+}
+
 /// How a runner call that came back (`Ending::Returned`) really ended, and what it handed back: its
 /// reply's status becomes the ending (0 stays `Returned`), its images are read from `results`. Any
 /// other ending, or a reply that is not the runner's, is kept as it is, with nothing handed back.

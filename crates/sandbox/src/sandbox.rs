@@ -37,6 +37,9 @@ pub struct SandboxOptions {
     pub image_roots: Vec<PathBuf>,
     /// Which image runs Python; `None`: the data image when installed, else the standard one.
     pub python_image: Option<images::PythonImage>,
+    /// How many clean guests of each language wait, restored ahead of the request
+    /// ([`crate::pool`]); `max_concurrency` when `None`.
+    pub pool_size: Option<usize>,
     /// Who makes the JavaScript guest's `fetch` requests (the binding: Node); `None`, or an empty
     /// `limits.network`: every fetch is refused.
     pub fetch_handler: Option<Arc<dyn FetchHandler>>,
@@ -74,6 +77,7 @@ pub struct Sandbox {
     log: RunLog,
     permits: Permits,
     max_concurrency: usize,
+    pool_size: usize,
     guests: Mutex<HashMap<&'static str, GuestSlot>>,
 }
 
@@ -85,6 +89,16 @@ impl Sandbox {
             Some(0) => return Err(SandboxError::new(ErrorCode::InvalidConfig, "maxConcurrency must be at least 1")),
             Some(n) => n,
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        };
+        let pool_size = match options.pool_size {
+            Some(n) if n == 0 || n > crate::pool::MAX_POOL_SIZE => {
+                return Err(SandboxError::new(
+                    ErrorCode::InvalidConfig,
+                    format!("poolSize must be from 1 to {}", crate::pool::MAX_POOL_SIZE),
+                ))
+            }
+            Some(n) => n,
+            None => max_concurrency,
         };
         let dirs = Directories::new(options.log_directory, options.tmp_directory)?;
         let fetcher = match (&options.fetch_handler, options.limits.network.is_empty()) {
@@ -100,6 +114,7 @@ impl Sandbox {
             python_image: options.python_image,
             permits: Permits::new(max_concurrency),
             max_concurrency,
+            pool_size,
             guests: Mutex::new(HashMap::new()),
         })
     }
@@ -233,7 +248,7 @@ impl Sandbox {
             return Ok((guest.clone(), None));
         }
         let image = images::locate(language, self.python_image, &self.image_roots)?;
-        let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits)?;
+        let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits, self.pool_size)?;
         *warm = Some(guest.clone());
         Ok((guest, boot))
     }
@@ -286,9 +301,11 @@ impl SessionState {
             }
         };
         if !alive {
-            // Stopped or ended: its state is gone; it comes back clean and the result says so.
-            warm.restore(&mut guest)?;
+            // Stopped or ended: its state is gone; the next run takes a clean guest, and the result
+            // says so. This one is restored off the request path.
+            warm.recycle(guest);
             outcome.session_reset = true;
+            return Ok(outcome);
         }
         *held = Some(guest);
         Ok(outcome)
@@ -316,10 +333,10 @@ impl Session {
     /// Drops the session's state: the next run starts from the clean snapshot.
     pub fn reset(&self) -> Result<(), SandboxError> {
         let mut held = self.state.guest.lock().unwrap();
-        if let Some(mut guest) = held.take() {
+        if let Some(guest) = held.take() {
+            // The next run takes a clean guest; this one is restored for whoever runs next.
             let (warm, _) = self.sandbox.warm_guest(self.language)?;
-            warm.restore(&mut guest)?;
-            *held = Some(guest);
+            warm.recycle(guest);
         }
         Ok(())
     }
@@ -364,10 +381,10 @@ pub fn probe(image_roots: &[PathBuf]) -> Probe {
             .into_iter()
             .find(|l| images::locate(*l, STANDARD, image_roots).is_ok())
             .ok_or_else(|| images::locate(Language::JavaScript, None, image_roots).unwrap_err())?;
-        let image = images::GuestImage { warmup: None, ..images::locate(language, STANDARD, image_roots)? };
+        let image = images::GuestImage { warmup: None, touch: None, ..images::locate(language, STANDARD, image_roots)? };
         let started = Instant::now();
         let limits = Limits::default();
-        let guest = WarmGuest::boot(&image, &limits)?;
+        let guest = WarmGuest::boot(&image, &limits, 1)?;
         let code = if language == Language::Python { "print(6*7)" } else { "console.log(6*7)" };
         let request = RunRequest { program: Program::Code(code.into()), files: vec![], stdin: vec![], timeout: limits.timeout, switch: StopSwitch::default(), grants: Default::default(), on_output: None };
         let out = guest.execute(request)?;

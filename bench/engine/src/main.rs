@@ -1,0 +1,147 @@
+//! `lci-bench-engine LANGUAGE RUNS`: times, in this one process and on our guest image of LANGUAGE
+//! (`python` — the standard image — or `javascript`), the bare engine and our core crate doing the same
+//! work, `print("ok")`:
+//! - `engine_restore_run`: hyperlight-unikraft's own API, restore to the snapshot then run (what a
+//!   warm run costs the bare engine);
+//! - `engine_restore`: the restore alone;
+//! - `engine_run_hot`: the run alone, on a guest that has just run (nothing to fault back in);
+//! - `engine_run_touched`: the run alone, on a guest restored and then touched (the image's trivial
+//!   program), as our pool hands them out;
+//! - `core_run`: our core's warm `Sandbox::run_code`, with its pool restoring ahead of the request;
+//!   `core_take_guest` and `core_guest_run`: the parts of it spent taking a clean guest from the pool
+//!   and running the program in it (the run's `timings`);
+//!
+//! Prints one JSON object: each figure's median and minimum in milliseconds. The engine guest boots
+//! from the same image, runs the same warm-up and registers the same host functions as ours does.
+//! Run where micro-VMs run (bench/speed.mjs runs it, in the emulated-KVM VM when needed).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use hyperlight_unikraft::{Exec, SandboxBuilder};
+use lci_sandbox::images::{self, PythonImage};
+use lci_sandbox::sandbox::{RunOptions, Sandbox, SandboxOptions};
+use lci_sandbox::Language;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let language = match args.next().as_deref() {
+        Some("python") => Language::Python,
+        Some("javascript") => Language::JavaScript,
+        other => fail(&format!("usage: lci-bench-engine python|javascript RUNS (got {other:?})")),
+    };
+    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(30);
+    let roots = vec![std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))];
+    let image = images::locate(language, Some(PythonImage::Standard), &roots).unwrap_or_else(|e| fail(&e.message));
+    let code = match language {
+        Language::Python => "print('ok')",
+        _ => "console.log('ok')",
+    };
+
+    // The bare engine, booted and warmed as our guests are.
+    let mut builder = lci_sandbox::host_calls::register(SandboxBuilder::from_initrd(&image.rootfs)).echo_output(false);
+    if let Some(mb) = image.memory_mb {
+        builder = builder.scratch_mb(mb);
+    }
+    let mut guest = builder.boot().unwrap_or_else(|e| fail(&format!("boot: {e}")));
+    if let Some(warmup) = &image.warmup {
+        guest.run(Exec::Code(warmup.clone())).unwrap_or_else(|e| fail(&format!("warm-up: {e}")));
+    }
+    let _ = guest.take_output();
+    let snapshot = guest.snapshot().unwrap_or_else(|e| fail(&format!("snapshot: {e}")));
+    let run = |guest: &mut hyperlight_unikraft::AppSandbox| {
+        guest.run(Exec::Code(code.into())).unwrap_or_else(|e| fail(&format!("run: {e}")));
+        let out = guest.take_output();
+        assert!(out.text.contains("ok"), "the engine's run printed {:?}", out.text);
+    };
+    let mut restore_run = Vec::new();
+    let mut restore = Vec::new();
+    let mut hot = Vec::new();
+    let mut touched = Vec::new();
+    let mut elsewhere = Vec::new();
+    let touch = image.touch.unwrap_or("");
+    for _ in 0..runs {
+        guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+        guest.run(Exec::Code(touch.into())).unwrap_or_else(|e| fail(&format!("touch: {e}")));
+        let _ = guest.take_output();
+        let t = Instant::now();
+        run(&mut guest);
+        touched.push(t.elapsed());
+        // The same, but restored and touched on another thread, as a pool thread does.
+        let snap = snapshot.clone();
+        guest = std::thread::spawn(move || {
+            guest.restore(snap).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+            guest.run(Exec::Code(touch.into())).unwrap_or_else(|e| fail(&format!("touch: {e}")));
+            let _ = guest.take_output();
+            guest
+        })
+        .join()
+        .unwrap();
+        let t = Instant::now();
+        run(&mut guest);
+        elsewhere.push(t.elapsed());
+        let t = Instant::now();
+        guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+        run(&mut guest);
+        restore_run.push(t.elapsed());
+        let t = Instant::now();
+        guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+        restore.push(t.elapsed());
+        run(&mut guest);
+        let t = Instant::now();
+        run(&mut guest);
+        hot.push(t.elapsed());
+    }
+    drop(guest);
+
+    // Our core, same image, same process.
+    let sandbox = Sandbox::new(SandboxOptions {
+        image_roots: roots,
+        python_image: Some(PythonImage::Standard),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| fail(&e.message));
+    let ours = |sandbox: &Sandbox| {
+        let outcome = sandbox.run_code(code, language, RunOptions::default()).unwrap_or_else(|e| fail(&e.message));
+        assert!(outcome.output.contains("ok"), "our run printed {:?}", outcome.output);
+        outcome.timings
+    };
+    ours(&sandbox);
+    let (mut core, mut core_take, mut core_guest) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        let timings = ours(&sandbox);
+        core.push(t.elapsed());
+        core_take.push(timings.prepare);
+        core_guest.push(timings.run);
+        // As a caller between requests: the pool restores meanwhile.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let figure = |xs: &mut Vec<Duration>| {
+        xs.sort();
+        serde_json::json!({ "median": ms(xs[xs.len() / 2]), "min": ms(xs[0]) })
+    };
+    let report = serde_json::json!({
+        "language": language.name(),
+        "runs": runs,
+        "engine_restore_run": figure(&mut restore_run),
+        "engine_restore": figure(&mut restore),
+        "engine_run_hot": figure(&mut hot),
+        "engine_run_touched": figure(&mut touched),
+        "engine_run_touched_elsewhere": figure(&mut elsewhere),
+        "core_run": figure(&mut core),
+        "core_take_guest": figure(&mut core_take),
+        "core_guest_run": figure(&mut core_guest),
+    });
+    println!("{report}");
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("lci-bench-engine: {message}");
+    std::process::exit(1)
+}
