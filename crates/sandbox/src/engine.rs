@@ -19,8 +19,9 @@ use crate::hypervisor;
 use crate::images::GuestImage;
 use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
 use crate::network::AllowList;
-use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
+use crate::outcome::{Ending, RunOutcome, StopReason, Timings, WarmedFrom};
 use crate::rich;
+use crate::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
 use crate::stdin::StdinGuard;
 use crate::host_calls::{self, Grants, RunGuard};
 use crate::watchdog::{StopSwitch, Watchdog};
@@ -168,21 +169,48 @@ impl WarmGuest {
         })
     }
 
+    /// The warm guest of `image` and `limits`: from `cache`'s entry for them when it has a sound one
+    /// (and a guest starts from it), else booted ([`WarmGuest::boot`]) and saved there for the next
+    /// process. Says which; `boot_time` is how long either took (a save included). The cache is best
+    /// effort: an image it cannot hash, or a save that fails, only means a boot.
+    pub fn warm(image: &GuestImage, limits: &Limits, cache: Option<&SnapshotCache>) -> Result<(WarmGuest, WarmedFrom), SandboxError> {
+        let started = Instant::now();
+        let memory_mb = limits.memory_mb.or(image.memory_mb);
+        let key = cache.and_then(|c| EntryKey::for_image(image, memory_mb, c.digests()).ok().map(|key| (c, key)));
+        if let Some((cache, key)) = &key {
+            if let Lookup::Hit(entry) = cache.load(key) {
+                // A guest started from it now: the first run's, and the proof the engine takes it.
+                match start_guest(&entry.snapshot, image.rich_results, limits.max_output_bytes, &limits.network) {
+                    Ok(guest) => {
+                        let warm = WarmGuest {
+                            snapshot: entry.snapshot.clone(),
+                            idle: Mutex::new(vec![guest]),
+                            output_limit: limits.max_output_bytes,
+                            network: limits.network.clone(),
+                            rich_results: image.rich_results,
+                            boot_time: started.elapsed(),
+                        };
+                        return Ok((warm, WarmedFrom::Disk));
+                    }
+                    Err(_) => cache.reject(key, entry),
+                }
+            }
+        }
+        let mut warm = WarmGuest::boot(image, limits)?;
+        if let Some((cache, key)) = &key {
+            let _ = cache.store(key, &warm.snapshot);
+        }
+        warm.boot_time = started.elapsed();
+        Ok((warm, WarmedFrom::Boot))
+    }
+
     /// A guest at the snapshot: a waiting one, or a new one started from the snapshot (each adds only
     /// the memory it writes to).
     pub fn checkout(&self) -> Result<Guest, SandboxError> {
         if let Some(guest) = self.idle.lock().unwrap().pop() {
             return Ok(guest);
         }
-        let (mounts, engine_mounts) = Mounts::fresh(self.rich_results);
-        let builder = host_calls::register(SandboxBuilder::from_snapshot(self.snapshot.clone()))
-            .mounts(engine_mounts)
-            .echo_output(false)
-            .output_limit(engine_window(self.output_limit));
-        let sandbox = with_network(builder, &self.network)
-            .boot()
-            .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
-        Ok(Guest { sandbox, mounts })
+        start_guest(&self.snapshot, self.rich_results, self.output_limit, &self.network)
     }
 
     /// Brings `guest` back to the snapshot: a clean state, empty mounts.
@@ -287,11 +315,25 @@ impl Guest {
         outcome.value = rich.value;
         outcome.images = rich.images;
         outcome.tool_calls = tool_calls;
-        outcome.timings = Timings { boot: None, prepare: Duration::ZERO, run };
+        outcome.timings = Timings { boot: None, warmed_from: None, prepare: Duration::ZERO, run };
         self.mounts.input.clear();
         self.mounts.results.clear();
         Ok((outcome, alive))
     }
+}
+
+/// A new guest started from `snapshot`, with fresh mounts (and the results mount when
+/// `rich_results`), output kept up to `output_limit` and the network `allowed`.
+fn start_guest(snapshot: &Arc<Snapshot>, rich_results: bool, output_limit: usize, allowed: &AllowList) -> Result<Guest, SandboxError> {
+    let (mounts, engine_mounts) = Mounts::fresh(rich_results);
+    let builder = host_calls::register(SandboxBuilder::from_snapshot(snapshot.clone()))
+        .mounts(engine_mounts)
+        .echo_output(false)
+        .output_limit(engine_window(output_limit));
+    let sandbox = with_network(builder, allowed)
+        .boot()
+        .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
+    Ok(Guest { sandbox, mounts })
 }
 
 /// Refuses a program whose call would carry more than the engine takes ([`CALL_PAYLOAD_MAX`]).
@@ -385,8 +427,13 @@ static SHARED: OnceLock<Mutex<HashMap<WarmKey, Arc<Mutex<Weak<WarmGuest>>>>>> = 
 
 /// The warm guest for `image` and `limits`, shared by every sandbox of this process that asks for the
 /// same: its snapshot is taken once and each guest restored from it adds only the memory it writes.
-/// Boots one (and returns how long that took) when none is alive; concurrent callers wait for it.
-pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
+/// Warms one when none is alive, from `cache` or by booting ([`WarmGuest::warm`]), and returns how
+/// long that took and how; concurrent callers wait for it.
+pub fn shared_warm_guest(
+    image: &GuestImage,
+    limits: &Limits,
+    cache: Option<&SnapshotCache>,
+) -> Result<(Arc<WarmGuest>, Option<(Duration, WarmedFrom)>), SandboxError> {
     let key = WarmKey {
         rootfs: image.rootfs.clone(),
         memory_mb: limits.memory_mb,
@@ -398,10 +445,11 @@ pub fn shared_warm_guest(image: &GuestImage, limits: &Limits) -> Result<(Arc<War
     if let Some(warm) = weak.upgrade() {
         return Ok((warm, None));
     }
-    let warm = Arc::new(WarmGuest::boot(image, limits)?);
+    let (warm, from) = WarmGuest::warm(image, limits, cache)?;
+    let warm = Arc::new(warm);
     *weak = Arc::downgrade(&warm);
     let boot = warm.boot_time;
-    Ok((warm, Some(boot)))
+    Ok((warm, Some((boot, from))))
 }
 
 /// Whether the run behind `outcome` was stopped by its caller (its AbortSignal).
