@@ -3,6 +3,8 @@
 //   1. bench/python-env.ts   the python environment's per-call cost against a bare `python3 -c` spawn (host)
 //   2. bench/microvm.mjs     cold vs warm runs per language and peak RSS with 1 and 8 sandboxes, in micro-VMs
 //                            (natively where the probe says this host runs them, else in the emulated-KVM VM)
+//   3. bench/warm-from-disk.mjs  the first run in a fresh process with the snapshot directory off, empty and
+//                            filled, against a warm run (where micro-VMs run, as 2.)
 import { spawnSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,4 +18,5 @@ const sh = (cmd, args) => spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' }).
 let failed = 0
 failed += sh(join(ROOT, 'node_modules/.bin/tsx'), ['bench/python-env.ts']) === 0 ? 0 : 1
 failed += runWhereMicroVmsRun(['node', 'bench/microvm.mjs'], 'bench') === 0 ? 0 : 1
+failed += runWhereMicroVmsRun(['node', 'bench/warm-from-disk.mjs'], 'bench') === 0 ? 0 : 1
 process.exit(failed ? 1 : 0)
