@@ -74,8 +74,10 @@ async function hashMs(path) {
 
 async function main() {
   const { defaultPythonImage } = require(join(ROOT, 'index.js'))
-  const names = ['python', 'javascript']
+  let names = ['python', 'javascript']
   if (defaultPythonImage() === 'data' && setting('BENCH_WARM_DISK_DATA') !== '0') names.push('python-data')
+  // BENCH_WARM_DISK_IMAGES=python-data,…: only these.
+  if (setting('BENCH_WARM_DISK_IMAGES')) names = setting('BENCH_WARM_DISK_IMAGES').split(',')
   // BENCH_WARM_DISK_DIR: where the snapshot directories go; default the system's temporary directory (in the
   // emulated-KVM VM a tmpfs: its shared host disk is 9p, slower than any local disk; the data image's entry is
   // large, so give it a disk there).
