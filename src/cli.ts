@@ -11,7 +11,7 @@ import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-executi
 import { loadNativeAddon, type NativeAddonLoader } from './native-addon.js'
 import { InvalidConfigError } from './errors.js'
 import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type ExecutionImage, type ImageMimeType, type Language } from './execution-result.js'
-import { PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
+import { DEFAULT_SNAPSHOT_DIRECTORY, PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
 import { serveMcpOverStdio } from './mcp-server.js'
 
@@ -61,8 +61,8 @@ Options:
       --tmp-directory <dir>    where temporary files go
       --log-directory <dir>    hyperlight: where the sandbox writes its logs
       --snapshot-dir <dir>     hyperlight: where warm snapshots are saved, so a new process's first run
-                               loads one instead of booting; default $XDG_CACHE_HOME/local-code-interpreter/
-                               snapshots, else ~/.cache/local-code-interpreter/snapshots
+                               loads one instead of booting; default:
+                               ${DEFAULT_SNAPSHOT_DIRECTORY.replace(', else ', ',\n                               else ')}
       --no-snapshot-cache      hyperlight: save and load no snapshots (every process boots)
       --approval <mode>        mcp: never_require (default) or always_require, shown to the client
   -h, --help                   show this help
