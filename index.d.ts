@@ -49,10 +49,17 @@ export declare class NanvixSandbox {
   /** How many runs may be in flight at once. */
   get maxConcurrency(): number
   /**
-   * Drops every warm guest and snapshot; the next run of each language boots again. Resolves to
-   * whether there was anything to drop.
+   * Drops this sandbox's warm guests and snapshots in memory; the next run of each language warms
+   * again (from the snapshot directory, if it has an entry). With `{ disk: true }` also empties the
+   * snapshot directory, so the next warm-up boots. Resolves to whether there was anything to drop;
+   * rejects with `ERR_ENGINE` when the directory cannot be emptied.
    */
-  clearCache(): Promise<boolean>
+  clearCache(options?: ClearCacheOptions | undefined | null): Promise<boolean>
+  /**
+   * The directory warm snapshots are saved to and loaded from; `null` when there is none
+   * (`snapshotDirectory: false`, or no cache directory could be made).
+   */
+  get snapshotDirectory(): string | null
   /** The directory the run log is written to. */
   get logDirectory(): string
   /** The directory runs stage files in. */
@@ -78,12 +85,52 @@ export declare class Session {
   close(): Promise<boolean>
 }
 
+/** What `clearCache` clears. */
+export interface ClearCacheOptions {
+  /**
+   * Also empty the snapshot directory, so the next process boots too. Default `false`: only this
+   * sandbox's warm guests in memory.
+   */
+  disk?: boolean
+}
+
+/** One entry `clearSnapshotCache` removed. */
+export interface ClearedSnapshot {
+  /** Its name in the snapshot directory (`python-…`, `javascript-…`). */
+  name: string
+  /** The bytes it took on disk. */
+  bytes: number
+}
+
+/** What `clearSnapshotCache` removed. */
+export interface ClearedSnapshots {
+  /** The snapshot directory it emptied. */
+  directory: string
+  /** What it removed: each entry (or leftover of an interrupted save) by name, with the bytes it took. */
+  removed: Array<ClearedSnapshot>
+}
+
+/**
+ * Empties a snapshot directory (`directory`, else the default one): every entry, leftovers of
+ * interrupted saves and remembered image digests; nothing else in it is touched. A process using an
+ * entry keeps its copy until it ends. Resolves to what was removed; rejects with `ERR_ENGINE` when
+ * something cannot be removed.
+ */
+export declare function clearSnapshotCache(directory?: string | undefined | null): Promise<ClearedSnapshots>
+
 /**
  * The image Python runs on when `pythonImage` is not given: `'data'` where the package
  * `local-code-interpreter-guest-python-data` is installed, `'standard'` where only the standard one
  * is, `null` where neither is.
  */
 export declare function defaultPythonImage(): 'standard' | 'data' | null
+
+/**
+ * The snapshot directory a sandbox uses when `snapshotDirectory` is not given:
+ * `$XDG_CACHE_HOME/local-code-interpreter/snapshots`, else `~/.cache/local-code-interpreter/snapshots`;
+ * `null` when neither variable is set.
+ */
+export declare function defaultSnapshotDirectory(): string | null
 
 /** What a probe of this machine found. */
 export interface HypervisorProbe {
@@ -233,6 +280,14 @@ export interface SandboxConfig {
    * Default `DEFAULT_MAX_TOOL_BYTES`; past it a call fails in the guest with `ERR_TOOL_LIMIT`.
    */
   maxToolBytes?: number
+  /**
+   * Where each language's warm snapshot is saved for later processes, whose first run then loads
+   * it instead of booting (entries are keyed by the image's content, its warm-up and the guest
+   * memory, written atomically and checked before use). Default: `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
+   * else `~/.cache/local-code-interpreter/snapshots` (none when it cannot be made); `false`: nowhere,
+   * every process boots. A given directory that cannot be made throws `ERR_INVALID_CONFIG`.
+   */
+  snapshotDirectory?: string | false
 }
 
 /** An image a run showed. */
@@ -299,6 +354,12 @@ export interface WorkloadResult {
   images: Array<WorkloadImage>
   /** The calls the program made of `options.tools` (code mode), in order. */
   toolCalls: Array<WorkloadToolCall>
+  /**
+   * On the run that warmed its language's guest (the first): `'boot'` when it booted the guest and
+   * ran its warm-up, `'disk'` when it loaded the snapshot an earlier process saved. Unset on the
+   * others.
+   */
+  warmedFrom?: 'boot' | 'disk'
 }
 
 /** One call of a tool from the guest. */

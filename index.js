@@ -837,5 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NanvixSandbox = nativeBinding.NanvixSandbox
 module.exports.Session = nativeBinding.Session
+module.exports.clearSnapshotCache = nativeBinding.clearSnapshotCache
 module.exports.defaultPythonImage = nativeBinding.defaultPythonImage
+module.exports.defaultSnapshotDirectory = nativeBinding.defaultSnapshotDirectory
 module.exports.probeHypervisor = nativeBinding.probeHypervisor

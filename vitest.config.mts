@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['__test__/**/*.test.ts'],
+    // Warm snapshots go to a directory of this run's own, not ~/.cache (see the file).
+    globalSetup: ['__test__/helpers/snapshot-directory-setup.ts'],
     pool: 'forks',
     testTimeout: 600_000,
     hookTimeout: 600_000,

@@ -1,6 +1,6 @@
 // The command line, run as users run it (from the TypeScript sources through tsx).
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -59,7 +59,7 @@ describe('local-code-interpreter CLI', () => {
   it('--help documents every flag', async () => {
     const { code, stdout } = await cli(['--help'])
     expect(code).toBe(0)
-    for (const flag of ['run <file>', 'mcp', '--environment', '--timeout', '--language', '--max-output-bytes', '--output-dir', '--persistent', '--python-image', '--allow-net', '--python', '--tmp-directory', '--log-directory', '--approval', '--help', '--version']) {
+    for (const flag of ['run <file>', 'mcp', '--environment', '--timeout', '--language', '--max-output-bytes', '--output-dir', '--persistent', '--python-image', '--allow-net', '--python', '--tmp-directory', '--log-directory', '--snapshot-dir', '--no-snapshot-cache', 'cache clear', '--approval', '--help', '--version']) {
       expect(stdout).toContain(flag)
     }
   })
@@ -85,6 +85,12 @@ describe('local-code-interpreter CLI', () => {
     [['run', 'a.py', '--allow-net', 'api.example.com'], /--allow-net needs --environment hyperlight/],
     [['mcp', '-e', 'python', '--allow-net', 'api.example.com'], /--allow-net needs --environment hyperlight/],
     [['mcp', '-e', 'hyperlight', '--allow-net'], /--allow-net/],
+    [['run', 'a.py', '--snapshot-dir', '/tmp/s'], /--snapshot-dir needs --environment hyperlight/],
+    [['mcp', '--no-snapshot-cache'], /--no-snapshot-cache needs --environment hyperlight/],
+    [['mcp', '-e', 'hyperlight', '--snapshot-dir', '/tmp/s', '--no-snapshot-cache'], /cannot both be given/],
+    [['cache'], /expected "cache clear"/],
+    [['cache', 'wipe'], /expected "cache clear"/],
+    [['cache', 'clear', '--persistent'], /--persistent does not apply to cache clear/],
   ])('rejects bad arguments %j with a message', (args, message) => {
     expect(() => parseCommandLine(args as string[])).toThrow(UsageError)
     expect(() => parseCommandLine(args as string[])).toThrow(message)
@@ -113,6 +119,28 @@ describe('local-code-interpreter CLI', () => {
       environment: 'hyperlight',
       network: { allow: ['*.example.org:443', '10.0.0.0/8', '[2001:db8::1]:8443'] },
     })
+    expect(parseCommandLine(['mcp', '-e', 'hyperlight', '--snapshot-dir', '/var/cache/lci']).toolOptions).toEqual({
+      environment: 'hyperlight',
+      snapshotDirectory: '/var/cache/lci',
+    })
+    expect(parseCommandLine(['run', 'a.py', '-e', 'hyperlight', '--no-snapshot-cache']).toolOptions).toEqual({ environment: 'hyperlight', snapshotDirectory: false })
+    expect(parseCommandLine(['cache', 'clear'])).toEqual({ command: 'cache-clear', toolOptions: {} })
+    expect(parseCommandLine(['cache', 'clear', '--snapshot-dir', 'snaps'])).toEqual({ command: 'cache-clear', toolOptions: {}, snapshotDir: 'snaps' })
+  })
+
+  it('cache clear says what it removed from the snapshot directory, or that there was nothing', async () => {
+    const empty = await cli(['cache', 'clear', '--snapshot-dir', join(work, 'no-snapshots-here')])
+    expect(empty).toMatchObject({ code: 0, stdout: `nothing to remove in ${join(work, 'no-snapshots-here')}\n` })
+    // An entry as the sandbox leaves one (its key file marks it), next to a file that is not ours.
+    const dir = mkdtempSync(join(work, 'snapshots-'))
+    mkdirSync(join(dir, 'python-0123456789abcdef01234567', 'blobs'), { recursive: true })
+    writeFileSync(join(dir, 'python-0123456789abcdef01234567', 'lci-key'), 'format=1\n')
+    writeFileSync(join(dir, 'python-0123456789abcdef01234567', 'blobs', 'memory'), Buffer.alloc(64 * 1024))
+    writeFileSync(join(dir, 'notes.txt'), 'not a snapshot')
+    const { code, stdout } = await cli(['cache', 'clear', '--snapshot-dir', dir])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^removed python-0123456789abcdef01234567 \(\d+\.\d KiB\)\n1 removed from .*, \d+\.\d KiB freed\n$/)
+    expect(readdirSync(dir)).toEqual(['notes.txt'])
   })
 
   it('a usage error exits with status 2 and says how to get help', async () => {

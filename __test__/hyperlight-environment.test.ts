@@ -82,6 +82,21 @@ describe('hyperlight environment (native outcomes → results)', () => {
     expect(state.configs[0]).not.toHaveProperty('pythonImage')
   })
 
+  it('passes snapshotDirectory (a directory, or false) to NanvixSandbox when given, and nothing in its place when not', async () => {
+    for (const snapshotDirectory of ['/var/cache/lci-snapshots', false] as const) {
+      const { addon, state } = fakeAddon()
+      await new CodeExecutionTool({ environment: 'hyperlight', snapshotDirectory, loadNativeAddon: () => addon }).execute({ code: 'print(1)' })
+      expect(state.configs).toEqual([expect.objectContaining({ snapshotDirectory })])
+    }
+    const { addon, state } = fakeAddon()
+    await new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon }).execute({ code: 'print(1)' })
+    expect(state.configs[0]).not.toHaveProperty('snapshotDirectory')
+    for (const bad of ['', 7, true, null]) {
+      expect(() => new CodeExecutionTool({ environment: 'hyperlight', snapshotDirectory: bad as never })).toThrow(/snapshotDirectory must be a directory or false/)
+    }
+    expect(() => new CodeExecutionTool({ snapshotDirectory: false })).toThrow(/snapshotDirectory applies to the hyperlight environment only/)
+  })
+
   it('passes network to NanvixSandbox when given (a copy of the allow list), and nothing in its place when not', async () => {
     const allow = ['api.example.com', '*.example.org:443', '10.0.0.0/8', '[2001:db8::1]:8443']
     const { addon, state } = fakeAddon()

@@ -9,6 +9,8 @@
 //   the peak RSS of a host process holding 1 and then 8 sandboxes (each with a live guest of its own),
 //   against a baseline process that only loaded the addon — all measured side by side in one run.
 // Absolute times under software emulation (TCG) are ~50-100x those of hardware KVM: read the ratios.
+// Every sandbox here has snapshotDirectory: false, so a cold run is a boot, whatever an earlier process saved
+// (bench/warm-from-disk.mjs measures loading from disk).
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -44,7 +46,7 @@ async function holdSandboxes(count, image) {
   const { NanvixSandbox } = require(join(ROOT, 'index.js'))
   const held = []
   for (let i = 0; i < count; i++) {
-    const s = new NanvixSandbox({ timeoutMs: 600_000, ...CONFIG[image] })
+    const s = new NanvixSandbox({ snapshotDirectory: false, timeoutMs: 600_000, ...CONFIG[image] })
     if (image !== 'none') {
       const session = s.session(LANGUAGE[image])
       const r = await session.runCode(PROGRAM[image])
@@ -63,7 +65,7 @@ async function main() {
   console.log(`micro-VM bench: ${WARM_RUNS} warm runs per language, fib(15)`)
   const rows = []
   for (const language of Object.keys(PROGRAMS)) {
-    const s = new NanvixSandbox({ timeoutMs: 120_000, ...CONFIG[language] })
+    const s = new NanvixSandbox({ snapshotDirectory: false, timeoutMs: 120_000, ...CONFIG[language] })
     const cold = await s.runCode(PROGRAMS[language], language)
     if (!cold.success) throw new Error(`${language}: ${cold.error}`)
     const warm = []
@@ -76,7 +78,7 @@ async function main() {
     )
   }
   // Throughput: rounds of `inFlight` concurrent warm runs on one sandbox.
-  const tp = new NanvixSandbox({ timeoutMs: 120_000, maxConcurrency: 8 })
+  const tp = new NanvixSandbox({ snapshotDirectory: false, timeoutMs: 120_000, maxConcurrency: 8 })
   await tp.runCode(PROGRAMS.javascript, 'javascript')
   const perSecond = {}
   const failed = []
@@ -96,7 +98,7 @@ async function main() {
   )
   if (failed.length) console.log(`throughput: ${failed.length} run(s) did not succeed: ${failed.join('; ')}`)
   // C: every run compiles on the host (gcc -static-pie) and runs in the exec guest.
-  const c = new NanvixSandbox({ timeoutMs: 120_000 })
+  const c = new NanvixSandbox({ snapshotDirectory: false, timeoutMs: 120_000 })
   const cCode = '#include <stdio.h>\nint fib(int n){return n<2?n:fib(n-1)+fib(n-2);}\nint main(void){printf("%d\\n", fib(15));}'
   await c.runCode(cCode, 'c')
   const cTimes = []
@@ -105,7 +107,7 @@ async function main() {
   console.log(`C compile+run median ${median(cTimes).toFixed(0)} ms vs warm Python run ${pyWarm.toFixed(1)} ms: ${(median(cTimes) / pyWarm).toFixed(1)}x`)
 
   // Code mode: what a tool call from the guest costs, against the same warm run without one.
-  const cm = new NanvixSandbox({ timeoutMs: 120_000, pythonImage: 'standard' })
+  const cm = new NanvixSandbox({ snapshotDirectory: false, timeoutMs: 120_000, pythonImage: 'standard' })
   const toolset = { tools: { echo: async (args) => args } }
   const CALLS = {
     javascript: { none: 'console.log(1)', one: 'console.log((await tools.echo({ n: 1 })).n)', many: 'let s = 0\nfor (let i = 0; i < 1000; i++) s += (await tools.echo({ n: i })).n\nconsole.log(s)' },
@@ -132,8 +134,8 @@ async function main() {
 
   // The data image: its cold run (boot of a ~500 MB image, the heavy imports, the snapshot), then warm
   // pandas + chart runs, side by side with warm print("ok") runs on the standard image.
-  const data = new NanvixSandbox({ timeoutMs: 600_000, pythonImage: 'data' })
-  const plain = new NanvixSandbox({ timeoutMs: 120_000, pythonImage: 'standard' })
+  const data = new NanvixSandbox({ snapshotDirectory: false, timeoutMs: 600_000, pythonImage: 'data' })
+  const plain = new NanvixSandbox({ snapshotDirectory: false, timeoutMs: 120_000, pythonImage: 'standard' })
   const dataCold = await data.runCode(DATA_PROGRAM, 'python')
   if (!dataCold.success || dataCold.images.length !== 1) throw new Error(`python-data: ${dataCold.error ?? 'no chart'}`)
   await plain.runCode('print("ok")', 'python')

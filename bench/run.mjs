@@ -5,6 +5,8 @@
 //                            (natively where the probe says this host runs them, else in the emulated-KVM VM)
 //   3. bench/mcp-http.mjs    execute_code over MCP streamable HTTP against in-process calls, 1/8/32 clients, warm
 //                            micro-VM guests (where micro-VMs run, as 2.)
+//   4. bench/warm-from-disk.mjs  the first run in a fresh process with the snapshot directory off, empty and
+//                            filled, against a warm run (where micro-VMs run, as 2.)
 import { spawnSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,4 +21,5 @@ let failed = 0
 failed += sh(join(ROOT, 'node_modules/.bin/tsx'), ['bench/python-env.ts']) === 0 ? 0 : 1
 failed += runWhereMicroVmsRun(['node', 'bench/microvm.mjs'], 'bench') === 0 ? 0 : 1
 failed += runWhereMicroVmsRun(['node', 'bench/mcp-http.mjs', 'hyperlight'], 'bench mcp-http') === 0 ? 0 : 1
+failed += runWhereMicroVmsRun(['node', 'bench/warm-from-disk.mjs'], 'bench') === 0 ? 0 : 1
 process.exit(failed ? 1 : 0)

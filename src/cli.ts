@@ -10,9 +10,10 @@ import { parseArgs } from 'node:util'
 
 import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
 import type { OutputChunk } from './environments/environment.js'
+import { loadNativeAddon, type NativeAddonLoader } from './native-addon.js'
 import { InvalidConfigError } from './errors.js'
 import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type ExecutionImage, type ImageMimeType, type Language } from './execution-result.js'
-import { PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
+import { DEFAULT_SNAPSHOT_DIRECTORY, PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CALLS_PER_CLIENT, DEFAULT_SHUTDOWN_GRACE_MS, isLoopbackHost, serveMcpOverHttp } from './mcp-http.js'
 import { serveMcpOverStdio } from './mcp-server.js'
@@ -37,6 +38,8 @@ export const USAGE = `Usage:
   local-code-interpreter run <file> [options]   run a program, print its output, exit with its exit code
   local-code-interpreter mcp [options]          serve the execute_code tool over stdio (MCP)
   local-code-interpreter mcp --http [options]   serve it over streamable HTTP at /mcp (and /healthz)
+  local-code-interpreter cache clear [--snapshot-dir <dir>]
+                                                empty the snapshot directory (hyperlight), saying what it removed
   local-code-interpreter --help | --version
 
 Options:
@@ -61,6 +64,10 @@ Options:
       --python <command>       python: the interpreter to use; default python3
       --tmp-directory <dir>    where temporary files go
       --log-directory <dir>    hyperlight: where the sandbox writes its logs
+      --snapshot-dir <dir>     hyperlight: where warm snapshots are saved, so a new process's first run
+                               loads one instead of booting; default:
+                               ${DEFAULT_SNAPSHOT_DIRECTORY.replace(', else ', ',\n                               else ')}
+      --no-snapshot-cache      hyperlight: save and load no snapshots (every process boots)
       --approval <mode>        mcp: never_require (default) or always_require, shown to the client
       --http                   mcp: serve over streamable HTTP instead of stdio, stateless
       --host <address>         http: the address to bind; default ${DEFAULT_HTTP_HOST} (loopback); any
@@ -124,7 +131,7 @@ function positiveInteger(flag: string, text: string, min = 1): number {
 /** The parsed command line. */
 export interface CliCommand {
   /** What to do. */
-  command: 'run' | 'mcp' | 'help' | 'version'
+  command: 'run' | 'mcp' | 'cache-clear' | 'help' | 'version'
   /** The file to run (`run`). */
   file?: string
   /** The language given with --language. */
@@ -137,6 +144,8 @@ export interface CliCommand {
   outputDir?: string
   /** `mcp --http`: serve over HTTP with these settings (absent: stdio). */
   http?: HttpCommandOptions
+  /** `cache clear --snapshot-dir`: the snapshot directory to empty (default: the default one). */
+  snapshotDir?: string
 }
 
 /** Parses arguments (without `node` and the script); throws {@link UsageError} for bad ones. */
@@ -160,6 +169,8 @@ export function parseCommandLine(args: string[]): CliCommand {
         python: { type: 'string' },
         'tmp-directory': { type: 'string' },
         'log-directory': { type: 'string' },
+        'snapshot-dir': { type: 'string' },
+        'no-snapshot-cache': { type: 'boolean' },
         approval: { type: 'string' },
         http: { type: 'boolean' },
         host: { type: 'string' },
@@ -179,8 +190,9 @@ export function parseCommandLine(args: string[]): CliCommand {
   if (values.help) return { command: 'help', toolOptions: {} }
   if (values.version) return { command: 'version', toolOptions: {} }
   const [command, ...rest] = positionals
-  if (command === undefined) throw new UsageError('missing command: run or mcp')
-  if (command !== 'run' && command !== 'mcp') throw new UsageError(`unknown command "${command}": expected run or mcp`)
+  if (command === undefined) throw new UsageError('missing command: run, mcp or cache')
+  if (command === 'cache') return parseCacheCommand(rest, values)
+  if (command !== 'run' && command !== 'mcp') throw new UsageError(`unknown command "${command}": expected run, mcp or cache`)
 
   const toolOptions: CodeExecutionToolOptions = {}
   if (values.environment !== undefined) {
@@ -214,6 +226,15 @@ export function parseCommandLine(args: string[]): CliCommand {
     if (toolOptions.environment !== 'hyperlight') throw new UsageError('--allow-net needs --environment hyperlight')
     // Each entry's form is checked by the sandbox when it is made (a malformed one: ERR_INVALID_CONFIG naming it).
     toolOptions.network = { allow: values['allow-net'] }
+  }
+  if (values['snapshot-dir'] !== undefined || values['no-snapshot-cache']) {
+    const flag = values['no-snapshot-cache'] ? '--no-snapshot-cache' : '--snapshot-dir'
+    if (toolOptions.environment !== 'hyperlight') throw new UsageError(`${flag} needs --environment hyperlight`)
+    if (values['snapshot-dir'] !== undefined && values['no-snapshot-cache']) {
+      throw new UsageError('--snapshot-dir and --no-snapshot-cache cannot both be given')
+    }
+    if (values['snapshot-dir'] === '') throw new UsageError('--snapshot-dir: expected a directory')
+    toolOptions.snapshotDirectory = values['no-snapshot-cache'] ? false : values['snapshot-dir']
   }
   if (values.python !== undefined) toolOptions.pythonPath = values.python
   if (values['tmp-directory'] !== undefined) toolOptions.tmpDirectory = values['tmp-directory']
@@ -272,6 +293,51 @@ export function parseCommandLine(args: string[]): CliCommand {
     toolOptions,
     ...(values.stdin !== undefined && { stdin: values.stdin }),
     ...(values['output-dir'] !== undefined && { outputDir: values['output-dir'] }),
+  }
+}
+
+/** `cache clear [--snapshot-dir <dir>]`: every other flag is refused. */
+function parseCacheCommand(rest: string[], values: Record<string, unknown>): CliCommand {
+  if (rest.length !== 1 || rest[0] !== 'clear') throw new UsageError(`cache: expected "cache clear", got "cache ${rest.join(' ')}"`)
+  const other = Object.keys(values).find((name) => name !== 'snapshot-dir')
+  if (other !== undefined) throw new UsageError(`--${other} does not apply to cache clear`)
+  const dir = values['snapshot-dir'] as string | undefined
+  if (dir === '') throw new UsageError('--snapshot-dir: expected a directory')
+  return { command: 'cache-clear', toolOptions: {}, ...(dir !== undefined && { snapshotDir: dir }) }
+}
+
+/** Bytes as a person reads them: `512 B`, `3.1 MiB`. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(1)} ${units[unit]}`
+}
+
+/**
+ * `cache clear`: empties the snapshot directory (`command.snapshotDir`, else the default one) and prints each
+ * entry removed with its size, then the total; resolves with 0, or {@link SETUP_FAILURE_EXIT_CODE} when the
+ * addon cannot load or the directory cannot be emptied (said on stderr).
+ */
+export async function clearSnapshotCache(command: CliCommand, loadAddon: NativeAddonLoader = loadNativeAddon): Promise<number> {
+  try {
+    const clear = loadAddon().clearSnapshotCache
+    if (clear === undefined) throw new Error('the native addon cannot clear the snapshot cache')
+    const { directory, removed } = await clear(command.snapshotDir)
+    for (const entry of removed) process.stdout.write(`removed ${entry.name} (${formatBytes(entry.bytes)})\n`)
+    const total = removed.reduce((sum, entry) => sum + entry.bytes, 0)
+    process.stdout.write(
+      removed.length === 0 ? `nothing to remove in ${directory}\n` : `${removed.length} removed from ${directory}, ${formatBytes(total)} freed\n`,
+    )
+    return 0
+  } catch (error) {
+    process.stderr.write(`local-code-interpreter: cache clear: ${(error as Error).message}\n`)
+    return SETUP_FAILURE_EXIT_CODE
   }
 }
 
@@ -454,6 +520,8 @@ export async function main(args: string[]): Promise<number> {
       return 0
     case 'run':
       return runFile(command)
+    case 'cache-clear':
+      return clearSnapshotCache(command)
   }
 }
 

@@ -65,6 +65,12 @@ export interface CodeExecutionToolOptions {
   /** Guest memory in MiB (hyperlight). */
   memoryMb?: number
   /**
+   * Where each language's warm snapshot is saved, so a new process's first call loads it instead of booting
+   * (hyperlight): a directory, or `false` for nowhere. Default `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
+   * else `~/.cache/local-code-interpreter/snapshots`.
+   */
+  snapshotDirectory?: string | false
+  /**
    * Which image runs Python (hyperlight): `data` (numpy, pandas, scipy, scikit-learn, matplotlib…, package
    * `local-code-interpreter-guest-python-data`) or `standard` (the standard library only). Default: `data`
    * when its package is installed, else `standard`. A chosen image that is not installed makes Python calls
@@ -192,6 +198,12 @@ export class CodeExecutionTool {
     this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 1, MAX_OUTPUT_BYTES)
     this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES, 1, MAX_CODE_BYTES)
     if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
+    if (options.snapshotDirectory !== undefined) {
+      if (options.snapshotDirectory !== false && (typeof options.snapshotDirectory !== 'string' || options.snapshotDirectory === '')) {
+        throw new InvalidConfigError(`snapshotDirectory must be a directory or false, got ${String(options.snapshotDirectory)}`)
+      }
+      if (environment !== 'hyperlight') throw new InvalidConfigError('snapshotDirectory applies to the hyperlight environment only')
+    }
     this.persistent = options.persistent ?? false
     this.network = network
     this.codeModeTools = Object.freeze(codeModeTools.map(({ call: _call, ...info }) => Object.freeze(info)))
@@ -204,6 +216,7 @@ export class CodeExecutionTool {
             maxOutputBytes: this.maxOutputBytes,
             memoryMb: options.memoryMb,
             pythonImage: options.pythonImage,
+            ...(options.snapshotDirectory !== undefined && { snapshotDirectory: options.snapshotDirectory }),
             network,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,

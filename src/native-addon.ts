@@ -16,6 +16,7 @@ import type {
   WorkloadImage,
   WorkloadResult,
   WorkloadToolCall,
+  clearSnapshotCache,
   defaultPythonImage,
 } from '../index.js'
 
@@ -51,6 +52,11 @@ export interface NativeAddon {
    * as the standard one).
    */
   defaultPythonImage?: typeof defaultPythonImage
+  /**
+   * Empties a snapshot directory, the default one without an argument, and resolves to what it removed (the
+   * generated `clearSnapshotCache`; the CLI's `cache clear`). Optional, as `defaultPythonImage` is.
+   */
+  clearSnapshotCache?: typeof clearSnapshotCache
 }
 
 /** Loads the native addon; throws (with the loader's reason) when it cannot be loaded. */

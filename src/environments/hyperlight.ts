@@ -42,6 +42,8 @@ export interface HyperlightEnvironmentOptions {
   network?: { readonly allow: readonly string[] }
   /** Keep state between calls: one session per language, as notebook interpreters do. */
   persistent?: boolean
+  /** Where warm snapshots are saved for later processes (`false`: nowhere); unset: the addon's default. */
+  snapshotDirectory?: string | false
   /** Loads the native addon; replaceable for tests and embedders. Default: the package's napi loader. */
   loadAddon?: NativeAddonLoader
   /**
@@ -105,6 +107,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
       ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
       ...(options.pythonImage !== undefined && { pythonImage: options.pythonImage }),
       ...(options.network !== undefined && { network: { allow: [...options.network.allow] } }),
+      ...(options.snapshotDirectory !== undefined && { snapshotDirectory: options.snapshotDirectory }),
     }
   }
 

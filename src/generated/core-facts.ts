@@ -109,6 +109,9 @@ export const MAX_FETCH_BYTES = 16777216
 /** The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out. */
 export const MAX_VALUE_BYTES = 16384
 
+/** Where warm snapshots go when `snapshotDirectory` is not given, as the help text says it. */
+export const DEFAULT_SNAPSHOT_DIRECTORY = '$XDG_CACHE_HOME/local-code-interpreter/snapshots, else ~/.cache/local-code-interpreter/snapshots'
+
 /** The stable codes of failures that keep a program from running (`WorkloadResult.errorCode`), each with when it is given. */
 export const SANDBOX_ERROR_CODES = {
   ERR_FILE_NOT_FOUND: 'The file given to `run` does not exist or cannot be read.',

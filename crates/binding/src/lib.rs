@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use lci_sandbox::images::PythonImage;
-use lci_sandbox::{Language, Limits, RunOutcome, Sandbox, SandboxError, SandboxOptions};
+use lci_sandbox::{Language, Limits, RunOutcome, Sandbox, SandboxError, SandboxOptions, SnapshotDirectory};
 use napi::bindgen_prelude::*;
 use napi::tokio::sync::Semaphore;
 use napi_derive::napi;
@@ -72,6 +72,39 @@ pub struct SandboxConfig {
   /// How many bytes may cross between one run and its tools, arguments and results together.
   /// Default `DEFAULT_MAX_TOOL_BYTES`; past it a call fails in the guest with `ERR_TOOL_LIMIT`.
   pub max_tool_bytes: Option<f64>,
+  /// Where each language's warm snapshot is saved for later processes, whose first run then loads
+  /// it instead of booting (entries are keyed by the image's content, its warm-up and the guest
+  /// memory, written atomically and checked before use). Default: `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
+  /// else `~/.cache/local-code-interpreter/snapshots` (none when it cannot be made); `false`: nowhere,
+  /// every process boots. A given directory that cannot be made throws `ERR_INVALID_CONFIG`.
+  #[napi(ts_type = "string | false")]
+  pub snapshot_directory: Option<Either<String, bool>>,
+}
+
+/// What `clearCache` clears.
+#[napi(object)]
+pub struct ClearCacheOptions {
+  /// Also empty the snapshot directory, so the next process boots too. Default `false`: only this
+  /// sandbox's warm guests in memory.
+  pub disk: Option<bool>,
+}
+
+/// What `clearSnapshotCache` removed.
+#[napi(object)]
+pub struct ClearedSnapshots {
+  /// The snapshot directory it emptied.
+  pub directory: String,
+  /// What it removed: each entry (or leftover of an interrupted save) by name, with the bytes it took.
+  pub removed: Vec<ClearedSnapshot>,
+}
+
+/// One entry `clearSnapshotCache` removed.
+#[napi(object)]
+pub struct ClearedSnapshot {
+  /// Its name in the snapshot directory (`python-…`, `javascript-…`).
+  pub name: String,
+  /// The bytes it took on disk.
+  pub bytes: f64,
 }
 
 /// The network a sandbox's guests may reach.
@@ -128,6 +161,11 @@ pub struct WorkloadResult {
   pub images: Vec<WorkloadImage>,
   /// The calls the program made of `options.tools` (code mode), in order.
   pub tool_calls: Vec<WorkloadToolCall>,
+  /// On the run that warmed its language's guest (the first): `'boot'` when it booted the guest and
+  /// ran its warm-up, `'disk'` when it loaded the snapshot an earlier process saved. Unset on the
+  /// others.
+  #[napi(ts_type = "'boot' | 'disk'")]
+  pub warmed_from: Option<String>,
 }
 
 /// One call of a tool from the guest.
@@ -167,6 +205,7 @@ impl From<SandboxError> for WorkloadResult {
       value: None,
       images: Vec::new(),
       tool_calls: Vec::new(),
+      warmed_from: None,
     }
   }
 }
@@ -192,6 +231,7 @@ impl From<RunOutcome> for WorkloadResult {
         .into_iter()
         .map(|c| WorkloadToolCall { name: c.name, ok: c.ok, duration_ms: c.duration.as_secs_f64() * 1000.0 })
         .collect(),
+      warmed_from: o.timings.warmed_from.map(|w| w.name().to_string()),
     }
   }
 }
@@ -243,6 +283,11 @@ impl NanvixSandbox {
         image_roots: location::image_roots(),
         python_image: c.python_image.as_deref().map(PythonImage::from_name).transpose()?,
         fetch_handler,
+        snapshot_directory: match &c.snapshot_directory {
+          None | Some(Either::B(true)) => SnapshotDirectory::Default,
+          Some(Either::B(false)) => SnapshotDirectory::Off,
+          Some(Either::A(dir)) => SnapshotDirectory::At(PathBuf::from(dir)),
+        },
       })?)
     };
     let mut config = config;
@@ -328,14 +373,29 @@ impl NanvixSandbox {
     self.inner.max_concurrency() as u32
   }
 
-  /// Drops every warm guest and snapshot; the next run of each language boots again. Resolves to
-  /// whether there was anything to drop.
-  #[napi]
-  pub async fn clear_cache(&self) -> bool {
+  /// Drops this sandbox's warm guests and snapshots in memory; the next run of each language warms
+  /// again (from the snapshot directory, if it has an entry). With `{ disk: true }` also empties the
+  /// snapshot directory, so the next warm-up boots. Resolves to whether there was anything to drop;
+  /// rejects with `ERR_ENGINE` when the directory cannot be emptied.
+  #[napi(ts_return_type = "Promise<boolean>")]
+  pub fn clear_cache<'env>(&self, env: &'env Env, options: Option<ClearCacheOptions>) -> Result<PromiseRaw<'env, bool>> {
     let sandbox = self.inner.clone();
-    napi::tokio::task::spawn_blocking(move || sandbox.clear_cache())
-      .await
-      .unwrap_or(false)
+    let disk = options.and_then(|o| o.disk).unwrap_or(false);
+    env.spawn_future_with_callback(
+      async move {
+        napi::tokio::task::spawn_blocking(move || sandbox.clear_cache(disk))
+          .await
+          .map_err(|e| Error::from_reason(e.to_string()))
+      },
+      |env, r| r.map_err(|e| coded(env, &e)),
+    )
+  }
+
+  /// The directory warm snapshots are saved to and loaded from; `null` when there is none
+  /// (`snapshotDirectory: false`, or no cache directory could be made).
+  #[napi(getter)]
+  pub fn snapshot_directory(&self) -> Option<String> {
+    self.inner.snapshot_directory().map(|d| d.display().to_string())
   }
 
   /// The directory the run log is written to.
@@ -512,6 +572,42 @@ fn string_arg(value: Unknown) -> Option<String> {
 /// A promise rejected with a `TypeError` saying `message`.
 fn reject_type_error<'env>(env: &'env Env, message: String) -> Result<PromiseRaw<'env, WorkloadResult>> {
   env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| -> Result<WorkloadResult> { Err(type_error(env, &message)) })
+}
+
+/// The snapshot directory a sandbox uses when `snapshotDirectory` is not given:
+/// `$XDG_CACHE_HOME/local-code-interpreter/snapshots`, else `~/.cache/local-code-interpreter/snapshots`;
+/// `null` when neither variable is set.
+#[napi]
+pub fn default_snapshot_directory() -> Option<String> {
+  lci_sandbox::snapshot_cache::default_directory().map(|d| d.display().to_string())
+}
+
+/// Empties a snapshot directory (`directory`, else the default one): every entry, leftovers of
+/// interrupted saves and remembered image digests; nothing else in it is touched. A process using an
+/// entry keeps its copy until it ends. Resolves to what was removed; rejects with `ERR_ENGINE` when
+/// something cannot be removed.
+#[napi(ts_return_type = "Promise<ClearedSnapshots>")]
+pub fn clear_snapshot_cache<'env>(env: &'env Env, directory: Option<String>) -> Result<PromiseRaw<'env, ClearedSnapshots>> {
+  let dir = directory.map(PathBuf::from).or_else(lci_sandbox::snapshot_cache::default_directory);
+  env.spawn_future_with_callback(
+    async move {
+      napi::tokio::task::spawn_blocking(move || -> std::result::Result<ClearedSnapshots, SandboxError> {
+        let Some(dir) = dir else {
+          return Err(SandboxError::new(lci_sandbox::ErrorCode::InvalidConfig, "no snapshot directory: neither XDG_CACHE_HOME nor HOME is set"));
+        };
+        let removed = lci_sandbox::snapshot_cache::SnapshotCache::at(&dir)
+          .clear()
+          .map_err(|e| SandboxError::new(lci_sandbox::ErrorCode::Engine, format!("cannot empty {}: {e}", dir.display())))?;
+        Ok(ClearedSnapshots {
+          directory: dir.display().to_string(),
+          removed: removed.into_iter().map(|r| ClearedSnapshot { name: r.name, bytes: r.bytes as f64 }).collect(),
+        })
+      })
+      .await
+      .map_err(|e| Error::from_reason(e.to_string()))
+    },
+    |env, r| r.map_err(|e| coded(env, &e)),
+  )
 }
 
 /// The image Python runs on when `pythonImage` is not given: `'data'` where the package

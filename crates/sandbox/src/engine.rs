@@ -19,8 +19,9 @@ use crate::hypervisor;
 use crate::images::GuestImage;
 use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
 use crate::network::AllowList;
-use crate::outcome::{Ending, RunOutcome, StopReason, Timings};
+use crate::outcome::{Ending, RunOutcome, StopReason, Timings, WarmedFrom};
 use crate::rich;
+use crate::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
 use crate::stdin::StdinGuard;
 use crate::streaming::OutputSink;
 use crate::host_calls::{self, Grants, RunGuard};
@@ -126,6 +127,8 @@ impl Mounts {
 
 /// One language's snapshot and the clean guests restored from it, ahead of the request ([`Pool`]).
 pub struct WarmGuest {
+    /// The snapshot every guest starts from and is restored to.
+    snapshot: Arc<Snapshot>,
     /// Clean guests, and how to make and restore them.
     pool: Pool<Recipe>,
     output_limit: usize,
@@ -146,6 +149,22 @@ struct Recipe {
     /// again before a run waits for them ([`GuestImage::touch`]); in a Python image, through the runner
     /// a run calls.
     touch: Option<Exec>,
+}
+
+impl Recipe {
+    /// How to make and restore guests of `image` from `snapshot`, with `limits`.
+    fn new(snapshot: Arc<Snapshot>, image: &GuestImage, limits: &Limits) -> Recipe {
+        Recipe {
+            snapshot,
+            output_limit: limits.max_output_bytes,
+            network: limits.network.clone(),
+            rich_results: image.rich_results,
+            touch: image.touch.map(|code| match image.rich_results {
+                true => Exec::Call { function: rich::PYTHON_RUNNER.into(), input: rich::python_touch_input(code) },
+                false => Exec::Code(code.into()),
+            }),
+        }
+    }
 }
 
 impl Vm {
@@ -236,23 +255,47 @@ impl WarmGuest {
             Ok(Vm { sandbox, mounts })
         })?);
         let snapshot = first.0.with(|vm| vm.sandbox.snapshot().map_err(|e| engine_error("snapshot", &e)))??;
-        let recipe = Recipe {
-            snapshot,
-            output_limit: limits.max_output_bytes,
-            network: limits.network.clone(),
-            rich_results: image.rich_results,
-            touch: image.touch.map(|code| match image.rich_results {
-                true => Exec::Call { function: rich::PYTHON_RUNNER.into(), input: rich::python_touch_input(code) },
-                false => Exec::Code(code.into()),
-            }),
-        };
+        let recipe = Recipe::new(snapshot, image, limits);
         let touch = recipe.touch.clone();
         first.0.with(move |vm| vm.touch(touch))??;
-        Ok(WarmGuest {
+        Ok(WarmGuest::new(recipe, first, pool_size, started.elapsed()))
+    }
+
+    /// The warm guest of `recipe`'s snapshot, `first` its first clean guest, keeping `pool_size` ready.
+    fn new(recipe: Recipe, first: Guest, pool_size: usize, boot_time: Duration) -> WarmGuest {
+        WarmGuest {
+            snapshot: recipe.snapshot.clone(),
+            output_limit: recipe.output_limit,
             pool: Pool::new(recipe, first, pool_size),
-            output_limit: limits.max_output_bytes,
-            boot_time: started.elapsed(),
-        })
+            boot_time,
+        }
+    }
+
+    /// The warm guest of `image` and `limits`: from `cache`'s entry for them when it has a sound one
+    /// (and a guest starts from it), else booted ([`WarmGuest::boot`]) and saved there for the next
+    /// process; then keeping `pool_size` clean guests ready. Says which; `boot_time` is how long either
+    /// took (a save included). The cache is best effort: an image it cannot hash, or a save that fails,
+    /// only means a boot.
+    pub fn warm(image: &GuestImage, limits: &Limits, pool_size: usize, cache: Option<&SnapshotCache>) -> Result<(WarmGuest, WarmedFrom), SandboxError> {
+        let started = Instant::now();
+        let memory_mb = limits.memory_mb.or(image.memory_mb);
+        let key = cache.and_then(|c| EntryKey::for_image(image, memory_mb, c.digests()).ok().map(|key| (c, key)));
+        if let Some((cache, key)) = &key {
+            if let Lookup::Hit(entry) = cache.load(key) {
+                // A guest started from it now: the first run's, and the proof the engine takes it.
+                let recipe = Recipe::new(entry.snapshot.clone(), image, limits);
+                match recipe.fresh() {
+                    Ok(first) => return Ok((WarmGuest::new(recipe, first, pool_size, started.elapsed()), WarmedFrom::Disk)),
+                    Err(_) => cache.reject(key, entry),
+                }
+            }
+        }
+        let mut warm = WarmGuest::boot(image, limits, pool_size)?;
+        if let Some((cache, key)) = &key {
+            let _ = cache.store(key, &warm.snapshot);
+        }
+        warm.boot_time = started.elapsed();
+        Ok((warm, WarmedFrom::Boot))
     }
 
     /// A clean guest: one restored ahead of the request, or a new one started from the snapshot.
@@ -368,7 +411,7 @@ impl Vm {
         outcome.value = rich.value;
         outcome.images = rich.images;
         outcome.tool_calls = tool_calls;
-        outcome.timings = Timings { boot: None, prepare: Duration::ZERO, run };
+        outcome.timings = Timings { boot: None, warmed_from: None, prepare: Duration::ZERO, run };
         self.mounts.input.clear();
         self.mounts.results.clear();
         Ok((outcome, alive))
@@ -479,8 +522,14 @@ static SHARED: OnceLock<Mutex<HashMap<WarmKey, Arc<Mutex<Weak<WarmGuest>>>>>> = 
 
 /// The warm guest for `image` and `limits`, shared by every sandbox of this process that asks for the
 /// same: its snapshot is taken once and each guest restored from it adds only the memory it writes.
-/// Boots one (and returns how long that took) when none is alive; concurrent callers wait for it.
-pub fn shared_warm_guest(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<(Arc<WarmGuest>, Option<Duration>), SandboxError> {
+/// Warms one when none is alive, from `cache` or by booting ([`WarmGuest::warm`]), and returns how
+/// long that took and how; concurrent callers wait for it.
+pub fn shared_warm_guest(
+    image: &GuestImage,
+    limits: &Limits,
+    pool_size: usize,
+    cache: Option<&SnapshotCache>,
+) -> Result<(Arc<WarmGuest>, Option<(Duration, WarmedFrom)>), SandboxError> {
     let key = WarmKey {
         rootfs: image.rootfs.clone(),
         memory_mb: limits.memory_mb,
@@ -493,10 +542,11 @@ pub fn shared_warm_guest(image: &GuestImage, limits: &Limits, pool_size: usize) 
         warm.grow_pool(pool_size);
         return Ok((warm, None));
     }
-    let warm = Arc::new(WarmGuest::boot(image, limits, pool_size)?);
+    let (warm, from) = WarmGuest::warm(image, limits, pool_size, cache)?;
+    let warm = Arc::new(warm);
     *weak = Arc::downgrade(&warm);
     let boot = warm.boot_time;
-    Ok((warm, Some(boot)))
+    Ok((warm, Some((boot, from))))
 }
 
 /// Whether the run behind `outcome` was stopped by its caller (its AbortSignal).

@@ -73,6 +73,11 @@ pub fn typescript() -> String {
     for (name, doc, value) in limits {
         let _ = writeln!(w, "/** {doc} */\nexport const {name} = {value}\n");
     }
+    let _ = writeln!(
+        w,
+        "/** Where warm snapshots go when `snapshotDirectory` is not given, as the help text says it. */\nexport const DEFAULT_SNAPSHOT_DIRECTORY = '{}'\n",
+        crate::snapshot_cache::DEFAULT_DIRECTORY_TEXT
+    );
     let _ = writeln!(w, "/** The stable codes of failures that keep a program from running (`WorkloadResult.errorCode`), each with when it is given. */");
     let _ = writeln!(w, "export const SANDBOX_ERROR_CODES = {{");
     for code in ErrorCode::ALL {

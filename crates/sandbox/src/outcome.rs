@@ -33,11 +33,33 @@ pub enum Ending {
 /// The exit code reported when the program produced none (stopped, deadlocked, faulted).
 pub const NO_EXIT_CODE: i32 = -1;
 
+/// How a language's warm guest came to be, on the run that warmed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarmedFrom {
+    /// Booted, its warm-up run and its snapshot taken (and saved to the snapshot directory, if any).
+    Boot,
+    /// Its snapshot loaded from the snapshot directory, where an earlier process saved it.
+    Disk,
+}
+
+impl WarmedFrom {
+    /// Its name for JavaScript and the run log: `boot` or `disk`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WarmedFrom::Boot => "boot",
+            WarmedFrom::Disk => "disk",
+        }
+    }
+}
+
 /// Where a run's time went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Timings {
-    /// Booting the language's guest and taking its snapshot: only on the language's first run.
+    /// Warming the language's guest (booting it and taking its snapshot, or loading the snapshot from
+    /// disk): only on the run that did it, a language's first.
     pub boot: Option<Duration>,
+    /// How that run's guest was warmed: set with `boot`.
+    pub warmed_from: Option<WarmedFrom>,
     /// Bringing a guest to the clean snapshot for this run (a new guest from the snapshot); zero
     /// when a clean one was waiting.
     pub prepare: Duration,

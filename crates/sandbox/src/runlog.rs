@@ -43,13 +43,14 @@ fn line(at: SystemTime, language: &str, o: &RunOutcome) -> String {
     };
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     format!(
-        "{{\"time\":\"{}\",\"language\":\"{}\",\"outcome\":\"{}\",\"exitCode\":{},\"truncated\":{},\"bootMs\":{},\"prepareMs\":{:.3},\"runMs\":{:.3},\"totalMs\":{:.3}}}\n",
+        "{{\"time\":\"{}\",\"language\":\"{}\",\"outcome\":\"{}\",\"exitCode\":{},\"truncated\":{},\"bootMs\":{},\"warmedFrom\":{},\"prepareMs\":{:.3},\"runMs\":{:.3},\"totalMs\":{:.3}}}\n",
         rfc3339(at),
         language,
         result,
         o.exit_code,
         o.truncated,
         o.timings.boot.map(|b| format!("{:.3}", ms(b))).unwrap_or_else(|| "null".into()),
+        o.timings.warmed_from.map(|w| format!("\"{}\"", w.name())).unwrap_or_else(|| "null".into()),
         ms(o.timings.prepare),
         ms(o.timings.run),
         ms(o.duration),
@@ -83,7 +84,7 @@ fn rfc3339(at: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::{Ending, Timings};
+    use crate::outcome::{Ending, Timings, WarmedFrom};
     use std::time::Duration;
 
     #[test]
@@ -96,10 +97,12 @@ mod tests {
     #[test]
     fn a_line_is_one_json_object_with_outcome_and_timings() {
         let mut o = RunOutcome::new(Ending::Status(3), String::new(), String::new(), false, Duration::from_secs(1));
-        o.timings = Timings { boot: Some(Duration::from_millis(900)), prepare: Duration::ZERO, run: Duration::from_millis(5) };
+        o.timings = Timings { boot: Some(Duration::from_millis(900)), warmed_from: Some(WarmedFrom::Disk), prepare: Duration::ZERO, run: Duration::from_millis(5) };
         let l = line(UNIX_EPOCH, "python", &o);
         assert!(l.ends_with("}\n") && l.matches('\n').count() == 1);
         assert!(l.contains("\"language\":\"python\"") && l.contains("\"outcome\":\"failed\"") && l.contains("\"exitCode\":3"));
-        assert!(l.contains("\"bootMs\":900.000"));
+        assert!(l.contains("\"bootMs\":900.000") && l.contains("\"warmedFrom\":\"disk\""));
+        o.timings = Timings::default();
+        assert!(line(UNIX_EPOCH, "python", &o).contains("\"bootMs\":null,\"warmedFrom\":null"));
     }
 }

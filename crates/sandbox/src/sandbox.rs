@@ -20,6 +20,7 @@ use crate::language::{FileKind, Language};
 use crate::outcome::{Ending, RunOutcome};
 use crate::permits::Permits;
 use crate::runlog::RunLog;
+use crate::snapshot_cache::{self, SnapshotCache};
 use crate::watchdog::StopSwitch;
 
 /// What a sandbox is made from.
@@ -43,6 +44,22 @@ pub struct SandboxOptions {
     /// Who makes the JavaScript guest's `fetch` requests (the binding: Node); `None`, or an empty
     /// `limits.network`: every fetch is refused.
     pub fetch_handler: Option<Arc<dyn FetchHandler>>,
+    /// Where warm snapshots are saved for later processes and loaded from (see
+    /// [`crate::snapshot_cache`]).
+    pub snapshot_directory: SnapshotDirectory,
+}
+
+/// Where a sandbox keeps its warm snapshots on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SnapshotDirectory {
+    /// Nowhere: every process boots its guests.
+    #[default]
+    Off,
+    /// The user's cache directory ([`snapshot_cache::default_directory`]), when there is one and it
+    /// can be made; else nowhere.
+    Default,
+    /// This directory, made if missing.
+    At(PathBuf),
 }
 
 /// What one run is given besides its code.
@@ -79,6 +96,8 @@ pub struct Sandbox {
     max_concurrency: usize,
     pool_size: usize,
     guests: Mutex<HashMap<&'static str, GuestSlot>>,
+    /// Where warm snapshots are saved and loaded; `None`: nowhere.
+    snapshots: Option<SnapshotCache>,
 }
 
 impl Sandbox {
@@ -101,6 +120,11 @@ impl Sandbox {
             None => max_concurrency,
         };
         let dirs = Directories::new(options.log_directory, options.tmp_directory)?;
+        let snapshots = match options.snapshot_directory {
+            SnapshotDirectory::Off => None,
+            SnapshotDirectory::Default => snapshot_cache::default_directory().and_then(|dir| SnapshotCache::open(dir).ok()),
+            SnapshotDirectory::At(dir) => Some(SnapshotCache::open(dir)?),
+        };
         let fetcher = match (&options.fetch_handler, options.limits.network.is_empty()) {
             (Some(handler), false) => Some(Arc::new(Fetcher::new(options.limits.network.clone(), handler.clone()))),
             _ => None,
@@ -116,6 +140,7 @@ impl Sandbox {
             max_concurrency,
             pool_size,
             guests: Mutex::new(HashMap::new()),
+            snapshots,
         })
     }
 
@@ -137,6 +162,11 @@ impl Sandbox {
     /// The directory runs stage files in.
     pub fn tmp_directory(&self) -> &Path {
         &self.dirs.tmp
+    }
+
+    /// The directory warm snapshots are saved to and loaded from; `None` when there is none.
+    pub fn snapshot_directory(&self) -> Option<&Path> {
+        self.snapshots.as_ref().map(|c| c.directory())
     }
 
     /// Runs the file at `path`: a script by its extension, or a prebuilt static-PIE binary.
@@ -215,7 +245,10 @@ impl Sandbox {
             None => warm.execute(request)?,
             Some(state) => state.execute(&warm, request)?,
         };
-        outcome.timings.boot = boot;
+        if let Some((took, from)) = boot {
+            outcome.timings.boot = Some(took);
+            outcome.timings.warmed_from = Some(from);
+        }
         if let Some(dir) = output_directory {
             save_files(&dir, &outcome.files)?;
         }
@@ -231,24 +264,33 @@ impl Sandbox {
     }
 
     /// Lets go of this sandbox's warm guests and snapshots (freed once no other sandbox of the process
-    /// shares them); the next run of each language boots again unless one is still shared. Returns
-    /// whether there was anything to let go of.
-    pub fn clear_cache(&self) -> bool {
+    /// shares them); the next run of each language warms again unless one is still shared. With
+    /// `disk`, also empties its snapshot directory ([`SnapshotCache::clear`]), so the next warm-up
+    /// boots. Returns whether there was anything to let go of; a directory that cannot be emptied is
+    /// [`ErrorCode::Engine`].
+    pub fn clear_cache(&self, disk: bool) -> Result<bool, SandboxError> {
         let slots: Vec<GuestSlot> = self.guests.lock().unwrap().drain().map(|(_, s)| s).collect();
-        slots.iter().fold(false, |any, slot| slot.lock().unwrap().take().is_some() || any)
+        let mut any = slots.iter().fold(false, |any, slot| slot.lock().unwrap().take().is_some() || any);
+        if let (true, Some(cache)) = (disk, &self.snapshots) {
+            let removed = cache.clear().map_err(|e| {
+                SandboxError::new(ErrorCode::Engine, format!("cannot empty the snapshot directory {}: {e}", cache.directory().display()))
+            })?;
+            any |= !removed.is_empty();
+        }
+        Ok(any)
     }
 
     /// The warm guest of `language`: this sandbox's, or one another sandbox of this process with the
     /// same image and guest settings already booted, or a new one (concurrent first runs wait for one
     /// boot). Returns how long the boot took when this call did it.
-    fn warm_guest(&self, language: Language) -> Result<(Arc<WarmGuest>, Option<std::time::Duration>), SandboxError> {
+    fn warm_guest(&self, language: Language) -> Result<(Arc<WarmGuest>, Option<(std::time::Duration, crate::outcome::WarmedFrom)>), SandboxError> {
         let slot = self.guests.lock().unwrap().entry(language.image()).or_default().clone();
         let mut warm = slot.lock().unwrap();
         if let Some(guest) = warm.as_ref() {
             return Ok((guest.clone(), None));
         }
         let image = images::locate(language, self.python_image, &self.image_roots)?;
-        let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits, self.pool_size)?;
+        let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
         *warm = Some(guest.clone());
         Ok((guest, boot))
     }
