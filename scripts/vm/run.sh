@@ -2,7 +2,8 @@
 # run.sh — runs one command inside the emulated-KVM test VM, where /dev/kvm can run Hyperlight micro-VMs.
 #
 # usage: scripts/vm/run.sh [-m MEM] [-c CPUS] [-t TIMEOUT_S] -- CMD [ARGS...]
-#   -m  guest memory (QEMU syntax)       default 6G   (or $LCI_VM_MEM)
+#   -m  guest memory (QEMU syntax)       default 8G   (or $LCI_VM_MEM): room for the tests' snapshot directory,
+#                                        which is on the VM's tmpfs (the data image's entry is ~0.9 GiB)
 #   -c  guest vCPUs                       default 2    (or $LCI_VM_CPUS)
 #   -t  wall-clock limit in seconds       default 3600 (or $LCI_VM_TIMEOUT)
 #
@@ -23,7 +24,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 IMG=${LCI_VM_DIR:-$ROOT/.cache/vm}
-MEM=${LCI_VM_MEM:-6G} CPUS=${LCI_VM_CPUS:-2} TMO=${LCI_VM_TIMEOUT:-3600}
+MEM=${LCI_VM_MEM:-8G} CPUS=${LCI_VM_CPUS:-2} TMO=${LCI_VM_TIMEOUT:-3600}
 
 usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 while getopts m:c:t:h opt; do
