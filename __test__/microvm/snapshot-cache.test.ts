@@ -153,7 +153,8 @@ describe('warm snapshots on disk across processes', () => {
 
   it('uses the user cache directory by default, and with snapshotDirectory: false writes nothing', async () => {
     const home = scratch('home')
-    const env = { XDG_CACHE_HOME: join(home, 'xdg'), HOME: home }
+    // The suite turns the default off (LCI_SNAPSHOT_DIRECTORY=off, helpers/snapshot-directory-setup.ts).
+    const env = { XDG_CACHE_HOME: join(home, 'xdg'), HOME: home, LCI_SNAPSHOT_DIRECTORY: '' }
     const off = await child({ snapshotDirectory: false }, [['javascript', JS]], { env })
     expect(off.runs[0]).toMatchObject({ success: true, output: JS_OUT, warmedFrom: 'boot' })
     expect(readdirSync(home)).toEqual([])

@@ -57,11 +57,20 @@ const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
-/// The default snapshot directory: `$XDG_CACHE_HOME/local-code-interpreter/snapshots` when that
-/// variable holds an absolute path, else `$HOME/.cache/local-code-interpreter/snapshots`; `None`
-/// without either.
+/// The environment variable that overrides the default snapshot directory: an absolute path, or `off`
+/// for none (an operator's switch, and the test suite's: see `__test__/helpers/snapshot-directory-setup.ts`).
+pub const DIRECTORY_VARIABLE: &str = "LCI_SNAPSHOT_DIRECTORY";
+
+/// The default snapshot directory: `$LCI_SNAPSHOT_DIRECTORY` when it holds an absolute path (`None` when
+/// it is `off`), else `$XDG_CACHE_HOME/local-code-interpreter/snapshots` when that variable holds an
+/// absolute path, else `$HOME/.cache/local-code-interpreter/snapshots`; `None` without either.
 pub fn default_directory() -> Option<PathBuf> {
     let absolute = |name: &str| std::env::var_os(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    match std::env::var_os(DIRECTORY_VARIABLE) {
+        Some(value) if value == "off" => return None,
+        Some(value) if PathBuf::from(&value).is_absolute() => return Some(PathBuf::from(value)),
+        _ => {}
+    }
     let base = absolute("XDG_CACHE_HOME").or_else(|| absolute("HOME").map(|home| home.join(".cache")))?;
     Some(base.join(CACHE_FOLDER).join(SNAPSHOTS_FOLDER))
 }
@@ -537,10 +546,17 @@ mod tests {
     }
 
     #[test]
-    fn the_default_directory_follows_xdg_cache_home_then_home() {
+    fn the_default_directory_follows_lci_snapshot_directory_then_xdg_cache_home_then_home() {
         // One test touches the environment, so no other sees it changed.
-        let (xdg, home) = (std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"));
+        let (xdg, home, ours) = (std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"), std::env::var_os(DIRECTORY_VARIABLE));
         std::env::set_var("XDG_CACHE_HOME", "/x/cache");
+        std::env::set_var(DIRECTORY_VARIABLE, "/ops/snapshots");
+        assert_eq!(default_directory(), Some(PathBuf::from("/ops/snapshots")));
+        std::env::set_var(DIRECTORY_VARIABLE, "off");
+        assert_eq!(default_directory(), None);
+        std::env::set_var(DIRECTORY_VARIABLE, "");
+        assert_eq!(default_directory(), Some(PathBuf::from("/x/cache/local-code-interpreter/snapshots")));
+        std::env::remove_var(DIRECTORY_VARIABLE);
         assert_eq!(default_directory(), Some(PathBuf::from("/x/cache/local-code-interpreter/snapshots")));
         std::env::set_var("XDG_CACHE_HOME", "relative/is/ignored");
         std::env::set_var("HOME", "/home/u");
@@ -548,7 +564,7 @@ mod tests {
         std::env::remove_var("XDG_CACHE_HOME");
         std::env::remove_var("HOME");
         assert_eq!(default_directory(), None);
-        for (name, value) in [("XDG_CACHE_HOME", xdg), ("HOME", home)] {
+        for (name, value) in [("XDG_CACHE_HOME", xdg), ("HOME", home), (DIRECTORY_VARIABLE, ours)] {
             if let Some(v) = value {
                 std::env::set_var(name, v);
             }
