@@ -319,11 +319,6 @@ impl WarmGuest {
         self.pool.grow_to(size);
     }
 
-    /// How many clean guests are waiting now.
-    pub fn ready_guests(&self) -> usize {
-        self.pool.idle()
-    }
-
     /// Runs `request` in a clean guest and hands the guest back to be restored after the result.
     pub fn execute(&self, request: RunRequest) -> Result<RunOutcome, SandboxError> {
         let prepare_started = Instant::now();
