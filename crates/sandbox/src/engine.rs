@@ -455,7 +455,10 @@ impl Streams {
 /// Submits `exec` and steps the guest until the program ends or must stop (at `deadline`, or when `switch` is
 /// thrown), draining its output at every step so the end of a long output is kept.
 fn drive(guest: &mut AppSandbox, exec: Exec, deadline: Instant, switch: StopSwitch, streams: &mut Streams) -> Ending {
-    let watchdog = Watchdog::start(guest.interrupt_handle(), deadline, switch);
+    let handle = guest.interrupt_handle();
+    let watchdog = Watchdog::start(Box::new(move || {
+        handle.kill();
+    }), deadline, switch);
     let ended = (|| -> Result<Ending, hyperlight_unikraft::Error> {
         guest.submit(exec)?;
         loop {

@@ -2,44 +2,106 @@
 //! keeps the vCPU, so it is interrupted through the sandbox's interrupt handle (retried until the
 //! run loop notices, since a kill that lands during a host call does nothing); a guest that waits
 //! (sleeps, blocks) is noticed by the run loop itself, which steps in short slices.
+//!
+//! One thread of the process watches every run in flight: starting a thread per run, and joining it
+//! at the end, cost each warm run a few milliseconds under emulation (on a run of ten or so).
 
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
-
-use hyperlight_unikraft::hyperlight_host::hypervisor::InterruptHandle;
 
 use crate::outcome::StopReason;
 
 /// How often a stop is re-sent to a guest that has not yet been interrupted.
 const KILL_RETRY: Duration = Duration::from_millis(10);
 
-#[derive(Debug, Default)]
-struct State {
-    /// Why the run must stop, once it must.
-    stop: Option<StopReason>,
-    /// The run is over; the watchdog thread may leave.
-    finished: bool,
-}
-
 /// A shared switch that asks a run to stop. Cloning it gives another handle to the same switch.
 #[derive(Debug, Clone, Default)]
 pub struct StopSwitch {
-    inner: Arc<(Mutex<State>, Condvar)>,
+    /// Why the run must stop, once it must.
+    stop: Arc<Mutex<Option<StopReason>>>,
 }
 
 impl StopSwitch {
     /// Ask the run to stop for `reason`; the first reason given is the one reported.
     pub fn stop(&self, reason: StopReason) {
-        let (lock, cvar) = &*self.inner;
-        let mut s = lock.lock().unwrap();
-        s.stop.get_or_insert(reason);
-        cvar.notify_all();
+        self.stop.lock().unwrap().get_or_insert(reason);
+        // The watcher interrupts the guest now rather than at its next deadline (its lock taken, so
+        // the wake-up cannot fall between its look at this switch and its wait).
+        if let Some(watcher) = WATCHER.get() {
+            let _watches = watcher.lock();
+            watcher.changed.notify_all();
+        }
     }
 
     /// Why the run must stop, if it must.
     pub fn reason(&self) -> Option<StopReason> {
-        self.inner.0.lock().unwrap().stop
+        *self.stop.lock().unwrap()
+    }
+}
+
+/// What interrupts a guest's vCPU: its interrupt handle's `kill`.
+pub type Interrupt = Box<dyn Fn() + Send + Sync>;
+
+/// One run being watched.
+struct Watch {
+    id: u64,
+    /// Interrupts the run's guest (its interrupt handle's `kill`).
+    interrupt: Interrupt,
+    deadline: Instant,
+    switch: StopSwitch,
+}
+
+/// The runs in flight, and the thread that watches them.
+struct Watcher {
+    watches: Mutex<(u64, Vec<Watch>)>,
+    /// Signalled when a run is added or removed, or a switch is thrown.
+    changed: Condvar,
+}
+
+static WATCHER: OnceLock<Watcher> = OnceLock::new();
+
+impl Watcher {
+    /// The process's watcher, its thread started on first use.
+    fn get() -> &'static Watcher {
+        WATCHER.get_or_init(|| {
+            std::thread::Builder::new()
+                .name("lci-watchdog".into())
+                .spawn(|| Watcher::get().watch())
+                .expect("spawn the watchdog thread");
+            Watcher { watches: Mutex::new((0, Vec::new())), changed: Condvar::new() }
+        })
+    }
+
+    /// Stops each run at its deadline, and keeps interrupting a stopped one until it is removed.
+    fn watch(&self) {
+        let mut watches = self.watches.lock().unwrap();
+        loop {
+            let now = Instant::now();
+            let mut wake = None::<Instant>;
+            for watch in &watches.1 {
+                if watch.switch.reason().is_none() && now >= watch.deadline {
+                    *watch.switch.stop.lock().unwrap() = Some(StopReason::Timeout);
+                }
+                // Sent under the lock: once a run is removed, no interrupt for it can still be on its
+                // way to its guest (which may be running the next program by then).
+                let next = match watch.switch.reason() {
+                    Some(_) => {
+                        (watch.interrupt)();
+                        now + KILL_RETRY
+                    }
+                    None => watch.deadline,
+                };
+                wake = Some(wake.map_or(next, |w| w.min(next)));
+            }
+            watches = match wake {
+                Some(at) => self.changed.wait_timeout(watches, at.saturating_duration_since(now)).unwrap().0,
+                None => self.changed.wait(watches).unwrap(),
+            };
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (u64, Vec<Watch>)> {
+        self.watches.lock().unwrap()
     }
 }
 
@@ -47,39 +109,20 @@ impl StopSwitch {
 /// loop returns. Dropping it ends the watch.
 pub struct Watchdog {
     switch: StopSwitch,
-    thread: Option<JoinHandle<()>>,
+    id: u64,
 }
 
 impl Watchdog {
-    /// Starts watching the guest behind `handle` until `deadline`, also obeying `switch`.
-    pub fn start(handle: Arc<dyn InterruptHandle>, deadline: Instant, switch: StopSwitch) -> Watchdog {
-        let inner = switch.inner.clone();
-        let thread = std::thread::Builder::new()
-            .name("lci-watchdog".into())
-            .spawn(move || {
-                let (lock, cvar) = &*inner;
-                let mut s = lock.lock().unwrap();
-                // Wait for the deadline, a cancel, or the end of the run.
-                while s.stop.is_none() && !s.finished {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        s.stop = Some(StopReason::Timeout);
-                        break;
-                    }
-                    s = cvar.wait_timeout(s, deadline - now).unwrap().0;
-                }
-                // Stopping: interrupt the vCPU until the run loop has returned.
-                while !s.finished {
-                    drop(s);
-                    handle.kill();
-                    s = lock.lock().unwrap();
-                    if !s.finished {
-                        s = cvar.wait_timeout(s, KILL_RETRY).unwrap().0;
-                    }
-                }
-            })
-            .expect("spawn the watchdog thread");
-        Watchdog { switch, thread: Some(thread) }
+    /// Starts watching a run until `deadline`, also obeying `switch`; `interrupt` interrupts its guest.
+    pub fn start(interrupt: Interrupt, deadline: Instant, switch: StopSwitch) -> Watchdog {
+        let watcher = Watcher::get();
+        let mut watches = watcher.lock();
+        watches.0 += 1;
+        let id = watches.0;
+        watches.1.push(Watch { id, interrupt, deadline, switch: switch.clone() });
+        drop(watches);
+        watcher.changed.notify_all();
+        Watchdog { switch, id }
     }
 
     /// Why the run was stopped, if it was.
@@ -89,14 +132,75 @@ impl Watchdog {
 }
 
 impl Drop for Watchdog {
+    /// Ends the watch; no interrupt for this run is sent after it returns.
     fn drop(&mut self) {
-        {
-            let (lock, cvar) = &*self.switch.inner;
-            lock.lock().unwrap().finished = true;
-            cvar.notify_all();
+        let watcher = Watcher::get();
+        let mut watches = watcher.lock();
+        watches.1.retain(|w| w.id != self.id);
+        drop(watches);
+        watcher.changed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// An interrupt that counts how often it was sent.
+    fn counted() -> (Arc<AtomicUsize>, Interrupt) {
+        let count = Arc::new(AtomicUsize::new(0));
+        let sent = count.clone();
+        (count, Box::new(move || {
+            sent.fetch_add(1, Ordering::SeqCst);
+        }))
+    }
+
+    fn wait_until(what: impl Fn() -> bool) {
+        let end = Instant::now() + Duration::from_secs(20);
+        while !what() {
+            assert!(Instant::now() < end, "timed out waiting");
+            std::thread::sleep(Duration::from_millis(1));
         }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+    }
+
+    #[test]
+    fn a_run_past_its_deadline_is_stopped_and_interrupted_until_its_watch_ends_and_never_after() {
+        let (sent, interrupt) = counted();
+        let watchdog = Watchdog::start(interrupt, Instant::now() + Duration::from_millis(30), StopSwitch::default());
+        wait_until(|| sent.load(Ordering::SeqCst) >= 3);
+        assert_eq!(watchdog.reason(), Some(StopReason::Timeout));
+        drop(watchdog);
+        let after = sent.load(Ordering::SeqCst);
+        std::thread::sleep(KILL_RETRY * 5);
+        assert_eq!(sent.load(Ordering::SeqCst), after, "no interrupt once the watch has ended");
+    }
+
+    #[test]
+    fn a_thrown_switch_interrupts_at_once_not_at_the_deadline() {
+        let (sent, interrupt) = counted();
+        let switch = StopSwitch::default();
+        let watchdog = Watchdog::start(interrupt, Instant::now() + Duration::from_secs(3600), switch.clone());
+        switch.stop(StopReason::Cancelled);
+        wait_until(|| sent.load(Ordering::SeqCst) >= 1);
+        assert_eq!(watchdog.reason(), Some(StopReason::Cancelled), "the first reason given is kept");
+    }
+
+    #[test]
+    fn a_run_that_ends_in_time_is_never_interrupted_while_others_are_stopped_at_their_own_deadlines() {
+        let (quiet, interrupt) = counted();
+        let in_time = Watchdog::start(interrupt, Instant::now() + Duration::from_secs(60), StopSwitch::default());
+        let late: Vec<(Arc<AtomicUsize>, Watchdog)> = (1..=5u64)
+            .map(|i| {
+                let (sent, interrupt) = counted();
+                (sent, Watchdog::start(interrupt, Instant::now() + Duration::from_millis(10 * i), StopSwitch::default()))
+            })
+            .collect();
+        for (sent, watchdog) in &late {
+            wait_until(|| sent.load(Ordering::SeqCst) >= 1);
+            assert_eq!(watchdog.reason(), Some(StopReason::Timeout));
         }
+        drop(in_time);
+        assert_eq!(quiet.load(Ordering::SeqCst), 0);
     }
 }
