@@ -19,7 +19,7 @@ use crate::hypervisor;
 use crate::images::GuestImage;
 use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
 use crate::network::AllowList;
-use crate::outcome::{Ending, RunOutcome, StopReason, Timings, WarmedFrom};
+use crate::outcome::{Ending, HeldGuest, RunOutcome, StopReason, Timings, WarmedFrom};
 use crate::rich;
 use crate::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
 use crate::stdin::StdinGuard;
@@ -298,9 +298,10 @@ impl WarmGuest {
         Ok((warm, WarmedFrom::Boot))
     }
 
-    /// A clean guest: one restored ahead of the request, or a new one started from the snapshot.
+    /// A clean guest for a session to keep: one restored ahead of the request, or a new one started
+    /// from the snapshot; the pool makes another in its place.
     pub fn checkout(&self) -> Result<Guest, SandboxError> {
-        self.pool.take()
+        self.pool.take_to_keep()
     }
 
     /// The most output a run keeps of each stream.
@@ -308,10 +309,10 @@ impl WarmGuest {
         self.output_limit
     }
 
-    /// Hands a used guest back; it is restored off the caller's path (see [`Pool`]) and waits for the
-    /// next run; one that cannot be restored is dropped.
+    /// Hands back a session's guest ([`WarmGuest::checkout`]); it is restored off the caller's path
+    /// (see [`Pool`]) and kept if the pool has room; one that cannot be restored is dropped.
     pub fn recycle(&self, guest: Guest) {
-        self.pool.give_back(guest);
+        self.pool.give_back_kept(guest);
     }
 
     /// Keeps at least `size` clean guests ready (a sandbox sharing this warm guest that runs more at once).
@@ -319,15 +320,15 @@ impl WarmGuest {
         self.pool.grow_to(size);
     }
 
-    /// Runs `request` in a clean guest and hands the guest back to be restored after the result.
+    /// Runs `request` in a clean guest; the outcome holds the guest until it is dropped, and then it is
+    /// restored for the next run ([`crate::outcome::HeldGuest`]).
     pub fn execute(&self, request: RunRequest) -> Result<RunOutcome, SandboxError> {
         let prepare_started = Instant::now();
-        let mut guest = self.checkout()?;
+        let mut guest = self.pool.take()?;
         let prepare = prepare_started.elapsed();
-        let result = guest.execute(request, self.output_limit);
-        self.recycle(guest);
-        let (mut outcome, _) = result?;
+        let (mut outcome, _) = guest.execute(request, self.output_limit)?;
         outcome.timings.prepare = prepare;
+        outcome.guest = HeldGuest::new(guest);
         Ok(outcome)
     }
 }

@@ -101,6 +101,47 @@ pub struct RunOutcome {
     pub images: Vec<crate::rich::Image>,
     /// The tool calls the program made (code mode), in order.
     pub tool_calls: Vec<crate::tools::ToolCall>,
+    /// The guest the run used, handed back to be restored when this outcome is dropped.
+    pub guest: HeldGuest,
+}
+
+/// The guest a run used, held by its outcome so that it is restored once the caller has the result
+/// (when the outcome is dropped, or [`HeldGuest::release`]d), not while the result is on its way:
+/// the restore would compete with it for the CPU (see [`crate::pool`]). A copy of an outcome holds
+/// none, and outcomes compare equal whatever they hold.
+#[derive(Default)]
+pub struct HeldGuest(Option<Box<dyn Send>>);
+
+impl HeldGuest {
+    /// Holds `guest` until this is dropped.
+    pub fn new(guest: impl Send + 'static) -> HeldGuest {
+        HeldGuest(Some(Box::new(guest)))
+    }
+
+    /// Hands the guest back now.
+    pub fn release(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Clone for HeldGuest {
+    fn clone(&self) -> HeldGuest {
+        HeldGuest(None)
+    }
+}
+
+impl PartialEq for HeldGuest {
+    fn eq(&self, _: &HeldGuest) -> bool {
+        true
+    }
+}
+
+impl Eq for HeldGuest {}
+
+impl std::fmt::Debug for HeldGuest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "HeldGuest(held)" } else { "HeldGuest(none)" })
+    }
 }
 
 impl RunOutcome {
@@ -138,6 +179,7 @@ impl RunOutcome {
             truncated,
             duration: Duration::ZERO,
             timings: Timings::default(),
+            guest: HeldGuest::default(),
             files: Vec::new(),
             session_reset: false,
             stop: match ending {

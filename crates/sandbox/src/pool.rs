@@ -2,6 +2,13 @@
 //! once; a thread of the pool's own restores the guest to the snapshot afterwards, off the request path,
 //! and keeps up to `target` clean guests waiting, so the next run only takes one. A guest that fails to
 //! restore is dropped, never handed out: no run sees what another left behind.
+//!
+//! A guest lent to one run ([`Pool::take`]) comes back when its [`Lent`] is dropped, which the run's
+//! outcome holds until the caller has the result (see [`crate::outcome::HeldGuest`]): its restore then
+//! does not compete for the CPU with the result's way back. The pool does not make a new guest to
+//! replace a lent one: counting it as gone made a new guest per run (a micro-VM started from the snapshot
+//! and touched) and let the restored one go, all of it on the two cores the next run needs. A guest
+//! taken to keep ([`Pool::take_to_keep`], a session's) is replaced at once.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Sender};
@@ -47,6 +54,15 @@ struct State<G> {
     idle: Vec<G>,
     /// Jobs handed to the thread and not yet done: guests that may soon be idle.
     pending: usize,
+    /// Guests lent to runs in flight ([`Pool::take`]): they come back.
+    lent: usize,
+}
+
+impl<G> State<G> {
+    /// How many more guests the pool needs to keep `target` ready once all it has and expects are in.
+    fn short_of(&self, target: usize) -> usize {
+        target.saturating_sub(self.idle.len() + self.pending + self.lent)
+    }
 }
 
 /// Clean guests of one snapshot, at most `target` of them waiting, refilled by a thread of their own.
@@ -62,7 +78,7 @@ impl<R: Restorer> Pool<R> {
     pub fn new(restorer: R, first: R::Guest, target: usize) -> Pool<R> {
         let restorer = Arc::new(restorer);
         let shared = Arc::new(Shared {
-            state: Mutex::new(State { idle: vec![first], pending: 0 }),
+            state: Mutex::new(State { idle: vec![first], pending: 0, lent: 0 }),
             changed: Condvar::new(),
             target: AtomicUsize::new(target.max(1)),
             closed: AtomicBool::new(false),
@@ -78,14 +94,23 @@ impl<R: Restorer> Pool<R> {
                         if shared.closed.load(Ordering::SeqCst) {
                             break;
                         }
-                        let guest = match job {
+                        let mut guest = match job {
                             Job::Restore(mut guest) => restorer.restore(&mut guest).map(|()| guest),
                             Job::Fill => restorer.fresh(),
                         };
+                        let target = || shared.target.load(Ordering::SeqCst);
                         let mut state = shared.state.lock().unwrap();
                         state.pending -= 1;
+                        if guest.is_err() && state.short_of(target()) > 0 {
+                            // The guest that failed leaves the pool short: a new one in its place.
+                            state.pending += 1;
+                            drop(state);
+                            guest = restorer.fresh();
+                            state = shared.state.lock().unwrap();
+                            state.pending -= 1;
+                        }
                         if let Ok(guest) = guest {
-                            if state.idle.len() < shared.target.load(Ordering::SeqCst) {
+                            if state.idle.len() < target() {
                                 state.idle.push(guest);
                             }
                         }
@@ -111,13 +136,26 @@ impl<R: Restorer> Pool<R> {
         self.shared.state.lock().unwrap().idle.len()
     }
 
-    /// A clean guest: a waiting one; else, when one is being restored, that one as soon as it is; else
-    /// a new one made here. The pool is topped up behind it.
-    pub fn take(&self) -> Result<R::Guest, SandboxError> {
+    /// A clean guest lent to one run, handed back (to be restored) when the [`Lent`] is dropped: a
+    /// waiting one; else, when one is being restored, that one as soon as it is; else a new one made here.
+    pub fn take(&self) -> Result<Lent<R>, SandboxError> {
+        let guest = self.clean_guest()?;
+        self.shared.state.lock().unwrap().lent += 1;
+        Ok(Lent { guest: Some(guest), shared: self.shared.clone(), jobs: self.jobs.clone() })
+    }
+
+    /// A clean guest to keep (a session's), as [`Pool::take`] finds one; the pool is topped up behind
+    /// it. If it comes back, it comes back through [`Pool::give_back_kept`].
+    pub fn take_to_keep(&self) -> Result<R::Guest, SandboxError> {
+        let guest = self.clean_guest()?;
+        self.top_up(&mut self.shared.state.lock().unwrap());
+        Ok(guest)
+    }
+
+    fn clean_guest(&self) -> Result<R::Guest, SandboxError> {
         let mut state = self.shared.state.lock().unwrap();
         loop {
             if let Some(guest) = state.idle.pop() {
-                self.top_up(&mut state);
                 return Ok(guest);
             }
             if state.pending == 0 {
@@ -129,26 +167,61 @@ impl<R: Restorer> Pool<R> {
         self.restorer.fresh()
     }
 
-    /// Hands a used guest back: it is restored off the caller's path and waits for the next run.
-    pub fn give_back(&self, guest: R::Guest) {
-        let mut state = self.shared.state.lock().unwrap();
-        state.pending += 1;
-        if let Err(returned) = self.jobs.send(Job::Restore(guest)) {
-            // The thread is gone (it cannot be while the pool lives): the guest is dropped.
-            state.pending -= 1;
-            drop(returned);
-        }
+    /// Hands back a guest taken to keep ([`Pool::take_to_keep`]): restored off the caller's path, and
+    /// kept if the pool has room.
+    pub fn give_back_kept(&self, guest: R::Guest) {
+        restore_later(&self.shared, &self.jobs, guest, false);
     }
 
-    /// Asks for new guests until the waiting ones and those on their way make `target`.
+    /// Asks for new guests until the waiting ones, those on their way and those lent make `target`.
     fn top_up(&self, state: &mut State<R::Guest>) {
-        let target = self.shared.target.load(Ordering::SeqCst);
-        while state.idle.len() + state.pending < target {
+        for _ in 0..state.short_of(self.shared.target.load(Ordering::SeqCst)) {
             state.pending += 1;
             if self.jobs.send(Job::Fill).is_err() {
                 state.pending -= 1;
                 break;
             }
+        }
+    }
+}
+
+/// Hands `guest` to the pool's thread to be restored; `lent`: it was lent by [`Pool::take`].
+fn restore_later<G>(shared: &Shared<G>, jobs: &Sender<Job<G>>, guest: G, lent: bool) {
+    let mut state = shared.state.lock().unwrap();
+    state.lent -= usize::from(lent);
+    state.pending += 1;
+    if let Err(returned) = jobs.send(Job::Restore(guest)) {
+        // The thread is gone (it cannot be while a sender lives): the guest is dropped.
+        state.pending -= 1;
+        drop(returned);
+    }
+}
+
+/// A guest lent to one run by [`Pool::take`]; dropping it hands it back, to be restored off the
+/// caller's path and wait for the next run.
+pub struct Lent<R: Restorer> {
+    guest: Option<R::Guest>,
+    shared: Arc<Shared<R::Guest>>,
+    jobs: Sender<Job<R::Guest>>,
+}
+
+impl<R: Restorer> std::ops::Deref for Lent<R> {
+    type Target = R::Guest;
+    fn deref(&self) -> &R::Guest {
+        self.guest.as_ref().expect("a lent guest is there until it is handed back")
+    }
+}
+
+impl<R: Restorer> std::ops::DerefMut for Lent<R> {
+    fn deref_mut(&mut self) -> &mut R::Guest {
+        self.guest.as_mut().expect("a lent guest is there until it is handed back")
+    }
+}
+
+impl<R: Restorer> Drop for Lent<R> {
+    fn drop(&mut self) {
+        if let Some(guest) = self.guest.take() {
+            restore_later(&self.shared, &self.jobs, guest, true);
         }
     }
 }
@@ -217,9 +290,9 @@ mod tests {
         let counting = Arc::new(Counting::new(Duration::from_millis(30)));
         let pool = Pool::new(counting.clone(), 0, 1);
         for round in 1..=20u32 {
-            let guest = pool.take().unwrap();
-            assert_eq!(guest, 0, "round {round}: a clean guest");
-            pool.give_back(round);
+            let mut guest = pool.take().unwrap();
+            assert_eq!(*guest, 0, "round {round}: a clean guest");
+            *guest = round;
         }
     }
 
@@ -227,11 +300,12 @@ mod tests {
     fn give_back_returns_before_the_restore_is_done() {
         let counting = Arc::new(Counting::new(Duration::from_millis(300)));
         let pool = Pool::new(counting.clone(), 0, 1);
-        let guest = pool.take().unwrap();
+        let mut guest = pool.take().unwrap();
+        *guest += 1;
         let started = Instant::now();
-        pool.give_back(guest + 1);
+        drop(guest);
         assert!(started.elapsed() < Duration::from_millis(300), "the restore happens off the caller's path");
-        assert_eq!(pool.take().unwrap(), 0, "the next run takes a clean guest");
+        assert_eq!(*pool.take().unwrap(), 0, "the next run takes a clean guest");
         wait_until(|| counting.restored.load(Ordering::SeqCst) == 1);
     }
 
@@ -240,21 +314,60 @@ mod tests {
         let counting = Arc::new(Counting::new(Duration::ZERO));
         counting.fail_restores.store(true, Ordering::SeqCst);
         let pool = Pool::new(counting.clone(), 0, 1);
-        let guest = pool.take().unwrap();
-        pool.give_back(guest + 7);
-        let next = pool.take().unwrap();
-        assert_eq!(next, 0, "never the used guest");
-        assert!(counting.made.load(Ordering::SeqCst) >= 1, "a new guest replaced the one that failed");
+        *pool.take().unwrap() += 7;
+        wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
+        assert_eq!(counting.made.load(Ordering::SeqCst), 1, "a new guest replaced the one that failed");
+        assert_eq!(pool.idle(), 1, "ahead of the next run");
+        assert_eq!(*pool.take().unwrap(), 0, "never the used guest");
+    }
+
+    #[test]
+    fn a_run_s_guest_is_restored_for_the_next_run_not_replaced_by_a_new_one() {
+        let counting = Arc::new(Counting::new(Duration::ZERO));
+        let pool = Pool::new(counting.clone(), 0, 2);
+        wait_until(|| pool.idle() == 2);
+        for round in 1..=10u32 {
+            *pool.take().unwrap() += round;
+            wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
+        }
+        assert_eq!(counting.made.load(Ordering::SeqCst), 1, "only the one made to fill the pool at first");
+        assert_eq!(counting.restored.load(Ordering::SeqCst), 10);
+        assert_eq!(pool.idle(), 2);
+    }
+
+    #[test]
+    fn a_lent_guest_is_restored_only_once_let_go() {
+        let counting = Arc::new(Counting::new(Duration::ZERO));
+        let pool = Pool::new(counting.clone(), 0, 1);
+        let mut guest = pool.take().unwrap();
+        *guest = 9;
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(counting.restored.load(Ordering::SeqCst), 0, "held by the run's outcome: not yet restored");
+        drop(guest);
+        wait_until(|| counting.restored.load(Ordering::SeqCst) == 1);
+    }
+
+    #[test]
+    fn a_guest_taken_to_keep_is_replaced_at_once_and_kept_again_only_with_room() {
+        let counting = Arc::new(Counting::new(Duration::ZERO));
+        let pool = Pool::new(counting.clone(), 0, 1);
+        let kept = pool.take_to_keep().unwrap();
+        wait_until(|| pool.idle() == 1);
+        assert_eq!(counting.made.load(Ordering::SeqCst), 1, "a new guest in its place");
+        pool.give_back_kept(kept + 3);
+        wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
+        assert_eq!(pool.idle(), 1, "the pool was full: the session's guest is let go once restored");
     }
 
     #[test]
     fn keeps_no_more_than_its_size() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
         let pool = Pool::new(counting.clone(), 0, 2);
-        let taken: Vec<u32> = (0..5).map(|_| pool.take().unwrap()).collect();
-        for guest in taken {
-            pool.give_back(guest + 1);
+        let mut taken: Vec<_> = (0..5).map(|_| pool.take().unwrap()).collect();
+        for guest in &mut taken {
+            **guest += 1;
         }
+        drop(taken);
         wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
         assert_eq!(pool.idle(), 2, "restored guests past the size are let go");
     }
