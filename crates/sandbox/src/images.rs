@@ -147,8 +147,8 @@ pub fn locate(language: Language, python: Option<PythonImage>, roots: &[PathBuf]
 fn load(name: &'static str, dir: &Path, rootfs: PathBuf) -> Result<GuestImage, SandboxError> {
     let (warmup_file, memory_mb, touch) = match name {
         "javascript" => (Some("warmup.js"), None, Some("console.log('')")),
-        "python" => (Some("warmup.py"), None, Some("pass")),
-        "python-data" => (Some("warmup.py"), Some(DATA_IMAGE_MEMORY_MB), Some("pass")),
+        "python" => (Some("warmup.py"), None, Some("print()")),
+        "python-data" => (Some("warmup.py"), Some(DATA_IMAGE_MEMORY_MB), Some("print()")),
         _ => (None, None, None),
     };
     let warmup = match warmup_file.map(|f| dir.join(f)).filter(|p| p.is_file()) {
