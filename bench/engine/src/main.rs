@@ -7,6 +7,8 @@
 //! - `engine_run_hot`: the run alone, on a guest that has just run (nothing to fault back in);
 //! - `engine_run_touched`: the run alone, on a guest restored and then touched (the image's trivial
 //!   program), as our pool hands them out;
+//! - `engine_run_touched_as_ours`: the same, submitting what our core submits (Python: a call of
+//!   the runner, which parses the cell and hands back its value and images);
 //! - `core_run`: our core's warm `Sandbox::run_code`, with its pool restoring ahead of the request;
 //!   `core_take_guest` and `core_guest_run`: the parts of it spent taking a clean guest from the pool
 //!   and running the program in it (the run's `timings`);
@@ -59,6 +61,15 @@ fn main() {
     let mut hot = Vec::new();
     let mut touched = Vec::new();
     let mut elsewhere = Vec::new();
+    let mut touched_ours = Vec::new();
+    // What our core submits for the same program (Python: a call of the runner; JavaScript: the code).
+    let ours_exec = || match language {
+        Language::Python => Exec::Call {
+            function: lci_sandbox::rich::PYTHON_RUNNER.into(),
+            input: lci_sandbox::rich::python_call_input(code),
+        },
+        _ => Exec::Code(code.into()),
+    };
     let touch = image.touch.unwrap_or("");
     for _ in 0..runs {
         guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
@@ -67,6 +78,13 @@ fn main() {
         let t = Instant::now();
         run(&mut guest);
         touched.push(t.elapsed());
+        guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+        guest.run(Exec::Code(touch.into())).unwrap_or_else(|e| fail(&format!("touch: {e}")));
+        let _ = guest.take_output();
+        let t = Instant::now();
+        guest.run(ours_exec()).unwrap_or_else(|e| fail(&format!("run: {e}")));
+        touched_ours.push(t.elapsed());
+        assert!(guest.take_output().text.contains("ok"));
         // The same, but restored and touched on another thread, as a pool thread does.
         let snap = snapshot.clone();
         guest = std::thread::spawn(move || {
@@ -130,6 +148,7 @@ fn main() {
         "engine_run_hot": figure(&mut hot),
         "engine_run_touched": figure(&mut touched),
         "engine_run_touched_elsewhere": figure(&mut elsewhere),
+        "engine_run_touched_as_ours": figure(&mut touched_ours),
         "core_run": figure(&mut core),
         "core_take_guest": figure(&mut core_take),
         "core_guest_run": figure(&mut core_guest),
