@@ -56,6 +56,13 @@ export declare class NanvixSandbox {
    */
   clearCache(options?: ClearCacheOptions | undefined | null): Promise<boolean>
   /**
+   * Warms `language`'s guest now, ahead of its first run, as that run would (from the snapshot
+   * directory, or by booting), so the first run is a warm one: call it as a server starts or an agent
+   * makes its tool. Resolves to what it did; rejects as a run would fail: `ERR_UNKNOWN_LANGUAGE`,
+   * `ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`, `ERR_GUEST_IMAGE_MISSING`, `ERR_ENGINE`.
+   */
+  warmUp(language: string): Promise<WarmUp>
+  /**
    * The directory warm snapshots are saved to and loaded from; `null` when there is none
    * (`snapshotDirectory: false`, or no cache directory could be made).
    */
@@ -288,6 +295,17 @@ export interface SandboxConfig {
    * every process boots. A given directory that cannot be made throws `ERR_INVALID_CONFIG`.
    */
   snapshotDirectory?: string | false
+}
+
+/** What `warmUp` did. */
+export interface WarmUp {
+  /**
+   * `'boot'`: it booted the guest and ran its warm-up; `'disk'`: it loaded the snapshot an earlier
+   * process saved; unset: the language was warm already.
+   */
+  warmedFrom?: 'boot' | 'disk'
+  /** How long the warm-up took (0 when it was warm already), in milliseconds. */
+  durationMs: number
 }
 
 /** An image a run showed. */

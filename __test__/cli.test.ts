@@ -124,6 +124,14 @@ describe('local-code-interpreter CLI', () => {
       snapshotDirectory: '/var/cache/lci',
     })
     expect(parseCommandLine(['run', 'a.py', '-e', 'hyperlight', '--no-snapshot-cache']).toolOptions).toEqual({ environment: 'hyperlight', snapshotDirectory: false })
+    expect(parseCommandLine(['mcp', '-e', 'hyperlight', '--warm-up', 'python, javascript'])).toEqual({
+      command: 'mcp',
+      toolOptions: { environment: 'hyperlight' },
+      warmUp: ['python', 'javascript'],
+    })
+    expect(parseCommandLine(['mcp', '--http', '--warm-up', 'js']).warmUp).toEqual(['js'])
+    expect(() => parseCommandLine(['run', 'a.py', '--warm-up', 'python'])).toThrow(/--warm-up applies to mcp only/)
+    expect(() => parseCommandLine(['mcp', '--warm-up', ','])).toThrow(/--warm-up: expected languages/)
     expect(parseCommandLine(['cache', 'clear'])).toEqual({ command: 'cache-clear', toolOptions: {} })
     expect(parseCommandLine(['cache', 'clear', '--snapshot-dir', 'snaps'])).toEqual({ command: 'cache-clear', toolOptions: {}, snapshotDir: 'snaps' })
   })

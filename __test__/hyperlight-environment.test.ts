@@ -14,7 +14,7 @@ function nativeError(code: string, message: string): Error {
 
 /** A fake addon whose sandboxes run "code" by looking it up in a script; sessions keep a per-language log. */
 function fakeAddon(options: { onRun?: (code: string, language: string) => NativeWorkloadResult | Promise<NativeWorkloadResult> } = {}) {
-  const state = { configs: [] as (NativeSandboxConfig | undefined)[], sessionsOpened: [] as string[], resets: 0, closes: 0 }
+  const state = { configs: [] as (NativeSandboxConfig | undefined)[], sessionsOpened: [] as string[], resets: 0, closes: 0, warmed: [] as string[] }
   const onRun = options.onRun ?? ((code: string) => workload({ output: `ran ${code}\n` }))
   class NanvixSandbox {
     constructor(config?: NativeSandboxConfig) {
@@ -23,6 +23,13 @@ function fakeAddon(options: { onRun?: (code: string, language: string) => Native
     run = async () => workload()
     runCode = async (code: string, language: string) => onRun(code, language)
     clearCache = async () => true
+    // As the addon does: the first warm-up of a language loads it (here from disk), later ones find it warm.
+    warmUp = async (language: string) => {
+      const first = !state.warmed.includes(language)
+      state.warmed.push(language)
+      if (language === 'c') throw nativeError('ERR_GUEST_IMAGE_MISSING', 'the c guest image is not installed')
+      return first ? { warmedFrom: 'disk' as const, durationMs: 12 } : { durationMs: 0 }
+    }
     session(language: string): NativeSession {
       state.sessionsOpened.push(language)
       let history: string[] = []
@@ -51,6 +58,37 @@ function fakeAddon(options: { onRun?: (code: string, language: string) => Native
   const addon: NativeAddon = { NanvixSandbox: NanvixSandbox as unknown as NativeAddon['NanvixSandbox'] }
   return { addon, state }
 }
+
+describe('hyperlight environment warm-up', () => {
+  it('warms the default language, or those asked (aliases too), one after another, with what each did', async () => {
+    const { addon, state } = fakeAddon()
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon })
+    expect(await tool.warmUp()).toEqual([{ language: 'python', ok: true, warmedFrom: 'disk', durationMs: 12 }])
+    expect(await tool.warmUp(['py', 'js'])).toEqual([
+      { language: 'python', ok: true, durationMs: 0 },
+      { language: 'javascript', ok: true, warmedFrom: 'disk', durationMs: 12 },
+    ])
+    expect(state.warmed).toEqual(['python', 'python', 'javascript'])
+    expect(state.configs).toHaveLength(1)
+  })
+
+  it('reports each failure as a call would, with its code and advice, and never rejects', async () => {
+    const { addon } = fakeAddon()
+    const tool = new CodeExecutionTool({ environment: 'hyperlight', loadNativeAddon: () => addon })
+    const [c, cobol] = await tool.warmUp(['c', 'cobol'])
+    expect(c).toMatchObject({ language: 'c', ok: false, error: { code: 'ERR_GUEST_IMAGE_MISSING', message: expect.stringContaining('Retrying will not help') } })
+    expect(cobol).toMatchObject({ ok: false, error: { code: 'ERR_UNKNOWN_LANGUAGE' } })
+    const unloadable = new CodeExecutionTool({
+      environment: 'hyperlight',
+      loadNativeAddon: () => {
+        throw nativeError('ERR_NATIVE_ADDON_UNAVAILABLE', 'no addon for this platform')
+      },
+    })
+    expect((await unloadable.warmUp())[0]).toMatchObject({ ok: false, error: { code: 'ERR_NATIVE_ADDON_UNAVAILABLE' } })
+    await tool.close()
+    expect((await tool.warmUp())[0]).toMatchObject({ ok: false, error: { code: 'ERR_TOOL_CLOSED' } })
+  })
+})
 
 describe('hyperlight environment (native outcomes → results)', () => {
   it('passes the configuration to NanvixSandbox once, lazily, and maps a successful run', async () => {

@@ -95,6 +95,20 @@ describe('python environment', () => {
 
   const tool = new CodeExecutionTool({ environment: 'python', timeoutMs: 20_000 })
 
+  it('warmUp finds the interpreter ahead of the first call, and says which languages it cannot warm', async () => {
+    expect(await tool.warmUp()).toEqual([{ language: 'python', ok: true, durationMs: expect.any(Number) }])
+    const [unknown] = await tool.warmUp(['javascript'])
+    expect(unknown).toMatchObject({ language: 'javascript', ok: false, error: { code: 'ERR_UNKNOWN_LANGUAGE' } })
+    const missing = new CodeExecutionTool({ environment: 'python', pythonPath: 'no-such-python-lci' })
+    expect(await missing.warmUp()).toEqual([
+      { language: 'python', ok: false, durationMs: expect.any(Number), error: { code: 'ERR_INTERPRETER_NOT_FOUND', message: expect.stringContaining('no-such-python-lci') } },
+    ])
+    await missing.close()
+    const closed = new CodeExecutionTool({ environment: 'python' })
+    await closed.close()
+    expect((await closed.warmUp())[0]).toMatchObject({ ok: false, error: { code: 'ERR_TOOL_CLOSED' } })
+  })
+
   it('runs a program and returns what it printed with exit code 0', async () => {
     const result = await tool.execute({ code: 'print(6 * 7)' })
     expect(result).toMatchObject({ output: '42\n', stderr: '', exitCode: 0, timedOut: false, truncated: false })

@@ -140,6 +140,18 @@ describe('NanvixSandbox input errors', () => {
     }
   })
 
+  it('warmUp rejects an unknown language with ERR_UNKNOWN_LANGUAGE, and says as a run would when this host cannot run micro-VMs', async () => {
+    const sandbox = new NanvixSandbox({ snapshotDirectory: false })
+    await expect(sandbox.warmUp('cobol')).rejects.toMatchObject({ code: 'ERR_UNKNOWN_LANGUAGE' })
+    const probe = await probeHypervisor()
+    if (probe.usable) {
+      // A host that runs micro-VMs: the warm-up is done (see __test__/microvm/warm-up.test.ts).
+      expect((await sandbox.warmUp('javascript')).warmedFrom).toBe('boot')
+    } else {
+      await expect(sandbox.warmUp('javascript')).rejects.toMatchObject({ code: probe.code, message: expect.stringContaining('/dev/kvm') })
+    }
+  })
+
   it('rejects arguments of the wrong type with a TypeError, not a crash or a thrown error', async () => {
     const sandbox = new NanvixSandbox()
     const calls = [

@@ -79,6 +79,9 @@ Options:
                                ${DEFAULT_MAX_CALLS_PER_CLIENT}. A client is its token when several are
                                configured, else its remote address
       --max-body-bytes <n>     http: largest request body (413 past it); default ${DEFAULT_MAX_BODY_BYTES}
+      --warm-up <languages>    mcp: get these languages ready as the server starts (comma-separated, e.g.
+                               python,javascript), so the first call is a warm one: hyperlight boots
+                               each guest or loads its snapshot; reported on stderr
       --shutdown-grace <duration>  http: on SIGTERM, how long calls in flight may take to finish
                                before they are aborted; default ${DEFAULT_SHUTDOWN_GRACE_MS / 1000}s
   -h, --help                   show this help
@@ -144,6 +147,8 @@ export interface CliCommand {
   outputDir?: string
   /** `mcp --http`: serve over HTTP with these settings (absent: stdio). */
   http?: HttpCommandOptions
+  /** `mcp --warm-up`: the languages to get ready as the server starts, before the first call. */
+  warmUp?: string[]
   /** `cache clear --snapshot-dir`: the snapshot directory to empty (default: the default one). */
   snapshotDir?: string
 }
@@ -179,6 +184,7 @@ export function parseCommandLine(args: string[]): CliCommand {
         'max-calls-per-client': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'shutdown-grace': { type: 'string' },
+        'warm-up': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -210,6 +216,7 @@ export function parseCommandLine(args: string[]): CliCommand {
     toolOptions.maxOutputBytes = bytes
   }
   if (values.http && command !== 'mcp') throw new UsageError('--http applies to mcp only')
+  if (values['warm-up'] !== undefined && command !== 'mcp') throw new UsageError('--warm-up applies to mcp only (run warms what it runs)')
   if (values.persistent) {
     if (command !== 'mcp') throw new UsageError('--persistent applies to mcp only')
     if (toolOptions.environment !== 'hyperlight') throw new UsageError('--persistent needs --environment hyperlight')
@@ -251,11 +258,14 @@ export function parseCommandLine(args: string[]): CliCommand {
     if (values.language !== undefined) throw new UsageError('--language applies to run only')
     if (values.stdin !== undefined) throw new UsageError('--stdin applies to run only')
     if (values['output-dir'] !== undefined) throw new UsageError('--output-dir applies to run only')
+    const warmUp = values['warm-up']?.split(',').map((l) => l.trim()).filter((l) => l !== '')
+    if (warmUp !== undefined && warmUp.length === 0) throw new UsageError('--warm-up: expected languages, such as python or python,javascript')
+    const served: CliCommand = { command: 'mcp', toolOptions, ...(warmUp && { warmUp }) }
     const httpFlags = ['host', 'port', 'token-file', 'max-calls-per-client', 'max-body-bytes', 'shutdown-grace'] as const
     if (!values.http) {
       const stray = httpFlags.find((flag) => values[flag] !== undefined)
       if (stray !== undefined) throw new UsageError(`--${stray} applies to mcp --http only`)
-      return { command, toolOptions }
+      return served
     }
     const host = values.host ?? DEFAULT_HTTP_HOST
     if (!isLoopbackHost(host) && values['token-file'] === undefined && !process.env.LCI_MCP_TOKEN) {
@@ -271,7 +281,7 @@ export function parseCommandLine(args: string[]): CliCommand {
       ...(values['max-calls-per-client'] !== undefined && { maxCallsPerClient: positiveInteger('--max-calls-per-client', values['max-calls-per-client']) }),
       ...(values['max-body-bytes'] !== undefined && { maxBodyBytes: positiveInteger('--max-body-bytes', values['max-body-bytes']) }),
     }
-    return { command, toolOptions, http }
+    return { ...served, http }
   }
   if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'run: missing <file>' : 'run: expected one <file>')
   const file = rest[0]
@@ -440,6 +450,17 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()))
 }
 
+/**
+ * `mcp --warm-up`: gets `languages` ready while the server already answers (a call that comes meanwhile waits for
+ * the same warm-up), and says on stderr how each went.
+ */
+async function warmUpInBackground(tool: CodeExecutionTool, languages: string[]): Promise<void> {
+  for (const result of await tool.warmUp(languages)) {
+    const how = result.ok ? `ready (${result.warmedFrom ?? 'warm already'}) in ${Math.round(result.durationMs)} ms` : `not ready: ${result.error?.code} ${result.error?.message}`
+    process.stderr.write(`local-code-interpreter: warm-up of ${result.language}: ${how}\n`)
+  }
+}
+
 /** The tokens of a token file: one per line, blank lines and `#` comments skipped. */
 export function parseTokenFile(text: string): string[] {
   return text
@@ -452,7 +473,7 @@ export function parseTokenFile(text: string): string[] {
  * `mcp --http`: serves until SIGTERM or SIGINT, then stops accepting, lets calls in flight finish within the
  * grace period, aborts the rest and exits 0. Resolves with 0 once listening (the URL is announced on stderr).
  */
-async function serveHttp(toolOptions: CodeExecutionToolOptions, http: HttpCommandOptions): Promise<number> {
+async function serveHttp(toolOptions: CodeExecutionToolOptions, http: HttpCommandOptions, warmUp?: string[]): Promise<number> {
   const tokens: string[] = []
   if (http.tokenFile !== undefined) {
     try {
@@ -483,6 +504,7 @@ async function serveHttp(toolOptions: CodeExecutionToolOptions, http: HttpComman
   }
   const server = served
   process.stderr.write(`local-code-interpreter: serving MCP at ${server.url}${tokens.length > 0 ? ' (bearer token required)' : ''}\n`)
+  if (warmUp) void warmUpInBackground(server.tool, warmUp)
   const stop = (signal: string) => {
     process.stderr.write(
       `local-code-interpreter: ${signal}: shutting down; ${server.callsInFlight} call(s) in flight get up to ${http.shutdownGraceMs} ms\n`,
@@ -514,10 +536,12 @@ export async function main(args: string[]): Promise<number> {
     case 'version':
       process.stdout.write(`${(require('../package.json') as { version: string }).version}\n`)
       return 0
-    case 'mcp':
-      if (command.http) return serveHttp(command.toolOptions, command.http)
-      await serveMcpOverStdio(command.toolOptions)
+    case 'mcp': {
+      if (command.http) return serveHttp(command.toolOptions, command.http, command.warmUp)
+      const { tool } = await serveMcpOverStdio(command.toolOptions)
+      if (command.warmUp) void warmUpInBackground(tool, command.warmUp)
       return 0
+    }
     case 'run':
       return runFile(command)
     case 'cache-clear':

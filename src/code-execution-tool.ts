@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 
 import { normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode.js'
 import { HyperlightEnvironment } from './environments/hyperlight.js'
-import type { ExecutionEnvironment, OutputChunk, RunOptions } from './environments/environment.js'
+import type { ExecutionEnvironment, OutputChunk, RunOptions, WarmUpResult } from './environments/environment.js'
 import { PythonEnvironment } from './environments/python.js'
 import { ExecutionErrorCode, InvalidConfigError, errorMessageOf } from './errors.js'
 import { ENVIRONMENTS, errorResult, type EnvironmentName, type ExecutionResult, type Language } from './execution-result.js'
@@ -321,6 +321,29 @@ export class CodeExecutionTool {
     } catch (error) {
       return errorResult(this.environment, defaultLanguage, ExecutionErrorCode.Internal, errorMessageOf(error), performance.now() - started)
     }
+  }
+
+  /**
+   * Gets languages ready ahead of the first call, so that it starts warm: hyperlight boots each language's guest
+   * (or loads its snapshot from the snapshot directory, as a new process's first call would), python finds the
+   * interpreter. Call it as a server starts or an agent makes its tools, without awaiting it: a call that comes
+   * meanwhile waits for the same warm-up instead of starting another. `languages` (names or aliases): default the
+   * default language. Resolves with one result per language, failures included (`ERR_UNKNOWN_LANGUAGE`, or what a
+   * call would report: `ERR_NO_HYPERVISOR`…); never rejects.
+   */
+  async warmUp(languages?: readonly string[]): Promise<WarmUpResult[]> {
+    const asked = languages === undefined || languages.length === 0 ? [this.languages[0]] : languages
+    const results: WarmUpResult[] = []
+    for (const name of asked) {
+      const language = this.resolveLanguage(name)
+      if (language === undefined) {
+        const message = `Unknown language ${JSON.stringify(name)}; this tool runs ${this.languages.join(', ')}.`
+        results.push({ language: name as Language, ok: false, durationMs: 0, error: { code: ExecutionErrorCode.UnknownLanguage, message } })
+        continue
+      }
+      results.push(...(await this.runner.warmUp([language])))
+    }
+    return results
   }
 
   /** Forgets state kept between calls (hyperlight sessions); a no-op where every call is fresh. */

@@ -52,4 +52,4 @@ export {
 } from './generated/core-facts.js'
 export type { PythonImage, SandboxErrorCode } from './generated/core-facts.js'
 export { INHERITED_ENVIRONMENT_VARIABLES } from './environments/python.js'
-export type { OutputChunk } from './environments/environment.js'
+export type { OutputChunk, WarmUpResult } from './environments/environment.js'

@@ -38,8 +38,11 @@ export type NativeWorkloadToolCall = WorkloadToolCall
 /** The part of a `Session` the hyperlight environment uses. */
 export type NativeSession = Pick<Session, 'runCode' | 'reset' | 'close'>
 
-/** The part of a `NanvixSandbox` the hyperlight environment uses. */
-export type NativeSandbox = Pick<NanvixSandbox, 'run' | 'runCode' | 'clearCache' | 'session'>
+/**
+ * The part of a `NanvixSandbox` the hyperlight environment uses; `warmUp` optional, so that sandboxes written for an
+ * addon without it still type-check (the environment then has nothing to warm ahead of a call).
+ */
+export type NativeSandbox = Pick<NanvixSandbox, 'run' | 'runCode' | 'clearCache' | 'session'> & Partial<Pick<NanvixSandbox, 'warmUp'>>
 
 /** The module the napi loader exports, as far as the hyperlight environment uses it. */
 export interface NativeAddon {

@@ -1,3 +1,4 @@
+import type { ExecutionError } from '../errors.js'
 import type { EnvironmentName, ExecutionResult, Language } from '../execution-result.js'
 
 /** Per-call options an environment honours. */
@@ -40,6 +41,23 @@ export function guardedOutput(onOutput: (chunk: OutputChunk) => void): (chunk: O
   }
 }
 
+/** What warming one language did ({@link CodeExecutionTool.warmUp}). */
+export interface WarmUpResult {
+  /** The language. */
+  language: Language
+  /** Whether it is ready: the next call starts warm. */
+  ok: boolean
+  /**
+   * hyperlight: `boot` when the guest was booted and warmed up, `disk` when its snapshot was loaded from the snapshot
+   * directory; unset when it was warm already (or for the python environment).
+   */
+  warmedFrom?: 'boot' | 'disk'
+  /** How long it took, in milliseconds. */
+  durationMs: number
+  /** Why it is not ready (the code and message a call would report). */
+  error?: ExecutionError
+}
+
 /** What the tool needs from an environment: run validated code, reset state, release resources. */
 export interface ExecutionEnvironment {
   /** The environment's name, as users choose it. */
@@ -48,6 +66,8 @@ export interface ExecutionEnvironment {
   readonly languages: readonly Language[]
   /** Runs code already validated by the tool. Resolves with a result for every outcome; never rejects. */
   run(code: string, language: Language, options?: RunOptions): Promise<ExecutionResult>
+  /** Gets `languages` ready so that the next call of each starts warm. Resolves for every outcome; never rejects. */
+  warmUp(languages: readonly Language[]): Promise<WarmUpResult[]>
   /** Forgets state kept between calls (a no-op where every call is fresh). */
   reset(): Promise<void>
   /** Releases what the environment holds (sessions, sandboxes); later calls get `ERR_TOOL_CLOSED`. */

@@ -22,7 +22,7 @@ import {
   type NativeWorkloadResult,
   type NativeWorkloadToolCall,
 } from '../native-addon.js'
-import { guardedOutput, lastLine, type ExecutionEnvironment, type RunOptions } from './environment.js'
+import { guardedOutput, lastLine, type ExecutionEnvironment, type RunOptions, type WarmUpResult } from './environment.js'
 
 /** Options of the hyperlight environment; the tool fills in its defaults. */
 export interface HyperlightEnvironmentOptions {
@@ -162,6 +162,35 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
       }
     }
     return this.runInSession(sandbox, code, language, started, runOptions)
+  }
+
+  /**
+   * Warms each language's guest now (from the snapshot directory, or by booting), one after another, so its next
+   * call starts warm; a failure is that language's result, with the code and message a call would report.
+   */
+  async warmUp(languages: readonly Language[]): Promise<WarmUpResult[]> {
+    const results: WarmUpResult[] = []
+    for (const language of languages) {
+      const started = performance.now()
+      if (this.closed) {
+        results.push({ language, ok: false, durationMs: 0, error: { code: ExecutionErrorCode.ToolClosed, message: 'This tool was closed; create a new one.' } })
+        continue
+      }
+      try {
+        const sandbox = this.getSandbox()
+        if (sandbox.warmUp === undefined) {
+          results.push({ language, ok: true, durationMs: performance.now() - started })
+          continue
+        }
+        const warm = await sandbox.warmUp(language)
+        results.push({ language, ok: true, durationMs: warm.durationMs, ...(warm.warmedFrom && { warmedFrom: warm.warmedFrom }) })
+      } catch (error) {
+        const durationMs = performance.now() - started
+        const { error: reported } = this.setupErrorResult(error, language, durationMs)
+        results.push({ language, ok: false, durationMs, ...(reported && { error: reported }) })
+      }
+    }
+    return results
   }
 
   /** Returns every open session to a clean state (variables, imports and functions are forgotten). */

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks'
 import { ExecutionErrorCode, errorMessageOf } from '../errors.js'
 import { errorResult, type ExecutionResult, type Language } from '../execution-result.js'
 import { HeadTailBuffer } from '../limits.js'
-import { guardedOutput, lastLine, type ExecutionEnvironment, type OutputChunk, type RunOptions } from './environment.js'
+import { guardedOutput, lastLine, type ExecutionEnvironment, type OutputChunk, type RunOptions, type WarmUpResult } from './environment.js'
 import { InterpreterResolutionError, resolvePythonExecutable } from './interpreter-resolution.js'
 import { PYTHON_PRELUDE } from './python-prelude.js'
 import { PYTHON_SUPERVISOR } from './python-supervisor.js'
@@ -95,16 +95,7 @@ export class PythonEnvironment implements ExecutionEnvironment {
     try {
       executable = await resolvePythonExecutable(this.pythonPath)
     } catch (error) {
-      const notFound = error instanceof InterpreterResolutionError && error.code === 'ENOENT'
-      return errorResult(
-        'python',
-        'python',
-        notFound ? ExecutionErrorCode.InterpreterNotFound : ExecutionErrorCode.SpawnFailed,
-        notFound
-          ? `${errorMessageOf(error)}. Install Python 3 or set the tool's pythonPath option.`
-          : errorMessageOf(error),
-        elapsed(),
-      )
+      return this.resolutionFailure(error, elapsed())
     }
     if (options.signal?.aborted) {
       return errorResult('python', 'python', ExecutionErrorCode.Aborted, 'The call was aborted before it started.', elapsed())
@@ -141,6 +132,23 @@ export class PythonEnvironment implements ExecutionEnvironment {
   }
 
   /** Nothing to reset: every call starts a new interpreter. */
+  /** Resolves the interpreter behind `pythonPath` (once per process), so the next call does not wait for it. */
+  async warmUp(languages: readonly Language[]): Promise<WarmUpResult[]> {
+    const results: WarmUpResult[] = []
+    for (const language of languages) {
+      const started = performance.now()
+      const result = this.closed
+        ? errorResult('python', 'python', ExecutionErrorCode.ToolClosed, 'This tool was closed; create a new one.')
+        : await resolvePythonExecutable(this.pythonPath).then(
+            () => undefined,
+            (error) => this.resolutionFailure(error, 0),
+          )
+      const durationMs = performance.now() - started
+      results.push({ language, ok: result === undefined, durationMs, ...(result?.error && { error: result.error }) })
+    }
+    return results
+  }
+
   async reset(): Promise<void> {}
 
   /** Refuses later calls. Calls already running finish. */
@@ -166,6 +174,18 @@ export class PythonEnvironment implements ExecutionEnvironment {
       TMP: workDirectory,
     })
     return Object.assign(env, this.extraEnv)
+  }
+
+  /** The result of a call whose interpreter could not be resolved. */
+  private resolutionFailure(error: unknown, durationMs: number): ExecutionResult {
+    const notFound = error instanceof InterpreterResolutionError && error.code === 'ENOENT'
+    return errorResult(
+      'python',
+      'python',
+      notFound ? ExecutionErrorCode.InterpreterNotFound : ExecutionErrorCode.SpawnFailed,
+      notFound ? `${errorMessageOf(error)}. Install Python 3 or set the tool's pythonPath option.` : errorMessageOf(error),
+      durationMs,
+    )
   }
 
   private spawnScript(

@@ -168,6 +168,17 @@ pub struct WorkloadResult {
   pub warmed_from: Option<String>,
 }
 
+/// What `warmUp` did.
+#[napi(object)]
+pub struct WarmUp {
+  /// `'boot'`: it booted the guest and ran its warm-up; `'disk'`: it loaded the snapshot an earlier
+  /// process saved; unset: the language was warm already.
+  #[napi(ts_type = "'boot' | 'disk'")]
+  pub warmed_from: Option<String>,
+  /// How long the warm-up took (0 when it was warm already), in milliseconds.
+  pub duration_ms: f64,
+}
+
 /// One call of a tool from the guest.
 #[napi(object)]
 pub struct WorkloadToolCall {
@@ -388,6 +399,29 @@ impl NanvixSandbox {
           .map_err(|e| Error::from_reason(e.to_string()))
       },
       |env, r| r.map_err(|e| coded(env, &e)),
+    )
+  }
+
+  /// Warms `language`'s guest now, ahead of its first run, as that run would (from the snapshot
+  /// directory, or by booting), so the first run is a warm one: call it as a server starts or an agent
+  /// makes its tool. Resolves to what it did; rejects as a run would fail: `ERR_UNKNOWN_LANGUAGE`,
+  /// `ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`, `ERR_GUEST_IMAGE_MISSING`, `ERR_ENGINE`.
+  #[napi(ts_return_type = "Promise<WarmUp>")]
+  pub fn warm_up<'env>(&self, env: &'env Env, language: String) -> Result<PromiseRaw<'env, WarmUp>> {
+    let sandbox = self.inner.clone();
+    env.spawn_future_with_callback(
+      async move {
+        napi::tokio::task::spawn_blocking(move || sandbox.warm_up(Language::from_name(&language)?))
+          .await
+          .map_err(|e| Error::from_reason(e.to_string()))
+      },
+      |env, r| match r {
+        Ok(warmed) => Ok(WarmUp {
+          warmed_from: warmed.map(|(_, from)| from.name().to_string()),
+          duration_ms: warmed.map_or(0.0, |(took, _)| took.as_secs_f64() * 1000.0),
+        }),
+        Err(e) => Err(coded(env, &e)),
+      },
     )
   }
 

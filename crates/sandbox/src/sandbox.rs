@@ -280,6 +280,14 @@ impl Sandbox {
         Ok(any)
     }
 
+    /// Warms `language`'s guest now, ahead of its first run (a server as it starts, an agent as it makes
+    /// its tool), as that run would: from the snapshot directory, or by booting; the pool then fills
+    /// behind it. Returns how long it took and how, or `None` when it was warm already (this sandbox's,
+    /// or another's of this process with the same image and settings).
+    pub fn warm_up(&self, language: Language) -> Result<Option<(std::time::Duration, crate::outcome::WarmedFrom)>, SandboxError> {
+        self.warm_guest(language).map(|(_, warmed)| warmed)
+    }
+
     /// The warm guest of `language`: this sandbox's, or one another sandbox of this process with the
     /// same image and guest settings already booted, or a new one (concurrent first runs wait for one
     /// boot). Returns how long the boot took when this call did it.
