@@ -32,7 +32,12 @@ fn main() {
         Some("javascript") => Language::JavaScript,
         other => fail(&format!("usage: lci-bench-engine python|javascript RUNS (got {other:?})")),
     };
-    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(30);
+    let second = args.next();
+    if let Some(mode @ ("save" | "load" | "load-copy")) = second.as_deref() {
+        let dir = PathBuf::from(args.next().unwrap_or_else(|| fail("usage: lci-bench-engine LANGUAGE save|load|load-copy DIR")));
+        return from_disk(language, mode, &dir);
+    }
+    let runs: usize = second.and_then(|n| n.parse().ok()).unwrap_or(30);
     let roots = vec![std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))];
     let image = images::locate(language, Some(PythonImage::Standard), &roots).unwrap_or_else(|e| fail(&e.message));
     let code = match language {
@@ -154,6 +159,74 @@ fn main() {
         "core_guest_run": figure(&mut core_guest),
     });
     println!("{report}");
+}
+
+/// The bare engine and a snapshot on disk (`save`: boot, warm up, snapshot, save to `dir`; `load`: in a
+/// new process, load it, start a guest from it and run; `load-copy`: the same, but the guests run from an
+/// in-memory copy of the loaded snapshot, taken from the first guest before it runs). Prints each step's
+/// time and a few warm runs after, as JSON.
+fn from_disk(language: Language, mode: &str, dir: &std::path::Path) {
+    let roots = vec![std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))];
+    let image = images::locate(language, Some(PythonImage::Standard), &roots).unwrap_or_else(|e| fail(&e.message));
+    let code = match language {
+        Language::Python => "print('ok')",
+        _ => "console.log('ok')",
+    };
+    let t = Instant::now();
+    if mode == "save" {
+        let mut builder = lci_sandbox::host_calls::register(SandboxBuilder::from_initrd(&image.rootfs)).echo_output(false);
+        if let Some(mb) = image.memory_mb {
+            builder = builder.scratch_mb(mb);
+        }
+        let mut guest = builder.boot().unwrap_or_else(|e| fail(&format!("boot: {e}")));
+        if let Some(warmup) = &image.warmup {
+            guest.run(Exec::Code(warmup.clone())).unwrap_or_else(|e| fail(&format!("warm-up: {e}")));
+        }
+        let snapshot = guest.snapshot().unwrap_or_else(|e| fail(&format!("snapshot: {e}")));
+        let booted = t.elapsed();
+        hyperlight_unikraft::save_snapshot(&snapshot, dir).unwrap_or_else(|e| fail(&format!("save: {e}")));
+        println!("{}", serde_json::json!({ "boot": ms(booted), "save": ms(t.elapsed() - booted) }));
+        return;
+    }
+    let loaded = hyperlight_unikraft::load_snapshot(dir).unwrap_or_else(|e| fail(&format!("load: {e}")));
+    let load = t.elapsed();
+    let t = Instant::now();
+    let mut guest = lci_sandbox::host_calls::register(SandboxBuilder::from_snapshot(loaded.clone()))
+        .echo_output(false)
+        .boot()
+        .unwrap_or_else(|e| fail(&format!("start from the snapshot: {e}")));
+    let start = t.elapsed();
+    let t = Instant::now();
+    let snapshot = match mode {
+        "load-copy" => {
+            let copy = guest.snapshot().unwrap_or_else(|e| fail(&format!("snapshot: {e}")));
+            drop(loaded);
+            guest.restore(copy.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+            copy
+        }
+        _ => loaded,
+    };
+    let copy = t.elapsed();
+    let run = |guest: &mut hyperlight_unikraft::AppSandbox| {
+        let t = Instant::now();
+        guest.run(Exec::Code(code.into())).unwrap_or_else(|e| fail(&format!("run: {e}")));
+        assert!(guest.take_output().text.contains("ok"));
+        t.elapsed()
+    };
+    let first = run(&mut guest);
+    let mut warm = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        guest.restore(snapshot.clone()).unwrap_or_else(|e| fail(&format!("restore: {e}")));
+        run(&mut guest);
+        warm.push(t.elapsed());
+    }
+    warm.sort();
+    println!(
+        "{}",
+        serde_json::json!({ "mode": mode, "load": ms(load), "start": ms(start), "copy": ms(copy), "first_run": ms(first),
+            "first_total": ms(load + start + copy + first), "restore_run_median": ms(warm[warm.len() / 2]) })
+    );
 }
 
 fn ms(d: Duration) -> f64 {
