@@ -45,10 +45,19 @@ pub type Interrupt = Box<dyn Fn() + Send + Sync>;
 /// One run being watched.
 struct Watch {
     id: u64,
-    /// Interrupts the run's guest (its interrupt handle's `kill`).
-    interrupt: Interrupt,
+    target: Arc<Target>,
     deadline: Instant,
     switch: StopSwitch,
+}
+
+/// A watched run's guest, as the watcher interrupts it.
+struct Target {
+    /// Interrupts the run's guest (its interrupt handle's `kill`, which waits until the vCPU has left
+    /// the guest).
+    interrupt: Interrupt,
+    /// Whether the watch is still on; held while an interrupt is sent, so that once the watch ends
+    /// no interrupt for it is still on its way to its guest (which may be running the next program).
+    live: Mutex<bool>,
 }
 
 /// The runs in flight, and the thread that watches them.
@@ -72,29 +81,40 @@ impl Watcher {
         })
     }
 
-    /// Stops each run at its deadline, and keeps interrupting a stopped one until it is removed.
+    /// Stops each run at its deadline, and keeps interrupting a stopped one until it is removed. The
+    /// interrupts are sent outside the lock of the list, so that one guest slow to leave its vCPU holds
+    /// up its own run's end only, not every other run's start and end.
     fn watch(&self) {
         let mut watches = self.watches.lock().unwrap();
         loop {
             let now = Instant::now();
             let mut wake = None::<Instant>;
+            let mut stopped = Vec::new();
             for watch in &watches.1 {
                 if watch.switch.reason().is_none() && now >= watch.deadline {
                     *watch.switch.stop.lock().unwrap() = Some(StopReason::Timeout);
                 }
-                // Sent under the lock: once a run is removed, no interrupt for it can still be on its
-                // way to its guest (which may be running the next program by then).
                 let next = match watch.switch.reason() {
                     Some(_) => {
-                        (watch.interrupt)();
+                        stopped.push(watch.target.clone());
                         now + KILL_RETRY
                     }
                     None => watch.deadline,
                 };
                 wake = Some(wake.map_or(next, |w| w.min(next)));
             }
+            if !stopped.is_empty() {
+                drop(watches);
+                for target in stopped {
+                    let live = target.live.lock().unwrap();
+                    if *live {
+                        (target.interrupt)();
+                    }
+                }
+                watches = self.watches.lock().unwrap();
+            }
             watches = match wake {
-                Some(at) => self.changed.wait_timeout(watches, at.saturating_duration_since(now)).unwrap().0,
+                Some(at) => self.changed.wait_timeout(watches, at.saturating_duration_since(Instant::now())).unwrap().0,
                 None => self.changed.wait(watches).unwrap(),
             };
         }
@@ -110,6 +130,7 @@ impl Watcher {
 pub struct Watchdog {
     switch: StopSwitch,
     id: u64,
+    target: Arc<Target>,
 }
 
 impl Watchdog {
@@ -119,10 +140,11 @@ impl Watchdog {
         let mut watches = watcher.lock();
         watches.0 += 1;
         let id = watches.0;
-        watches.1.push(Watch { id, interrupt, deadline, switch: switch.clone() });
+        let target = Arc::new(Target { interrupt, live: Mutex::new(true) });
+        watches.1.push(Watch { id, target: target.clone(), deadline, switch: switch.clone() });
         drop(watches);
         watcher.changed.notify_all();
-        Watchdog { switch, id }
+        Watchdog { switch, id, target }
     }
 
     /// Why the run was stopped, if it was.
@@ -138,6 +160,8 @@ impl Drop for Watchdog {
         let mut watches = watcher.lock();
         watches.1.retain(|w| w.id != self.id);
         drop(watches);
+        // Waits for an interrupt being sent to this run's guest, if one is.
+        *self.target.live.lock().unwrap() = false;
         watcher.changed.notify_all();
     }
 }
@@ -202,5 +226,26 @@ mod tests {
         }
         drop(in_time);
         assert_eq!(quiet.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn a_guest_slow_to_leave_its_vcpu_holds_up_no_other_run() {
+        use std::sync::atomic::AtomicBool;
+        let sending = Arc::new(AtomicBool::new(false));
+        let flag = sending.clone();
+        let slow: Interrupt = Box::new(move || {
+            flag.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(500));
+            flag.store(false, Ordering::SeqCst);
+        });
+        let switch = StopSwitch::default();
+        let stuck = Watchdog::start(slow, Instant::now() + Duration::from_secs(3600), switch.clone());
+        switch.stop(StopReason::Cancelled);
+        wait_until(|| sending.load(Ordering::SeqCst));
+        let (_, interrupt) = counted();
+        drop(Watchdog::start(interrupt, Instant::now() + Duration::from_secs(3600), StopSwitch::default()));
+        assert!(sending.load(Ordering::SeqCst), "another run started and ended while the slow interrupt was being sent");
+        drop(stuck);
+        assert!(!sending.load(Ordering::SeqCst), "ending the stuck run's watch waited for its interrupt");
     }
 }
