@@ -4,12 +4,14 @@
 // XDG_CACHE_HOME), and test files after the first load from it rather than boot, as a user's processes do.
 // It is under the system's temporary directory: in the emulated-KVM VM a tmpfs. Not the repository's
 // .cache, which the VM reaches over 9p: there, loading the data image's 907 MiB entry stalls the VM's
-// kernel for minutes (README, "Warm from disk"). A 4 GiB VM holds that entry and the data guest.
+// kernel for minutes (README, "Warm from disk"). An 8 GiB VM (scripts/vm/run.sh's default) holds that
+// entry and the data guests.
 //
-// The snapshot directory itself is off for the suite (LCI_SNAPSHOT_DIRECTORY=off): with it on, a combined
-// run of the micro-VM files outlived its time limit under emulation (the data image's ~0.9 GiB entry is
-// hashed, saved and loaded in the VM's memory), so the tests that exercise it
-// (__test__/microvm/snapshot-cache.test.ts) give it a directory of their own, or clear the variable.
+// The snapshot directory is on, as for users. It was off for a while: a combined run of the micro-VM files
+// with it on outlived its time limit. The likely cause was the pool's (crates/sandbox/src/pool.rs): every run
+// made a new guest from the snapshot, which for a snapshot loaded from disk is a file mapping faulted in
+// afresh; with that fixed the whole micro-VM suite took 505 s with the directory on (in one VM, Node 24),
+// against 701 s with it off in the CI run before.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +19,5 @@ import { join } from 'node:path'
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'lci-test-xdg-cache-'))
   process.env.XDG_CACHE_HOME = dir
-  process.env.LCI_SNAPSHOT_DIRECTORY = 'off'
   return () => rmSync(dir, { recursive: true, force: true })
 }

@@ -153,7 +153,7 @@ describe('warm snapshots on disk across processes', () => {
 
   it('uses the user cache directory by default, and with snapshotDirectory: false writes nothing', async () => {
     const home = scratch('home')
-    // The suite turns the default off (LCI_SNAPSHOT_DIRECTORY=off, helpers/snapshot-directory-setup.ts).
+    // The variable is cleared, whatever the caller's environment says, so the default directory is the one under test.
     const env = { XDG_CACHE_HOME: join(home, 'xdg'), HOME: home, LCI_SNAPSHOT_DIRECTORY: '' }
     const off = await child({ snapshotDirectory: false }, [['javascript', JS]], { env })
     expect(off.runs[0]).toMatchObject({ success: true, output: JS_OUT, warmedFrom: 'boot' })
