@@ -38,24 +38,10 @@ fn main() {
         return from_disk(language, mode, &dir);
     }
     let runs: usize = second.and_then(|n| n.parse().ok()).unwrap_or(30);
-    let roots = vec![std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))];
-    let image = images::locate(language, Some(PythonImage::Standard), &roots).unwrap_or_else(|e| fail(&e.message));
-    let code = match language {
-        Language::Python => "print('ok')",
-        _ => "console.log('ok')",
-    };
+    let (roots, image, code) = subject(language);
 
     // The bare engine, booted and warmed as our guests are.
-    let mut builder = lci_sandbox::host_calls::register(SandboxBuilder::from_initrd(&image.rootfs)).echo_output(false);
-    if let Some(mb) = image.memory_mb {
-        builder = builder.scratch_mb(mb);
-    }
-    let mut guest = builder.boot().unwrap_or_else(|e| fail(&format!("boot: {e}")));
-    if let Some(warmup) = &image.warmup {
-        guest.run(Exec::Code(warmup.clone())).unwrap_or_else(|e| fail(&format!("warm-up: {e}")));
-    }
-    let _ = guest.take_output();
-    let snapshot = guest.snapshot().unwrap_or_else(|e| fail(&format!("snapshot: {e}")));
+    let (mut guest, snapshot) = boot_warm(&image);
     let run = |guest: &mut hyperlight_unikraft::AppSandbox| {
         guest.run(Exec::Code(code.into())).unwrap_or_else(|e| fail(&format!("run: {e}")));
         let out = guest.take_output();
@@ -166,23 +152,10 @@ fn main() {
 /// in-memory copy of the loaded snapshot, taken from the first guest before it runs). Prints each step's
 /// time and a few warm runs after, as JSON.
 fn from_disk(language: Language, mode: &str, dir: &std::path::Path) {
-    let roots = vec![std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))];
-    let image = images::locate(language, Some(PythonImage::Standard), &roots).unwrap_or_else(|e| fail(&e.message));
-    let code = match language {
-        Language::Python => "print('ok')",
-        _ => "console.log('ok')",
-    };
+    let (_, image, code) = subject(language);
     let t = Instant::now();
     if mode == "save" {
-        let mut builder = lci_sandbox::host_calls::register(SandboxBuilder::from_initrd(&image.rootfs)).echo_output(false);
-        if let Some(mb) = image.memory_mb {
-            builder = builder.scratch_mb(mb);
-        }
-        let mut guest = builder.boot().unwrap_or_else(|e| fail(&format!("boot: {e}")));
-        if let Some(warmup) = &image.warmup {
-            guest.run(Exec::Code(warmup.clone())).unwrap_or_else(|e| fail(&format!("warm-up: {e}")));
-        }
-        let snapshot = guest.snapshot().unwrap_or_else(|e| fail(&format!("snapshot: {e}")));
+        let (_, snapshot) = boot_warm(&image);
         let booted = t.elapsed();
         hyperlight_unikraft::save_snapshot(&snapshot, dir).unwrap_or_else(|e| fail(&format!("save: {e}")));
         println!("{}", serde_json::json!({ "boot": ms(booted), "save": ms(t.elapsed() - booted) }));
@@ -227,6 +200,33 @@ fn from_disk(language: Language, mode: &str, dir: &std::path::Path) {
         serde_json::json!({ "mode": mode, "load": ms(load), "start": ms(start), "copy": ms(copy), "first_run": ms(first),
             "first_total": ms(load + start + copy + first), "restore_run_median": ms(warm[warm.len() / 2]) })
     );
+}
+
+/// Where images are looked up, `language`'s image (Python: the standard one) and the program every
+/// figure runs.
+fn subject(language: Language) -> (Vec<PathBuf>, images::GuestImage, &'static str) {
+    let roots = vec![std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))];
+    let image = images::locate(language, Some(PythonImage::Standard), &roots).unwrap_or_else(|e| fail(&e.message));
+    let code = match language {
+        Language::Python => "print('ok')",
+        _ => "console.log('ok')",
+    };
+    (roots, image, code)
+}
+
+/// The bare engine on `image`, booted and warmed up as our guests are, and its snapshot.
+fn boot_warm(image: &images::GuestImage) -> (hyperlight_unikraft::AppSandbox, std::sync::Arc<hyperlight_unikraft::Snapshot>) {
+    let mut builder = lci_sandbox::host_calls::register(SandboxBuilder::from_initrd(&image.rootfs)).echo_output(false);
+    if let Some(mb) = image.memory_mb {
+        builder = builder.scratch_mb(mb);
+    }
+    let mut guest = builder.boot().unwrap_or_else(|e| fail(&format!("boot: {e}")));
+    if let Some(warmup) = &image.warmup {
+        guest.run(Exec::Code(warmup.clone())).unwrap_or_else(|e| fail(&format!("warm-up: {e}")));
+    }
+    let _ = guest.take_output();
+    let snapshot = guest.snapshot().unwrap_or_else(|e| fail(&format!("snapshot: {e}")));
+    (guest, snapshot)
 }
 
 fn ms(d: Duration) -> f64 {
