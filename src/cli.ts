@@ -69,6 +69,9 @@ Options:
                                ${DEFAULT_SNAPSHOT_DIRECTORY.replace(', else ', ',\n                               else ')}
       --no-snapshot-cache      hyperlight: save and load no snapshots (every process boots)
       --approval <mode>        mcp: never_require (default) or always_require, shown to the client
+      --warm-up <languages>    mcp: get these languages ready as the server starts (comma-separated, e.g.
+                               python,javascript), so the first call is a warm one: hyperlight boots
+                               each guest or loads its snapshot; reported on stderr
       --http                   mcp: serve over streamable HTTP instead of stdio, stateless
       --host <address>         http: the address to bind; default ${DEFAULT_HTTP_HOST} (loopback); any
                                other needs a token
@@ -79,9 +82,6 @@ Options:
                                ${DEFAULT_MAX_CALLS_PER_CLIENT}. A client is its token when several are
                                configured, else its remote address
       --max-body-bytes <n>     http: largest request body (413 past it); default ${DEFAULT_MAX_BODY_BYTES}
-      --warm-up <languages>    mcp: get these languages ready as the server starts (comma-separated, e.g.
-                               python,javascript), so the first call is a warm one: hyperlight boots
-                               each guest or loads its snapshot; reported on stderr
       --shutdown-grace <duration>  http: on SIGTERM, how long calls in flight may take to finish
                                before they are aborted; default ${DEFAULT_SHUTDOWN_GRACE_MS / 1000}s
   -h, --help                   show this help

@@ -338,7 +338,7 @@ export class CodeExecutionTool {
       const language = this.resolveLanguage(name)
       if (language === undefined) {
         const message = `Unknown language ${JSON.stringify(name)}; this tool runs ${this.languages.join(', ')}.`
-        results.push({ language: name as Language, ok: false, durationMs: 0, error: { code: ExecutionErrorCode.UnknownLanguage, message } })
+        results.push({ language: name, ok: false, durationMs: 0, error: { code: ExecutionErrorCode.UnknownLanguage, message } })
         continue
       }
       results.push(...(await this.runner.warmUp([language])))

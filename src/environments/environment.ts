@@ -43,8 +43,8 @@ export function guardedOutput(onOutput: (chunk: OutputChunk) => void): (chunk: O
 
 /** What warming one language did ({@link CodeExecutionTool.warmUp}). */
 export interface WarmUpResult {
-  /** The language. */
-  language: Language
+  /** The language: its name (`python`, `javascript`, `c`, `cpp`), or the name given when it is not one the tool runs. */
+  language: Language | (string & {})
   /** Whether it is ready: the next call starts warm. */
   ok: boolean
   /**

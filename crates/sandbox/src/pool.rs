@@ -1,5 +1,5 @@
-//! Clean guests restored ahead of the request. A run hands its used guest back and returns its result at
-//! once; a thread of the pool's own restores the guest to the snapshot afterwards, off the request path,
+//! Clean guests restored ahead of the request. A run returns its result, then hands its used guest back;
+//! a thread of the pool's own restores the guest to the snapshot afterwards, off the request path,
 //! and keeps up to `target` clean guests waiting, so the next run only takes one. A guest that fails to
 //! restore is dropped, never handed out: no run sees what another left behind.
 //!
