@@ -33,6 +33,9 @@ pub mod streaming;
 pub mod tools;
 pub mod watchdog;
 
+#[cfg(test)]
+mod test_support;
+
 pub use config::Limits;
 pub use error::{ErrorCode, SandboxError};
 pub use language::{FileKind, Language};

@@ -235,6 +235,7 @@ impl<R: Restorer> Drop for Pool<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::wait_until;
     use crate::error::ErrorCode;
     use std::time::{Duration, Instant};
 
@@ -269,13 +270,6 @@ mod tests {
         }
     }
 
-    fn wait_until(what: impl Fn() -> bool) {
-        let end = Instant::now() + Duration::from_secs(10);
-        while !what() {
-            assert!(Instant::now() < end, "timed out waiting");
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
 
     #[test]
     fn fills_up_to_its_size_ahead_of_any_request() {

@@ -169,6 +169,7 @@ impl Drop for Watchdog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::wait_until;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// An interrupt that counts how often it was sent.
@@ -180,13 +181,6 @@ mod tests {
         }))
     }
 
-    fn wait_until(what: impl Fn() -> bool) {
-        let end = Instant::now() + Duration::from_secs(20);
-        while !what() {
-            assert!(Instant::now() < end, "timed out waiting");
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
 
     #[test]
     fn a_run_past_its_deadline_is_stopped_and_interrupted_until_its_watch_ends_and_never_after() {
