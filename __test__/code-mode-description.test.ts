@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
 import { CodeExecutionTool } from '../src/code-execution-tool'
-import type { JsonSchema } from '../src/json-schema'
-import { pythonSignature, pythonType, typeScriptSignature, typeScriptType } from '../src/tool-signatures'
+import type { JsonSchema } from '../src/code-mode/json-schema'
+import { pythonSignature, pythonType, typeScriptSignature, typeScriptType } from '../src/code-mode/tool-signatures'
 
 const getWeather = {
   description: 'Current weather for a city.',

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 
 import { CodeExecutionTool } from '../src/code-execution-tool'
-import { isToolName, normalizeCodeModeTools, OPENAI_AGENTS_TOOL_ERROR, type CodeModeToolEntry } from '../src/code-mode'
+import { isToolName, normalizeCodeModeTools, OPENAI_AGENTS_TOOL_ERROR, type CodeModeToolEntry } from '../src/code-mode/tools'
 import { InvalidConfigError } from '../src/errors'
-import { toToolName, toolsFromMcpClient, type McpClientLike } from '../src/mcp-tools'
-import { ToolArgumentsError } from '../src/tool-arguments'
+import { toToolName, toolsFromMcpClient, type McpClientLike } from '../src/mcp/tools'
+import { ToolArgumentsError } from '../src/code-mode/tool-arguments'
 
 /** The normalised tool `name` of `tools`. */
 function entry(tools: Parameters<typeof normalizeCodeModeTools>[0], name: string): CodeModeToolEntry {

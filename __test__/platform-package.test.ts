@@ -1,9 +1,9 @@
-// Which platform package carries the native addon, and the error when it cannot load (src/platform-package.ts):
+// Which platform package carries the native addon, and the error when it cannot load (src/native/platform-package.ts):
 // the platform table is @napi-rs/triples', the supported triples package.json's napi.targets.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { addonLoadError, detectLibc, platformPackage } from '../src/platform-package'
+import { addonLoadError, detectLibc, platformPackage } from '../src/native/platform-package'
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
   name: string

@@ -7,7 +7,7 @@ export { CodeExecutionTool } from './code-execution-tool.js'
 export type { ApprovalMode, CodeExecutionToolOptions, ExecuteOptions, NetworkOptions } from './code-execution-tool.js'
 export { createInterpreterAgent, interpreterAgentInstructions } from './agent.js'
 export type { InterpreterAgentOptions } from './agent.js'
-export { isToolName } from './code-mode.js'
+export { isToolName } from './code-mode/tools.js'
 export type {
   AiSdkToolLike,
   CodeModeTool,
@@ -19,13 +19,13 @@ export type {
   ToolCallContext,
   ToolDefinition,
   ToolFunction,
-} from './code-mode.js'
-export { toolsFromMcpClient } from './mcp-tools.js'
-export type { McpClientLike, McpToolListing, McpToolsOptions } from './mcp-tools.js'
-export { ToolArgumentsError } from './tool-arguments.js'
-export { pythonSignature, typeScriptSignature } from './tool-signatures.js'
-export type { SignatureSource } from './tool-signatures.js'
-export type { JsonSchema } from './json-schema.js'
+} from './code-mode/tools.js'
+export { toolsFromMcpClient } from './mcp/tools.js'
+export type { McpClientLike, McpToolListing, McpToolsOptions } from './mcp/tools.js'
+export { ToolArgumentsError } from './code-mode/tool-arguments.js'
+export { pythonSignature, typeScriptSignature } from './code-mode/tool-signatures.js'
+export type { SignatureSource } from './code-mode/tool-signatures.js'
+export type { JsonSchema } from './code-mode/json-schema.js'
 export { ENVIRONMENTS, LANGUAGES, MODEL_IMAGE_MIME_TYPES, formatExecutionResult, isModelVisibleImage, toModelContent } from './execution-result.js'
 export type { EnvironmentName, ExecutionImage, ExecutionResult, ExecutionToolCall, ImageMimeType, Language, ModelContent } from './execution-result.js'
 export { ExecutionErrorCode, InvalidConfigError } from './errors.js'

@@ -7,14 +7,14 @@
  * This module turns what users already have into the plain `(args) => Promise<result>` functions the native
  * addon's `runCode(..., { tools })` takes: a function, a {@link ToolDefinition}, a Vercel AI SDK `tool()`, an
  * OpenAI Agents SDK function tool, a LangChain tool (MCP servers' tools come through `toolsFromMcpClient`).
- * Each call's arguments are checked against the tool's schema before it runs (`src/tool-arguments.ts`), and the
- * schemas become the signatures the model reads (`src/tool-signatures.ts`).
+ * Each call's arguments are checked against the tool's schema before it runs (`src/code-mode/tool-arguments.ts`), and the
+ * schemas become the signatures the model reads (`src/code-mode/tool-signatures.ts`).
  */
 import { randomUUID } from 'node:crypto'
 
-import { InvalidConfigError } from './errors.js'
+import { InvalidConfigError } from '../errors.js'
 import { acceptsNull, isPlainObject, isSchemaObject, requiredNames, rootObjectSchema, type JsonSchema } from './json-schema.js'
-import { requireOptionalPeer } from './optional-peer.js'
+import { requireOptionalPeer } from '../optional-peer.js'
 import { argumentSchemaOf, type ArgumentSchema } from './tool-arguments.js'
 import { PYTHON_KEYWORDS, type SignatureSource } from './tool-signatures.js'
 

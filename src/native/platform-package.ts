@@ -8,7 +8,7 @@
  */
 
 import { readFileSync } from 'node:fs'
-import { ExecutionErrorCode } from './errors.js'
+import { ExecutionErrorCode } from '../errors.js'
 
 /** The C library of a Linux process. */
 export type Libc = 'glibc' | 'musl'
@@ -67,7 +67,7 @@ interface Manifest {
 function manifest(): Manifest {
   // package.json sits next to src/ and dist/ alike; a require keeps it out of the compile (rootDir is src).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../package.json') as Manifest
+  return require('../../package.json') as Manifest
 }
 
 /** `@napi-rs/triples`' table, or undefined when it cannot be loaded (this module only explains errors). */

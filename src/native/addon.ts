@@ -18,7 +18,7 @@ import type {
   WorkloadToolCall,
   clearSnapshotCache,
   defaultPythonImage,
-} from '../index.js'
+} from '../../index.js'
 
 /** Configuration of a `NanvixSandbox` (the generated `SandboxConfig`). */
 export type NativeSandboxConfig = SandboxConfig
@@ -74,7 +74,7 @@ export const loadNativeAddon: NativeAddonLoader = () => {
   let addon: Partial<NativeAddon>
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    addon = require('../index.js') as Partial<NativeAddon>
+    addon = require('../../index.js') as Partial<NativeAddon>
   } catch (cause) {
     // Names this platform's target triple and the exact package to install.
     throw addonLoadError(cause)
