@@ -40,9 +40,10 @@ describe('package entry points', () => {
     for (const module of [await import('../src/adapters/openai-agents'), await import('../src/adapters/ai-sdk'), await import('../src/adapters/langchain')]) {
       expect(typeof module.codeExecutionTool).toBe('function')
     }
-    const mcp = await import('../src/mcp/server')
+    const mcp = await import('../src/mcp/index')
     expect(typeof mcp.createMcpServer).toBe('function')
     expect(typeof mcp.serveMcpOverStdio).toBe('function')
+    expect(typeof mcp.serveMcpOverHttp).toBe('function')
     const codemode = await import('../src/codemode/executor')
     expect(typeof codemode.MicroVmExecutor).toBe('function')
   })

@@ -202,4 +202,3 @@ export async function serveMcpOverStdio(source?: ToolSource): Promise<{ server: 
   return served
 }
 
-export { serveMcpOverHttp, type McpHttpOptions, type McpHttpServer } from './http.js'
