@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 
-import { normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode/tools.js'
+import { nativeToolFunctions, normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode/tools.js'
 import { HyperlightEnvironment } from './environments/hyperlight.js'
 import type { ExecutionEnvironment, OutputChunk, RunOptions, WarmUpResult } from './environments/environment.js'
 import { PythonEnvironment } from './environments/python.js'
@@ -220,7 +220,7 @@ export class CodeExecutionTool {
             network,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,
-            ...(codeModeTools.length > 0 && { tools: Object.fromEntries(codeModeTools.map((tool) => [tool.name, tool.call])) }),
+            ...(codeModeTools.length > 0 && { tools: nativeToolFunctions(codeModeTools) }),
           })
         : undefined
     this.runner =
