@@ -1,17 +1,15 @@
 /**
- * Which prebuilt native addon this platform needs, and the error to throw when it cannot be loaded.
+ * The error to throw when the native addon cannot be loaded, saying what to do.
  *
  * The addon ships in a platform package, `local-code-interpreter-<platformArchABI>` (napi-rs's naming, e.g.
- * `local-code-interpreter-linux-x64-gnu`), for each Rust target triple in package.json's `napi.targets`.
- * The platform → triple table is napi-rs's own (`@napi-rs/triples`), and the C library is told apart the
- * way napi-rs's generated loader does it (glibc when the process report names a glibc version).
+ * `local-code-interpreter-linux-x64-gnu`), for each Rust target triple in package.json's `napi.targets`. Which
+ * one this platform needs is decided by napi-rs's generated loader (`index.js`: platform, architecture, glibc or
+ * musl), and its error names what it tried, one error per path; this module reads that choice from the error
+ * rather than deciding it a second time, and maps it to a triple with napi-rs's own table
+ * (`@napi-rs/triples`).
  */
 
-import { readFileSync } from 'node:fs'
 import { ExecutionErrorCode } from '../errors.js'
-
-/** The C library of a Linux process. */
-export type Libc = 'glibc' | 'musl'
 
 /** One entry of `@napi-rs/triples`' table. */
 export interface TripleEntry {
@@ -19,37 +17,32 @@ export interface TripleEntry {
   triple: string
   /** napi-rs's package suffix, e.g. `linux-x64-gnu`. */
   platformArchABI: string
+  /** Node's `process.platform` of it. */
   platform: string
+  /** Node's `process.arch` of it. */
   arch: string
+  /** The C library or ABI (`gnu`, `musl`, `msvc`, …); null where there is no choice. */
   abi: string | null
 }
 
 /** `@napi-rs/triples`' `platformArchTriples`: platform → arch → entries. */
 export type TriplesTable = Record<string, Record<string, TripleEntry[]>>
 
-/** What the package needs on a platform. */
+/** What the loader's error says about this platform's package. */
 export interface PlatformPackage {
-  /** The Rust target triple of this platform; undefined when napi-rs knows none. */
+  /** The Rust target triple of the package the loader looked for; undefined when it looked for none or napi-rs knows none. */
   triple: string | undefined
-  /** napi-rs's name for the platform, e.g. `linux-x64-gnu`. */
-  platformArchABI: string
-  /** The npm package that carries the addon for this platform, e.g. `local-code-interpreter-linux-x64-gnu`. */
-  packageName: string
-  /** Whether a prebuilt addon is published for this triple (it is in package.json's `napi.targets`). */
+  /** napi-rs's name for the platform (e.g. `linux-x64-gnu`); undefined when the loader looked for no package. */
+  platformArchABI: string | undefined
+  /** The npm package that carries (or would carry) the addon for this platform; undefined as `platformArchABI`. */
+  packageName: string | undefined
+  /** Whether a prebuilt addon is published for it (its triple is in package.json's `napi.targets`). */
   supported: boolean
   /** The triples with a prebuilt addon (package.json's `napi.targets`). */
   supportedTriples: string[]
 }
 
-/** The platform facts that decide the package; each defaults to this process's. */
-export interface PlatformFacts {
-  platform?: string
-  arch?: string
-  /** Only looked at on Linux; default: {@link detectLibc}. */
-  libc?: Libc
-}
-
-/** What {@link platformPackage} reads; each defaults to the real one. */
+/** What {@link platformPackage} and {@link addonLoadError} read; each defaults to the real one. */
 export interface PlatformPackageOptions {
   /** The platform table (default: `require('@napi-rs/triples').platformArchTriples`). */
   table?: TriplesTable
@@ -65,7 +58,8 @@ interface Manifest {
 }
 
 function manifest(): Manifest {
-  // package.json sits next to src/ and dist/ alike; a require keeps it out of the compile (rootDir is src).
+  // package.json sits two levels up from src/native/ and dist/native/ alike; a require keeps it out of the
+  // compile (rootDir is src).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../../package.json') as Manifest
 }
@@ -80,84 +74,49 @@ function napiTriples(): TriplesTable | undefined {
   }
 }
 
-interface ProcessReport {
-  header?: { glibcVersionRuntime?: string }
-  sharedObjects?: unknown[]
-}
-
-function processReport(): ProcessReport | undefined {
-  const report = process.report as (NodeJS.ProcessReport & { excludeNetwork?: boolean }) | undefined
-  if (typeof report?.getReport !== 'function') return undefined
-  // as napi-rs's loader: no network details (they can cost DNS lookups)
-  const excludeNetwork = report.excludeNetwork
-  report.excludeNetwork = true
-  try {
-    return report.getReport() as ProcessReport
-  } catch {
-    return undefined
-  } finally {
-    report.excludeNetwork = excludeNetwork
+/** The messages of `cause` and of the causes it chains (napi-rs's loader chains one per path it tried), first lines. */
+function causeMessages(cause: unknown): string[] {
+  const messages: string[] = []
+  let current: unknown = cause
+  for (let i = 0; i < 12 && current != null; i++) {
+    messages.push(current instanceof Error ? current.message : String(current))
+    current = current instanceof Error ? (current as { cause?: unknown }).cause : undefined
   }
+  return messages
 }
 
-const isMuslFile = (f: unknown) => typeof f === 'string' && (f.includes('libc.musl-') || f.includes('ld-musl-'))
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
- * The C library of this (Linux) process, as napi-rs's generated loader tells: glibc when the process report
- * names a glibc runtime version, musl when a musl library is loaded, else (no report) what /usr/bin/ldd is;
- * glibc when nothing tells. `sources` replace the process report (null: none) and the reading of ldd.
+ * The platform suffix the loader looked for, read from its errors: it tries `./NAME.SUFFIX.node`, then the
+ * package `NAME-SUFFIX`, and each failure's message names the one it tried (`Cannot find module …`, or the
+ * dynamic linker's error, which starts with the file's path). WASI fallbacks are not this platform's package.
  */
-export function detectLibc(
-  sources: { report?: ProcessReport | null; ldd?: () => string } = {},
-): Libc {
-  const report = sources.report === undefined ? processReport() : sources.report
-  if (report) {
-    if (report.header?.glibcVersionRuntime) return 'glibc'
-    if (Array.isArray(report.sharedObjects) && report.sharedObjects.some(isMuslFile)) return 'musl'
-    return 'glibc'
+export function triedPlatform(cause: unknown, name: string): string | undefined {
+  const tried = new RegExp(`${escapeRegExp(name)}[.-]([a-z0-9]+-[a-z0-9_]+(?:-[a-z0-9]+)?)(?=\\.node|'|/|:|$)`, 'm')
+  for (const message of causeMessages(cause).reverse()) {
+    const suffix = message.match(tried)?.[1]
+    if (suffix && !suffix.startsWith('wasm32-')) return suffix
   }
-  try {
-    return (sources.ldd ?? (() => readFileSync('/usr/bin/ldd', 'utf8')))().includes('musl') ? 'musl' : 'glibc'
-  } catch {
-    return 'glibc'
-  }
-}
-
-/** The table entry for a platform: on Linux the one for its C library (arm: hard-float armv7 first); Windows: MSVC. */
-function pick(entries: TripleEntry[], platform: string, arch: string, libc: Libc): TripleEntry | undefined {
-  if (platform === 'linux') {
-    const abi = libc === 'musl' ? 'musl' : 'gnu'
-    const order = arch === 'arm' ? [`${abi}eabihf`, abi] : [abi]
-    for (const want of order) {
-      const hits = entries.filter((e) => e.abi === want)
-      // 32-bit arm: napi-rs builds for armv7 (the table lists plain arm first)
-      const hit = hits.find((e) => e.triple.startsWith('armv7')) ?? hits[0]
-      if (hit) return hit
-    }
-    return undefined
-  }
-  if (platform === 'win32') return entries.find((e) => e.abi === 'msvc') ?? entries[0]
-  return entries[0]
+  return undefined
 }
 
 /**
- * The Rust target triple, napi-rs platform name and platform package for a platform (default: this process),
- * and whether a prebuilt addon is published for it.
+ * The platform package the loader looked for (read from its error, `cause`), its Rust target triple, and
+ * whether a prebuilt addon is published for it.
  */
-export function platformPackage(facts: PlatformFacts = {}, options: PlatformPackageOptions = {}): PlatformPackage {
-  const platform = facts.platform ?? process.platform
-  const arch = facts.arch ?? process.arch
-  const libc = platform === 'linux' ? (facts.libc ?? detectLibc()) : 'glibc'
-  const supportedTriples = options.targets ?? manifest().napi?.targets ?? []
+export function platformPackage(cause: unknown, options: PlatformPackageOptions = {}): PlatformPackage {
   const name = options.name ?? manifest().name
+  const supportedTriples = options.targets ?? manifest().napi?.targets ?? []
   const table = options.table ?? napiTriples() ?? {}
-  const entry = pick(table[platform]?.[arch] ?? [], platform, arch, libc)
-  const platformArchABI =
-    entry?.platformArchABI ?? (platform === 'linux' ? `${platform}-${arch}-${libc === 'musl' ? 'musl' : 'gnu'}` : `${platform}-${arch}`)
+  const platformArchABI = triedPlatform(cause, name)
+  const entry = Object.values(table)
+    .flatMap((arches) => Object.values(arches).flat())
+    .find((e) => e.platformArchABI === platformArchABI)
   return {
     triple: entry?.triple,
     platformArchABI,
-    packageName: `${name}-${platformArchABI}`,
+    packageName: platformArchABI === undefined ? undefined : `${name}-${platformArchABI}`,
     supported: entry !== undefined && supportedTriples.includes(entry.triple),
     supportedTriples,
   }
@@ -165,26 +124,20 @@ export function platformPackage(facts: PlatformFacts = {}, options: PlatformPack
 
 /** The error {@link addonLoadError} returns. */
 export interface NativeAddonUnavailableError extends Error {
+  /** Always `ERR_NATIVE_ADDON_UNAVAILABLE`. */
   code: typeof ExecutionErrorCode.NativeAddonUnavailable
-  /** The platform's Rust target triple (undefined when napi-rs knows none). */
+  /** The platform's Rust target triple (undefined when the loader tried no package, or napi-rs knows none). */
   triple: string | undefined
-  /** The platform package that carries (or would carry) the addon. */
-  packageName: string
+  /** The platform package that carries (or would carry) the addon; undefined when the loader tried none. */
+  packageName: string | undefined
   /** Whether a prebuilt addon is published for this platform. */
   supported: boolean
 }
 
-/** The messages of `cause` and of the causes it chains (napi-rs's loader chains one per path it tried). */
+/** The first lines of `cause`'s messages, each once. */
 function causeText(cause: unknown): string {
-  const seen = new Set<string>()
-  let current: unknown = cause
-  for (let i = 0; i < 6 && current != null; i++) {
-    const message = current instanceof Error ? current.message : String(current)
-    const line = message.split('\n')[0].trim()
-    if (line) seen.add(line)
-    current = current instanceof Error ? (current as { cause?: unknown }).cause : undefined
-  }
-  return [...seen].join('; ') || 'no reason given'
+  const lines = new Set(causeMessages(cause).map((message) => message.split('\n')[0].trim()).filter(Boolean))
+  return [...lines].join('; ') || 'no reason given'
 }
 
 /** Whether package `name` can be resolved from here. */
@@ -199,18 +152,21 @@ function resolvable(name: string): boolean {
 
 /**
  * The error to throw when the native addon cannot be loaded: code `ERR_NATIVE_ADDON_UNAVAILABLE`, a message
- * naming the platform's target triple and what to do (nothing published for it: the supported triples; else
- * the exact package to install), and `cause` the loader's error.
+ * saying what to do — nothing published for this platform: the supported triples; else the exact package to
+ * install, or that it is installed but failed — and `cause`, the loader's error (`cause`), whose chain also
+ * says which package the loader looked for.
  */
 export function addonLoadError(
   cause: unknown,
-  options: PlatformPackageOptions & { facts?: PlatformFacts; isInstalled?: (packageName: string) => boolean } = {},
+  options: PlatformPackageOptions & { isInstalled?: (packageName: string) => boolean } = {},
 ): NativeAddonUnavailableError {
-  const p = platformPackage(options.facts, options)
+  const p = platformPackage(cause, options)
   const name = options.name ?? manifest().name
   const why = causeText(cause)
   let message: string
-  if (!p.supported) {
+  if (p.packageName === undefined) {
+    message = `${name}'s native addon could not be loaded (the loader looked for no platform package: an unsupported platform, or NAPI_RS_NATIVE_LIBRARY_PATH set); supported: ${p.supportedTriples.join(', ') || 'none'}. Loader: ${why}`
+  } else if (!p.supported) {
     const target = p.triple ?? `${p.platformArchABI} (no Rust target triple known for it)`
     message = `${name} has no native addon for ${target} (supported: ${p.supportedTriples.join(', ') || 'none'}); the hyperlight environment (micro-VMs) is not available on this platform. Loader: ${why}`
   } else if (!(options.isInstalled ?? resolvable)(p.packageName)) {
