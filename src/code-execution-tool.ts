@@ -116,7 +116,7 @@ export interface ExecuteOptions {
    * the run goes on. python: what `sys.stdout` and `sys.stderr` write, exact (writes that bypass them, such as
    * a child process's output, are in the result only). hyperlight: delivered whenever the program waits (the
    * guest is not preempted: output written while computing comes when it next waits or ends); stderr exact;
-   * stdout exact except in a step where a program wrote the same characters to both streams (see the README's
+   * stdout exact except in a step where a program wrote the same characters to both streams (see docs/api.md,
    * "Streaming output").
    */
   onOutput?: (chunk: OutputChunk) => void
