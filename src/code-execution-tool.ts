@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 
-import { normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode.js'
+import { nativeToolFunctions, normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode/tools.js'
 import { HyperlightEnvironment } from './environments/hyperlight.js'
 import type { ExecutionEnvironment, OutputChunk, RunOptions, WarmUpResult } from './environments/environment.js'
 import { PythonEnvironment } from './environments/python.js'
@@ -25,7 +25,7 @@ import {
   MIN_MEMORY_MB,
   wholeNumber,
 } from './limits.js'
-import type { NativeAddonLoader } from './native-addon.js'
+import type { NativeAddonLoader } from './native/addon.js'
 import { describeTool } from './tool-description.js'
 
 /** Whether a person must approve each call before it runs; adapters map it to their framework's mechanism. */
@@ -220,7 +220,7 @@ export class CodeExecutionTool {
             network,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,
-            ...(codeModeTools.length > 0 && { tools: Object.fromEntries(codeModeTools.map((tool) => [tool.name, tool.call])) }),
+            ...(codeModeTools.length > 0 && { tools: nativeToolFunctions(codeModeTools) }),
           })
         : undefined
     this.runner =
