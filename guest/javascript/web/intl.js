@@ -125,6 +125,8 @@ const CURRENCY = {
   SGD: ['SGD', '$', 'Singapore dollar', 'Singapore dollars'], ZAR: ['ZAR', 'R', 'South African rand', 'South African rand'],
   TWD: ['NT$', '$', 'New Taiwan dollar', 'New Taiwan dollars'], THB: ['THB', '฿', 'Thai baht', 'Thai baht'],
   VND: ['₫', '₫', 'Vietnamese dong', 'Vietnamese dong'], PHP: ['₱', '₱', 'Philippine peso', 'Philippine pesos'],
+  KWD: ['KWD', 'KWD', 'Kuwaiti dinar', 'Kuwaiti dinars'], BHD: ['BHD', 'BHD', 'Bahraini dinar', 'Bahraini dinars'],
+  OMR: ['OMR', 'OMR', 'Omani rial', 'Omani rials'], JOD: ['JOD', 'JOD', 'Jordanian dinar', 'Jordanian dinars'],
   BTC: ['BTC', 'BTC', 'BTC', 'BTC'],
 };
 const CURRENCY_DIGITS = { BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
@@ -158,6 +160,7 @@ const PER = { short: '/', narrow: '/', long: ' per ' };
 const SPEED = {
   'kilometer-per-hour': ['# km/h', '#km/h', '# kilometer per hour', '# kilometers per hour'],
   'mile-per-hour': ['# mph', '#mph', '# mile per hour', '# miles per hour'],
+  'mile-per-gallon': ['# mpg', '#mpg', '# mile per gallon', '# miles per gallon'],
   'meter-per-second': ['# m/s', '#m/s', '# meter per second', '# meters per second'],
 };
 
@@ -199,10 +202,11 @@ export class NumberFormat {
     r.minimumIntegerDigits = getNumberOption(o, 'minimumIntegerDigits', 1, 21, 1);
     const notation = getOption(o, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
     const cDigits = r.style === 'currency' ? CURRENCY_DIGITS[r.currency] ?? 2 : 0;
-    // The defaults (as V8 has them): a currency's own digits, else none to three (percent: none); compact
+    // The defaults (ECMA-402's SetNumberFormatDigitOptions, Intl.NumberFormat v3): a currency's own digits in
+    // standard notation only (scientific $1.235E8, not $1.23E8), else none to three (percent: none); compact
     // notation without digit options rounds its own way (below).
-    const mnfdDefault = r.style === 'currency' ? cDigits : 0;
-    const mxfdDefault = r.style === 'currency' ? cDigits : r.style === 'percent' ? 0 : 3;
+    const mnfdDefault = r.style === 'currency' && notation === 'standard' ? cDigits : 0;
+    const mxfdDefault = r.style === 'currency' && notation === 'standard' ? cDigits : r.style === 'percent' ? 0 : 3;
     const mnsd = o.minimumSignificantDigits, mxsd = o.maximumSignificantDigits;
     const mnfd = o.minimumFractionDigits, mxfd = o.maximumFractionDigits;
     let roundingPriority = getOption(o, 'roundingPriority', ['auto', 'morePrecision', 'lessPrecision'], 'auto');
@@ -319,7 +323,8 @@ function roundWith(o, d) {
 function groupDigits(int, o, compactOrMin2) {
   const g = o.useGrouping;
   if (!g) return [int];
-  if ((g === 'min2' || compactOrMin2) && int.length < 5) return [int];
+  // ICU's "auto" in compact notation is min2 (CLDR's compact patterns ask for it): 0000.000, 12,345.000.
+  if ((g === 'min2' || compactOrMin2 || (g === 'auto' && o.notation === 'compact')) && int.length < 5) return [int];
   const groups = [];
   for (let i = int.length; i > 0; i -= 3) groups.unshift(int.slice(Math.max(0, i - 3), i));
   return groups;
@@ -331,6 +336,8 @@ function formatNumberToParts(o, value) {
   const parts = [];
   let number = [];
   let compact = null, exponent = null;
+  // English plural "one": the number shown is exactly 1, whatever its sign (-1 US dollar, 1E0 byte, not 1.0 bytes).
+  let isOne = false;
   if (d.nan) number = [{ type: 'nan', value: 'NaN' }];
   else if (d.inf) number = [{ type: 'infinity', value: '∞' }];
   else {
@@ -344,7 +351,10 @@ function formatNumberToParts(o, value) {
         if (!isZero(r.d) && r.d.exp - 1 >= 3 && i < compactUnits.length - 1) { i++; continue; }
         break;
       }
-      if (i >= 0) compact = o.compactDisplay === 'long' ? compactUnits[i][2] : compactUnits[i][1];
+      // CLDR has no long compact currency patterns for English: $1.2K whatever compactDisplay says, unless the
+      // currency is spelled out (1.2 thousand US dollars).
+      const long = o.compactDisplay === 'long' && (o.style !== 'currency' || o.currencyDisplay === 'name');
+      if (i >= 0) compact = long ? compactUnits[i][2] : compactUnits[i][1];
     } else if (o.notation === 'scientific' || o.notation === 'engineering') {
       let e = isZero(d) ? 0 : d.exp - 1;
       if (o.notation === 'engineering') e = Math.floor(e / 3) * 3;
@@ -362,6 +372,7 @@ function formatNumberToParts(o, value) {
     let frac = rawFrac.padEnd(r.minFrac, '0');
     if (o.trailingZeroDisplay === 'stripIfInteger' && /^0*$/.test(frac)) frac = '';
     const intDigits = int.padStart(o.minimumIntegerDigits, '0');
+    isOne = int === '1' && !frac && compact === null && !exponent;
     const groups = groupDigits(intDigits, o, false);
     groups.forEach((g, i) => { if (i) number.push({ type: 'group', value: ',' }); number.push({ type: 'integer', value: g }); });
     if (frac) number.push({ type: 'decimal', value: '.' }, { type: 'fraction', value: frac });
@@ -388,13 +399,13 @@ function formatNumberToParts(o, value) {
     const info = CURRENCY[o.currency];
     const accounting = o.currencySign === 'accounting' && sign === '-';
     if (o.currencyDisplay === 'name') {
-      const one = number.length === 1 && number[0].value === '1' && !d.neg;
-      const name = info ? info[one ? 2 : 3] : o.currency;
+      const name = info ? info[isOne ? 2 : 3] : o.currency;
       return [...signPart, ...number, { type: 'literal', value: ' ' }, { type: 'currency', value: name }];
     }
     const symbol = o.currencyDisplay === 'code' || !info ? o.currency : info[o.currencyDisplay === 'narrowSymbol' ? 1 : 0];
     const cur = [{ type: 'currency', value: symbol }];
-    if (/[A-Za-z]$/.test(symbol)) cur.push({ type: 'literal', value: NBSP });
+    // The space between a symbol ending in a letter and the number is there only before a digit (CHF 1.00, CHFNaN).
+    if (/[A-Za-z]$/.test(symbol) && !d.nan && !d.inf) cur.push({ type: 'literal', value: NBSP });
     if (accounting) return [{ type: 'literal', value: '(' }, ...cur, ...number, { type: 'literal', value: ')' }];
     return [...signPart, ...cur, ...number];
   }
@@ -402,7 +413,7 @@ function formatNumberToParts(o, value) {
   if (o.style === 'unit') {
     const [a, b] = o.unit.split('-per-');
     const which = { short: 0, narrow: 1, long: 2 }[o.unitDisplay];
-    const one = number.length === 1 && number[0].value === '1';
+    const one = isOne;
     const pattern = (u, plural) => (SPEED[u] ?? UNITS[u])[which === 2 ? (plural ? 3 : 2) : which];
     let text = pattern(SPEED[o.unit] ? o.unit : a, !one);
     if (b && !SPEED[o.unit]) {
