@@ -70,6 +70,18 @@ describe('JavaScript web-platform globals agree with Node 24 (differential, micr
     }, 1_200_000)
   }
 
+  it('prints URL, URLSearchParams, the standard errors as Node 24 prints them (console.log, same code both sides)', async () => {
+    const code = `
+      console.log(new URL('https://user:pw@shop.example:8443/a/b?q=1&sort=price+desc#top'))
+      console.log({ deep: { link: new URL('http://h/?' + 'k=v&'.repeat(25)) } })
+      console.log(new URLSearchParams('a=1&b=%F0%9F%98%80'), new URLSearchParams(''), [new URLSearchParams('x=it%27s')])
+      console.log('100%% literal', '%%')
+      console.log('%s%%', 5)`
+    const r = await sandbox.runCode(code, 'javascript')
+    expect(r.stderr).toBe('')
+    expect(r.output).toBe(execFileSync(node24, ['-'], { input: code, encoding: 'utf8' }))
+  })
+
   it('throws what the standards say for what cannot be done: DataCloneError, TextDecoder fatal, Invalid URL', async () => {
     const r = await sandbox.runCode(`
       for (const f of [() => structuredClone(() => 1), () => structuredClone(Symbol('s')), () => structuredClone(new WeakMap()),

@@ -182,6 +182,20 @@ function inspect(value, options = {}) {
       } else if (v instanceof Set) {
         open = `${name}(${v.size}) {`;
         for (const k of v) entries.push(fmt(k, level + 1, inner));
+      } else if (v instanceof URL) {
+        // As Node shows a URL, field by field (they are getters on its prototype: the loop below finds none).
+        open = 'URL {';
+        for (const k of ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash']) {
+          // Node inspects the fields afresh: searchParams shows in full however deep the URL is.
+          entries.push(`${k}: ${fmt(v[k], k === 'searchParams' ? 0 : level + 1, inner)}`);
+        }
+        return finish();
+      } else if (v instanceof URLSearchParams) {
+        // Node's own layout for it: one line while the entries fit in 80 columns, else one a line and ' }'.
+        for (const [k, val] of v) entries.push(`${fmt(k, level + 1, inner)} => ${fmt(val, level + 1, inner)}`);
+        if (!entries.length) return 'URLSearchParams {}';
+        const pad = `\n${' '.repeat(indent + 2)}`;
+        return entries.join(', ').length > 80 ? `URLSearchParams {${pad}${entries.join(`,${pad}`)} }` : `URLSearchParams { ${entries.join(', ')} }`;
       } else if (v instanceof ArrayBuffer) {
         open = 'ArrayBuffer {';
         entries.push(`byteLength: ${v.byteLength}`);
