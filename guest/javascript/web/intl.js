@@ -537,6 +537,14 @@ const ZONES = [
   ['Australia/Adelaide', 'au', 570, '', 'Australian Central Standard Time/Australian Central Daylight Time'],
   ...['Sydney', 'Melbourne', 'Hobart'].map((c) => [`Australia/${c}`, 'au', 600, '', 'Australian Eastern Standard Time/Australian Eastern Daylight Time']),
   ['Pacific/Auckland', 'nz', 720, '', 'New Zealand Standard Time/New Zealand Daylight Time'],
+  ['Pacific/Chatham', 'nz', 765, '', 'Chatham Standard Time/Chatham Daylight Time'],
+  ['Pacific/Fiji', null, 720, '', 'Fiji Standard Time'],
+  ['Pacific/Kiritimati', null, 840, '', 'Line Islands Time'],
+  ['America/St_Johns', 'us', -210, '', 'Newfoundland Standard Time/Newfoundland Daylight Time'],
+  ['America/Santiago', 'cl', -240, '', 'Chile Standard Time/Chile Summer Time'],
+  ['Atlantic/Azores', 'eu', -60, '', 'Azores Standard Time/Azores Summer Time'],
+  ['Atlantic/Reykjavik', null, 0, 'GMT', 'Greenwich Mean Time'],
+  ['Africa/Cairo', 'eg', 120, '', 'Eastern European Standard Time/Eastern European Summer Time'],
 ];
 const ZONE_ALIASES = { 'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Saigon': 'Asia/Ho_Chi_Minh', 'Europe/Kiev': 'Europe/Kyiv',
   'US/Eastern': 'America/New_York', 'US/Central': 'America/Chicago', 'US/Mountain': 'America/Denver', 'US/Pacific': 'America/Los_Angeles',
@@ -553,6 +561,8 @@ const sunday = (year, month, n) => {
   const last = new Date(Date.UTC(year, month + 1, 0)); return last.getUTCDate() - last.getUTCDay();
 };
 const HOUR = 3600000;
+const lastWeekday = (year, month, wd) => { const last = new Date(Date.UTC(year, month + 1, 0)); return last.getUTCDate() - ((last.getUTCDay() - wd + 7) % 7); };
+const weekdayFrom = (year, month, day, wd) => day + ((wd - new Date(Date.UTC(year, month, day)).getUTCDay() + 7) % 7);
 // Whether daylight time is in effect at `t` under `rule`, for a zone whose standard offset is `std` minutes.
 function isDaylight(rule, std, t) {
   const year = new Date(t + std * 60000).getUTCFullYear(), at = (m, d, h) => Date.UTC(year, m, d) + h * HOUR - std * 60000;
@@ -561,6 +571,10 @@ function isDaylight(rule, std, t) {
     case 'eu': return t >= Date.UTC(year, 2, sunday(year, 2, -1), 1) && t < Date.UTC(year, 9, sunday(year, 9, -1), 1); // 1:00 UTC
     case 'au': return !(t >= at(3, sunday(year, 3, 1), 2) && t < at(9, sunday(year, 9, 1), 2)); // April to October is standard
     case 'nz': return !(t >= at(3, sunday(year, 3, 1), 2) && t < at(8, sunday(year, 8, -1), 2));
+    // Chile: standard from the first Sunday on or after April 2 (03:00 UTC) to the one after September 2 (04:00 UTC).
+    case 'cl': return !(t >= Date.UTC(year, 3, weekdayFrom(year, 3, 2, 0), 3) && t < Date.UTC(year, 8, weekdayFrom(year, 8, 2, 0), 4));
+    // Egypt, since 2023: the last Friday of April, 00:00, to the end of the last Thursday of October (summer time).
+    case 'eg': return year >= 2023 && t >= at(3, lastWeekday(year, 3, 5), 0) && t < at(9, lastWeekday(year, 9, 4), 24) - HOUR;
     default: return false;
   }
 }
@@ -726,6 +740,13 @@ const STYLE_FIELDS = {
   },
 };
 
+// ICU's English day periods: midnight to noon is morning (there is no "at night" before six); noon is the
+// whole twelve o'clock hour unless the minutes or seconds shown say it is past.
+function dayPeriodText(f, hours, minutes, seconds) {
+  if (hours === 12 && (!f.minute || minutes === 0) && (!f.second || seconds === 0)) return f.dayPeriod === 'narrow' ? 'n' : 'noon';
+  return hours < 12 ? 'in the morning' : hours < 18 ? 'in the afternoon' : hours < 21 ? 'in the evening' : 'at night';
+}
+
 function formatDateToParts(o, tz, t) {
   let f = o;
   if (o.dateStyle || o.timeStyle) {
@@ -778,8 +799,10 @@ function formatDateToParts(o, tz, t) {
     const h = hc === 'h12' ? hours % 12 || 12 : hc === 'h11' ? hours % 12 : hc === 'h24' ? hours || 24 : hours;
     const pieces = [];
     if (f.hour) pieces.push({ type: 'hour', value: f.hour === '2-digit' ? two(h) : String(h) });
-    if (f.minute) pieces.push({ type: 'minute', value: f.minute === '2-digit' ? two(minutes) : String(minutes) });
-    if (f.second) pieces.push({ type: 'second', value: f.second === '2-digit' ? two(seconds) : String(seconds) });
+    // A minute or a second on its own is a bare number in ICU's en patterns ('m', 's'), even when 2-digit.
+    const alone = [f.hour, f.minute, f.second].filter(Boolean).length === 1 && !f.fractionalSecondDigits;
+    if (f.minute) pieces.push({ type: 'minute', value: f.minute === '2-digit' && !alone ? two(minutes) : String(minutes) });
+    if (f.second) pieces.push({ type: 'second', value: f.second === '2-digit' && !alone ? two(seconds) : String(seconds) });
     pieces.forEach((p, i) => { if (i) time.push(lit(':')); time.push(p); });
     if (f.fractionalSecondDigits) {
       if (pieces.length) time.push(lit('.'));
@@ -787,16 +810,11 @@ function formatDateToParts(o, tz, t) {
     }
     if (f.hour && (hc === 'h12' || hc === 'h11')) {
       let period = hours < 12 ? 'AM' : 'PM';
-      if (f.dayPeriod) {
-        period = hours === 12 && minutes === 0 ? 'noon' : hours >= 6 && hours < 12 ? 'in the morning' : hours >= 12 && hours < 18
-          ? 'in the afternoon' : hours >= 18 && hours < 21 ? 'in the evening' : 'at night';
-        if (f.dayPeriod === 'narrow' && period === 'noon') period = 'n';
-      }
+      if (f.dayPeriod) period = dayPeriodText(f, hours, minutes, seconds);
       time.push(lit(' '), { type: 'dayPeriod', value: period });
     }
   } else if (f.dayPeriod) {
-    time.push({ type: 'dayPeriod', value: hours >= 6 && hours < 12 ? 'in the morning' : hours >= 12 && hours < 18 ? 'in the afternoon'
-      : hours >= 18 && hours < 21 ? 'in the evening' : 'at night' });
+    time.push({ type: 'dayPeriod', value: dayPeriodText(f, hours, minutes, seconds) });
   }
   if (f.timeZoneName) {
     const name = f.timeZoneName === 'shortOffset' && offset === 0 ? 'GMT+0' : tz.name(t, f.timeZoneName);
