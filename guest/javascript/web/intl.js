@@ -552,6 +552,31 @@ const ZONE_ALIASES = { 'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Saigon': 'Asia/Ho_
   'Asia/Istanbul': 'Europe/Istanbul', 'Turkey': 'Europe/Istanbul', 'W-SU': 'Europe/Moscow', 'PRC': 'Asia/Shanghai', 'Hongkong': 'Asia/Hong_Kong',
   'Singapore': 'Asia/Singapore', 'ROK': 'Asia/Seoul', 'GB': 'Europe/London', 'NZ': 'Pacific/Auckland', 'America/Buenos_Aires': 'America/Argentina/Buenos_Aires' };
 // lower-case name → [the name as written in the database (an alias keeps its own), the zone]
+// ICU's generic names for most zones are the place's ("France Time", "Perth Time"): shortGeneric is
+// "<place> Time" for these (the others keep their metazone's, such as "PT"), and so is longGeneric for the
+// British Isles ("United Kingdom Time", as ICU has no generic name for GMT/BST).
+const LOCATION = {
+  'America/Bogota': 'Colombia', 'America/Lima': 'Peru', 'America/Caracas': 'Venezuela',
+  'America/Sao_Paulo': 'São Paulo', 'America/Argentina/Buenos_Aires': 'Buenos Aires',
+  'Europe/London': 'United Kingdom', 'Europe/Dublin': 'Ireland', 'Europe/Lisbon': 'Portugal',
+  'Europe/Paris': 'France', 'Europe/Berlin': 'Germany', 'Europe/Madrid': 'Spain', 'Europe/Rome': 'Italy',
+  'Europe/Amsterdam': 'Netherlands', 'Europe/Brussels': 'Belgium', 'Europe/Vienna': 'Austria',
+  'Europe/Zurich': 'Switzerland', 'Europe/Stockholm': 'Sweden', 'Europe/Oslo': 'Norway',
+  'Europe/Copenhagen': 'Denmark', 'Europe/Warsaw': 'Poland', 'Europe/Prague': 'Czechia',
+  'Europe/Budapest': 'Hungary', 'Europe/Athens': 'Greece', 'Europe/Helsinki': 'Finland', 'Europe/Kyiv': 'Ukraine',
+  'Europe/Bucharest': 'Romania', 'Europe/Moscow': 'Moscow', 'Europe/Istanbul': 'Türkiye', 'Africa/Lagos': 'Nigeria',
+  'Africa/Johannesburg': 'South Africa', 'Africa/Nairobi': 'Kenya', 'Asia/Riyadh': 'Saudi Arabia',
+  'Asia/Tehran': 'Iran', 'Asia/Dubai': 'United Arab Emirates', 'Asia/Karachi': 'Pakistan', 'Asia/Kolkata': 'India',
+  'Asia/Kathmandu': 'Nepal', 'Asia/Dhaka': 'Bangladesh', 'Asia/Bangkok': 'Thailand', 'Asia/Ho_Chi_Minh': 'Vietnam',
+  'Asia/Jakarta': 'Jakarta', 'Asia/Shanghai': 'China', 'Asia/Hong_Kong': 'Hong Kong SAR China',
+  'Asia/Singapore': 'Singapore', 'Asia/Taipei': 'Taiwan', 'Asia/Manila': 'Philippines', 'Australia/Perth': 'Perth',
+  'Asia/Seoul': 'South Korea', 'Asia/Tokyo': 'Japan', 'Australia/Brisbane': 'Brisbane',
+  'Australia/Adelaide': 'Adelaide', 'Australia/Sydney': 'Sydney', 'Australia/Melbourne': 'Melbourne',
+  'Australia/Hobart': 'Hobart', 'Pacific/Auckland': 'New Zealand', 'Pacific/Chatham': 'Chatham Islands',
+  'Pacific/Fiji': 'Fiji', 'Pacific/Kiritimati': 'Kiritimati', 'America/St_Johns': 'St. John’s',
+  'America/Santiago': 'Chile', 'Atlantic/Azores': 'Azores', 'Africa/Cairo': 'Egypt',
+};
+const LOCATION_LONG_GENERIC = new Set(['Europe/London', 'Europe/Dublin']);
 const zoneByLowerName = new Map([...ZONES.map((z) => [z[0].toLowerCase(), [z[0], z]]),
   ...Object.entries(ZONE_ALIASES).map(([alias, name]) => [alias.toLowerCase(), [alias, ZONES.find((z) => z[0] === name)]])]);
 
@@ -581,7 +606,9 @@ function isDaylight(rule, std, t) {
 
 const fixedZone = (id, minutes, short, long) => ({
   id, offset: () => minutes,
-  name: (t, style) => (style === 'short' && short) || (style === 'long' && long) || offsetText(minutes, style === 'longOffset' || (style === 'long' && !long)),
+  name: (t, style) => (style === 'short' && short) || (style === 'long' && long)
+    || (minutes === 0 && (style === 'shortGeneric' || style === 'shortOffset') ? 'GMT+0'
+      : offsetText(minutes, style === 'longOffset' || style === 'longGeneric' || (style === 'long' && !long))),
 });
 
 // The time zone a name means, as { id, offset(t) → minutes east of UTC, name(t, style) }, or a RangeError.
@@ -605,7 +632,7 @@ function timeZoneOf(name) {
   if (!zone) {
     throw new RangeError(`Invalid time zone specified: ${s} (this sandbox knows UTC, Etc/GMT±N, offsets such as "+05:30" and ${ZONES.length} named zones)`);
   }
-  const [, rule, std, shorts, longs] = zone;
+  const [canonical, rule, std, shorts, longs] = zone;
   const id = given; // as ECMA-402 has it now: the identifier asked for, its case normalized
   const [shortStd, shortDst] = shorts.split('/'), [longStd, longDst] = longs.split('/');
   const offset = (t) => std + (rule && isDaylight(rule, std, t) ? 60 : 0);
@@ -618,8 +645,12 @@ function timeZoneOf(name) {
         case 'short': return short || offsetText(minutes, false);
         case 'long': return long;
         // Generic names (ICU's are often a country's: "France Time"), as close as this table comes.
-        case 'shortGeneric': return rule === 'us' ? shortStd.replace(/S(T)$/, '$1') : shortStd || offsetText(minutes, false);
-        case 'longGeneric': return rule ? longStd.replace(/ Standard Time$/, ' Time') : longStd;
+        case 'shortGeneric':
+          if (LOCATION[canonical]) return `${LOCATION[canonical]} Time`;
+          return rule === 'us' ? shortStd.replace(/S(T)$/, '$1') : shortStd || offsetText(minutes, false);
+        case 'longGeneric':
+          if (LOCATION_LONG_GENERIC.has(canonical)) return `${LOCATION[canonical]} Time`;
+          return rule ? longStd.replace(/ Standard Time$/, ' Time') : longStd;
         case 'longOffset': return offsetText(minutes, true);
         default: return offsetText(minutes, false);
       }
