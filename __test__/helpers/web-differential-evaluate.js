@@ -98,18 +98,18 @@ function evaluate(api, cases) {
       const first = [...p.keys()][0];
       return { initEntries, reference, entries: [...p], string: p.toString(), size: p.size, get: first === undefined ? null : p.get(first), has: first === undefined ? null : p.has(first), steps };
     }),
-    textdecoder: ({ bytes, fatal, ignoreBOM, splits }) => attempt(() => {
-      const d = new TextDecoder('utf-8', { fatal, ignoreBOM });
+    textdecoder: ({ encoding, bytes, fatal, ignoreBOM, splits }) => attempt(() => {
+      const d = new TextDecoder(encoding, { fatal, ignoreBOM });
       const u8 = new Uint8Array(bytes);
-      if (!splits.length) return { text: d.decode(u8) };
+      if (!splits.length) return { encoding: d.encoding, text: d.decode(u8) };
       // The standard's decoder gives the same text however the bytes are split: the one-shot decode is the
       // reference a streamed one must equal.
-      const oneShot = attempt(() => new TextDecoder('utf-8', { fatal, ignoreBOM }).decode(u8));
+      const oneShot = attempt(() => new TextDecoder(encoding, { fatal, ignoreBOM }).decode(u8));
       const pieces = [];
       let at = 0;
       for (const s of splits) { pieces.push(d.decode(u8.subarray(at, s), { stream: true })); at = s; }
       pieces.push(d.decode(u8.subarray(at)));
-      return { pieces, text: pieces.join(''), oneShot };
+      return { encoding: d.encoding, pieces, text: pieces.join(''), oneShot };
     }),
     structuredclone: (d) => attempt(() => describe(structuredClone(build(d)))),
     numberformat: ({ options, values }) => attempt(() => {

@@ -107,13 +107,36 @@ const BYTE_PIECES: number[][] = [
   [0xf5], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xfe], [0xff], [0xc2, 0x41], [0xe0, 0xa0, 0x41], [0xf0, 0x90, 0x41],
 ]
 
-/** `n` TextDecoder cases: bytes, the fatal and ignoreBOM options, and where a streaming decode splits them. */
+// UTF-16 code units (little-endian; swapped for big-endian): ASCII, BMP, a surrogate pair, lone lead and trail
+// surrogates, a BOM, a lone byte (an odd length).
+const UTF16_PIECES: number[][] = [
+  [0x41, 0x00], [0xe9, 0x00], [0xac, 0x20], [0x3d, 0xd8, 0x00, 0xde], [0x3d, 0xd8], [0x00, 0xdc], [0xff, 0xdb, 0xff, 0xdf],
+  [0xff, 0xfe], [0xfd, 0xff], [0x00], [0x00, 0xd8, 0x41, 0x00],
+]
+// Labels: mostly UTF-8; UTF-16 both ways; windows-1252 under the names code uses for it.
+const ENCODING_LABELS = ['utf-8', 'utf-8', 'utf-8', 'utf-8', 'utf-8', 'utf8', 'utf-16le', 'utf-16', 'utf-16be', 'latin1', 'ascii', 'windows-1252', 'iso-8859-1']
+
+/** `n` TextDecoder cases: a label, bytes, the fatal and ignoreBOM options, and where a streaming decode splits them. */
 export function textDecoderCases(seed: number, n: number) {
   const r = random(seed)
   return Array.from({ length: n }, () => {
+    const encoding = pick(r, ENCODING_LABELS)
+    if (/16/.test(encoding)) {
+      const be = encoding === 'utf-16be'
+      const bytes = ([] as number[]).concat(...Array.from({ length: 1 + Math.floor(r() * 6) }, () => {
+        const piece = pick(r, UTF16_PIECES)
+        return be ? piece.flatMap((_, i) => (i % 2 ? [] : piece.length > i + 1 ? [piece[i + 1], piece[i]] : [piece[i]])) : piece
+      }))
+      const splits = r() < 0.4 ? [...new Set(Array.from({ length: 1 + Math.floor(r() * 3) }, () => Math.floor(r() * (bytes.length + 1))))].sort((a, b) => a - b) : []
+      return { encoding, bytes, fatal: r() < 0.25, ignoreBOM: r() < 0.25, splits }
+    }
+    if (!/utf/.test(encoding)) {
+      const bytes = Array.from({ length: 1 + Math.floor(r() * 12) }, () => (r() < 0.5 ? 0x80 + Math.floor(r() * 32) : Math.floor(r() * 256)))
+      return { encoding, bytes, fatal: r() < 0.25, ignoreBOM: r() < 0.25, splits: r() < 0.3 ? [Math.floor(r() * (bytes.length + 1))] : [] }
+    }
     const bytes = (r() < 0.15 ? [0xef, 0xbb, 0xbf] : []).concat(...Array.from({ length: 1 + Math.floor(r() * 6) }, () => pick(r, BYTE_PIECES)))
     const splits = r() < 0.4 ? [...new Set(Array.from({ length: 1 + Math.floor(r() * 3) }, () => Math.floor(r() * (bytes.length + 1))))].sort((a, b) => a - b) : []
-    return { bytes, fatal: r() < 0.25, ignoreBOM: r() < 0.25, splits }
+    return { encoding, bytes, fatal: r() < 0.25, ignoreBOM: r() < 0.25, splits }
   })
 }
 

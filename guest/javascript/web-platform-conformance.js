@@ -281,6 +281,9 @@
     const e = assert_throws('TypeError', () => new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xc3, 0x28])));
     assert_equals(e.code, 'ERR_ENCODING_INVALID_ENCODED_DATA');
     assert_equals(new TextDecoder(' UTF8 ').encoding, 'utf-8'); assert_throws('RangeError', () => new TextDecoder('no-such-encoding'));
+    assert_equals(new TextDecoder('utf-16le').decode(new Uint8Array([0xff, 0xfe, 0x3d, 0xd8, 0x00, 0xde, 0x00, 0xdc])), '😀\ufffd', 'UTF-16LE');
+    assert_equals(new TextDecoder('latin1').encoding, 'windows-1252');
+    assert_equals(new TextDecoder('latin1').decode(new Uint8Array([0x80, 0xe9, 0x9f])), '€éŸ', 'windows-1252');
     const into = new TextEncoder().encodeInto('a😀b', new Uint8Array(3));
     assert_equals(`${into.read},${into.written}`, '1,1', 'encodeInto writes whole characters');
   });

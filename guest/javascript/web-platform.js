@@ -3,8 +3,8 @@
 // packages it imports, into the warm-up (warmup.js imports it), so they are parsed and set up once,
 // before the snapshot, and cost a run nothing.
 //
-//   TextEncoder, TextDecoder (UTF-8)            web/encoding.js: the Encoding Standard's UTF-8 decoder
-//                                               (fatal, ignoreBOM, stream)
+//   TextEncoder, TextDecoder                    web/encoding.js: the Encoding Standard's decoders for UTF-8,
+//                                               UTF-16LE/BE, windows-1252 (fatal, ignoreBOM, stream)
 //   URL, URLSearchParams                        web/url.js: whatwg-url, the WHATWG URL Standard's reference
 //                                               implementation (parse, canParse, searchParams), Node's errors
 //   crypto (Crypto, SubtleCrypto)               getRandomValues, randomUUID from the kernel's generator;

@@ -1,12 +1,23 @@
-// TextEncoder and TextDecoder (UTF-8) as the WHATWG Encoding Standard defines them. The decoder is the
-// standard's own UTF-8 decoder, step for step, because the standard fixes exactly how many U+FFFD an invalid
-// sequence becomes (one per maximal subpart: [0xC3, 0xF0, 0xED, 0xA9] is four), and every browser and Node
-// give that count; a decoder that merely "replaces bad bytes" disagrees with them on some inputs.
-// web-platform.js imports this module first: whatwg-url (URL) makes a TextEncoder and a TextDecoder as it loads.
+// TextEncoder (UTF-8) and TextDecoder (UTF-8, UTF-16LE/BE, windows-1252) as the WHATWG Encoding Standard
+// defines them. The decoders are the standard's own, step for step, because the standard fixes exactly how
+// many U+FFFD an invalid sequence becomes (UTF-8: one per maximal subpart, [0xC3, 0xF0, 0xED, 0xA9] is four),
+// and every browser and Node give that count; a decoder that merely "replaces bad bytes" disagrees with them.
+// Node's full ICU has the other legacy encodings (iso-8859-2, windows-1251, Shift_JIS...): here they throw a
+// RangeError. web-platform.js imports this module first: whatwg-url makes a TextEncoder and a TextDecoder as it
+// loads.
 import { define } from './util.js';
 
-// The labels of UTF-8 (Encoding Standard §4.2, "Names and labels").
-const UTF8_LABELS = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
+// The labels of the encodings the decoder has (Encoding Standard §4.2, "Names and labels"), to their names.
+const ENCODINGS = new Map([
+  ...['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'].map((l) => [l, 'utf-8']),
+  ...['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16', 'utf-16le'].map((l) => [l, 'utf-16le']),
+  ...['unicodefffe', 'utf-16be'].map((l) => [l, 'utf-16be']),
+  ...['ansi_x3.4-1968', 'ascii', 'cp1252', 'cp819', 'csisolatin1', 'ibm819', 'iso-8859-1', 'iso-ir-100', 'iso8859-1', 'iso88591',
+    'iso_8859-1', 'iso_8859-1:1987', 'l1', 'latin1', 'us-ascii', 'windows-1252', 'x-cp1252'].map((l) => [l, 'windows-1252']),
+]);
+// windows-1252's 0x80-0x9F (the rest of its bytes are the code points of the same number).
+const WINDOWS_1252 = [0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178];
 // The standard trims ASCII whitespace only (String.prototype.trim would also take U+00A0 and others).
 const trimAscii = (s) => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
 
@@ -69,22 +80,25 @@ class TextEncoder {
 }
 Object.defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextEncoder', configurable: true });
 
-/** The decoder: the Encoding Standard's UTF-8 decoder, with `fatal`, `ignoreBOM` and `{ stream: true }`. */
+/** The decoder: the Encoding Standard's decoders for UTF-8, UTF-16LE/BE and windows-1252 (what the labels
+ *  latin1, ascii and iso-8859-1 mean there), with `fatal`, `ignoreBOM` and `{ stream: true }`. */
 class TextDecoder {
-  #fatal; #ignoreBOM;
-  // The UTF-8 decoder's state (the standard's "UTF-8 code point/bytes seen/bytes needed/lower/upper boundary"),
-  // kept between calls with { stream: true }.
+  #encoding; #fatal; #ignoreBOM;
+  // The decoder's state, kept between calls with { stream: true }: UTF-8's "code point/bytes seen/bytes
+  // needed/lower/upper boundary", UTF-16's "lead byte/lead surrogate".
   #codePoint = 0; #bytesSeen = 0; #bytesNeeded = 0; #lower = 0x80; #upper = 0xbf;
+  #leadByte = -1; #leadSurrogate = -1;
   #bomSeen = false; #streaming = false;
   constructor(label = 'utf-8', options = {}) {
-    const name = trimAscii(String(label)).toLowerCase();
-    if (!UTF8_LABELS.has(name)) {
+    const encoding = ENCODINGS.get(trimAscii(String(label)).toLowerCase());
+    if (!encoding) {
       throw Object.assign(new RangeError(`The "${label}" encoding is not supported`), { code: 'ERR_ENCODING_NOT_SUPPORTED' });
     }
+    this.#encoding = encoding;
     this.#fatal = !!options?.fatal;
     this.#ignoreBOM = !!options?.ignoreBOM;
   }
-  get encoding() { return 'utf-8'; }
+  get encoding() { return this.#encoding; }
   get fatal() { return this.#fatal; }
   get ignoreBOM() { return this.#ignoreBOM; }
   decode(input = new Uint8Array(0), options = {}) {
@@ -94,8 +108,10 @@ class TextDecoder {
     const units = [];
     let out = '';
     const flush = () => { out += String.fromCharCode.apply(null, units); units.length = 0; };
+    // UTF-8 and UTF-16 drop a leading U+FEFF unless ignoreBOM (the standard's "BOM seen" flag).
+    const bomAware = this.#encoding !== 'windows-1252';
     const emit = (cp) => {
-      if (!this.#bomSeen && !this.#ignoreBOM) {
+      if (bomAware && !this.#bomSeen && !this.#ignoreBOM) {
         this.#bomSeen = true;
         if (cp === 0xfeff) return;
       }
@@ -108,10 +124,17 @@ class TextDecoder {
       if (this.#fatal) {
         this.#reset();
         this.#streaming = false;
-        throw typeError('The encoded data was not valid for encoding utf-8', 'ERR_ENCODING_INVALID_ENCODED_DATA');
+        throw typeError(`The encoded data was not valid for encoding ${this.#encoding}`, 'ERR_ENCODING_INVALID_ENCODED_DATA');
       }
       emit(0xfffd);
     };
+    if (this.#encoding === 'utf-8') this.#utf8(bytes, emit, error);
+    else if (this.#encoding === 'windows-1252') for (const b of bytes) emit(b >= 0x80 && b < 0xa0 ? WINDOWS_1252[b - 0x80] : b);
+    else this.#utf16(bytes, emit, error, this.#encoding === 'utf-16be');
+    flush();
+    return out;
+  }
+  #utf8(bytes, emit, error) {
     for (let i = 0; i < bytes.length; i++) {
       const byte = bytes[i];
       if (this.#bytesNeeded === 0) {
@@ -145,10 +168,33 @@ class TextDecoder {
     }
     // End of the stream: an unfinished sequence is one more error, unless more bytes are to come.
     if (!this.#streaming && this.#bytesNeeded !== 0) { this.#reset(); error(); }
-    flush();
-    return out;
   }
-  #reset() { this.#codePoint = 0; this.#bytesSeen = 0; this.#bytesNeeded = 0; this.#lower = 0x80; this.#upper = 0xbf; }
+  #utf16(bytes, emit, error, bigEndian) {
+    const unit = (cu) => {
+      if (cu >= 0xd800 && cu <= 0xdbff) this.#leadSurrogate = cu;
+      else if (cu >= 0xdc00 && cu <= 0xdfff) error();
+      else emit(cu);
+    };
+    for (const byte of bytes) {
+      if (this.#leadByte < 0) { this.#leadByte = byte; continue; }
+      const cu = bigEndian ? (this.#leadByte << 8) + byte : (byte << 8) + this.#leadByte;
+      this.#leadByte = -1;
+      if (this.#leadSurrogate >= 0) {
+        const lead = this.#leadSurrogate;
+        this.#leadSurrogate = -1;
+        if (cu >= 0xdc00 && cu <= 0xdfff) { emit(0x10000 + ((lead - 0xd800) << 10) + (cu - 0xdc00)); continue; }
+        // The lone lead surrogate is an error; the code unit's two bytes are read again (the standard prepends
+        // them), which comes to taking the code unit afresh.
+        error();
+      }
+      unit(cu);
+    }
+    if (!this.#streaming && (this.#leadByte >= 0 || this.#leadSurrogate >= 0)) { this.#reset(); error(); }
+  }
+  #reset() {
+    this.#codePoint = 0; this.#bytesSeen = 0; this.#bytesNeeded = 0; this.#lower = 0x80; this.#upper = 0xbf;
+    this.#leadByte = -1; this.#leadSurrogate = -1;
+  }
 }
 Object.defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
 
