@@ -70,7 +70,7 @@ describe('JavaScript web-platform globals agree with Node 24 (differential, micr
     }, 1_200_000)
   }
 
-  it('prints URL, URLSearchParams, the standard errors as Node 24 prints them (console.log, same code both sides)', async () => {
+  it('prints URL, URLSearchParams and a lone "%%" as Node 24 prints them (console.log, same code both sides)', async () => {
     const code = `
       console.log(new URL('https://user:pw@shop.example:8443/a/b?q=1&sort=price+desc#top'))
       console.log({ deep: { link: new URL('http://h/?' + 'k=v&'.repeat(25)) } })
