@@ -8,8 +8,8 @@ use std::fmt::Write;
 
 use crate::config;
 use crate::error::ErrorCode;
-use crate::images::PythonImage;
-use crate::language::{FileKind, Language, ALIASES, EXTENSIONS, SOURCE_EXTENSIONS};
+use crate::guest::images::PythonImage;
+use crate::lang::language::{FileKind, Language, ALIASES, EXTENSIONS, SOURCE_EXTENSIONS};
 
 /// Where the module lives, from the repository's root.
 pub const TYPESCRIPT_MODULE: &str = "src/generated/core-facts.ts";
@@ -59,16 +59,16 @@ pub fn typescript() -> String {
         ("MIN_MEMORY_MB", "The smallest `memoryMb` accepted.", config::MEMORY_MB_RANGE.0),
         ("MAX_MEMORY_MB", "The largest `memoryMb` accepted.", config::MEMORY_MB_RANGE.1),
         ("MAX_CONCURRENCY", "The largest `maxConcurrency` accepted.", config::MAX_CONCURRENCY as f64),
-        ("MAX_POOL_SIZE", "The largest `poolSize` accepted.", crate::pool::MAX_POOL_SIZE as f64),
-        ("DATA_IMAGE_MEMORY_MB", "Guest memory in MiB of the data Python image when `memoryMb` is not given.", crate::images::DATA_IMAGE_MEMORY_MB as f64),
-        ("MAX_IMAGES", "The most images one run hands back (`images`); past it the run is reported `truncated`.", crate::rich::MAX_IMAGES as f64),
-        ("MAX_IMAGE_BYTES", "The most bytes of images one run hands back, together; past it the run is reported `truncated`.", crate::rich::MAX_IMAGE_BYTES as f64),
-        ("DEFAULT_MAX_TOOL_CALLS", "How many tool calls one run may make when `maxToolCalls` is not given.", crate::tools::DEFAULT_MAX_TOOL_CALLS as f64),
-        ("MAX_TOOL_CALLS", "The largest `maxToolCalls` accepted.", crate::tools::MAX_TOOL_CALLS_LIMIT as f64),
-        ("DEFAULT_MAX_TOOL_BYTES", "How many bytes may cross between one run and its tools (arguments and results) when `maxToolBytes` is not given.", crate::tools::DEFAULT_MAX_TOOL_BYTES as f64),
-        ("MAX_TOOL_BYTES", "The largest `maxToolBytes` accepted.", crate::tools::MAX_TOOL_BYTES_LIMIT as f64),
-        ("MAX_FETCH_BYTES", "The largest request body and the largest response body (decoded) one `fetch` from the JavaScript guest carries, in bytes.", crate::fetch::MAX_FETCH_BYTES as f64),
-        ("MAX_VALUE_BYTES", "The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out.", crate::rich::MAX_VALUE_BYTES as f64),
+        ("MAX_POOL_SIZE", "The largest `poolSize` accepted.", crate::guest::pool::MAX_POOL_SIZE as f64),
+        ("DATA_IMAGE_MEMORY_MB", "Guest memory in MiB of the data Python image when `memoryMb` is not given.", crate::guest::images::DATA_IMAGE_MEMORY_MB as f64),
+        ("MAX_IMAGES", "The most images one run hands back (`images`); past it the run is reported `truncated`.", crate::lang::rich::MAX_IMAGES as f64),
+        ("MAX_IMAGE_BYTES", "The most bytes of images one run hands back, together; past it the run is reported `truncated`.", crate::lang::rich::MAX_IMAGE_BYTES as f64),
+        ("DEFAULT_MAX_TOOL_CALLS", "How many tool calls one run may make when `maxToolCalls` is not given.", crate::host::tools::DEFAULT_MAX_TOOL_CALLS as f64),
+        ("MAX_TOOL_CALLS", "The largest `maxToolCalls` accepted.", crate::host::tools::MAX_TOOL_CALLS_LIMIT as f64),
+        ("DEFAULT_MAX_TOOL_BYTES", "How many bytes may cross between one run and its tools (arguments and results) when `maxToolBytes` is not given.", crate::host::tools::DEFAULT_MAX_TOOL_BYTES as f64),
+        ("MAX_TOOL_BYTES", "The largest `maxToolBytes` accepted.", crate::host::tools::MAX_TOOL_BYTES_LIMIT as f64),
+        ("MAX_FETCH_BYTES", "The largest request body and the largest response body (decoded) one `fetch` from the JavaScript guest carries, in bytes.", crate::host::fetch::MAX_FETCH_BYTES as f64),
+        ("MAX_VALUE_BYTES", "The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out.", crate::lang::rich::MAX_VALUE_BYTES as f64),
     ];
     for (name, doc, value) in limits {
         let _ = writeln!(w, "/** {doc} */\nexport const {name} = {value}\n");
@@ -76,7 +76,7 @@ pub fn typescript() -> String {
     let _ = writeln!(
         w,
         "/** Where warm snapshots go when `snapshotDirectory` is not given, as the help text says it. */\nexport const DEFAULT_SNAPSHOT_DIRECTORY = '{}'\n",
-        crate::snapshot_cache::DEFAULT_DIRECTORY_TEXT
+        crate::guest::snapshot_cache::DEFAULT_DIRECTORY_TEXT
     );
     let _ = writeln!(w, "/** The stable codes of failures that keep a program from running (`WorkloadResult.errorCode`), each with when it is given. */");
     let _ = writeln!(w, "export const SANDBOX_ERROR_CODES = {{");

@@ -98,16 +98,16 @@ pub struct RunOutcome {
     /// The `repr` of the value of the program's last expression (Python), as a notebook shows it.
     pub value: Option<String>,
     /// The images the program showed (Python: matplotlib figures, `display()`), in order.
-    pub images: Vec<crate::rich::Image>,
+    pub images: Vec<crate::lang::rich::Image>,
     /// The tool calls the program made (code mode), in order.
-    pub tool_calls: Vec<crate::tools::ToolCall>,
+    pub tool_calls: Vec<crate::host::tools::ToolCall>,
     /// The guest the run used, handed back to be restored when this outcome is dropped.
     pub guest: HeldGuest,
 }
 
 /// The guest a run used, held by its outcome so that it is restored once the caller has the result
 /// (when the outcome is dropped, or [`HeldGuest::release`]d), not while the result is on its way:
-/// the restore would compete with it for the CPU (see [`crate::pool`]). A copy of an outcome holds
+/// the restore would compete with it for the CPU (see [`crate::guest::pool`]). A copy of an outcome holds
 /// none, and outcomes compare equal whatever they hold.
 #[derive(Default)]
 pub struct HeldGuest(Option<Box<dyn Send>>);

@@ -4,7 +4,7 @@
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use crate::watchdog::StopSwitch;
+use crate::guest::watchdog::StopSwitch;
 
 /// How often a waiting run looks whether it was stopped.
 const STOP_POLL: Duration = Duration::from_millis(20);

@@ -7,21 +7,21 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::compile::{self, Compiled};
+use crate::lang::compile::{self, Compiled};
 use crate::config::Limits;
 use crate::dirs::Directories;
-use crate::engine::{Guest, Program, RunRequest, WarmGuest};
-use crate::streaming::{OutputChunk, OutputStream};
-use crate::fetch::{FetchHandler, Fetcher};
-use crate::host_calls::Grants;
+use crate::guest::engine::{Guest, Program, RunRequest, WarmGuest};
+use crate::guest::streaming::{OutputChunk, OutputStream};
+use crate::host::fetch::{FetchHandler, Fetcher};
+use crate::host::host_calls::Grants;
 use crate::error::{ErrorCode, SandboxError};
-use crate::images;
-use crate::language::{FileKind, Language};
+use crate::guest::images;
+use crate::lang::language::{FileKind, Language};
 use crate::outcome::{Ending, RunOutcome};
 use crate::permits::Permits;
 use crate::runlog::RunLog;
-use crate::snapshot_cache::{self, SnapshotCache};
-use crate::watchdog::StopSwitch;
+use crate::guest::snapshot_cache::{self, SnapshotCache};
+use crate::guest::watchdog::StopSwitch;
 
 /// What a sandbox is made from.
 #[derive(Clone, Default)]
@@ -39,13 +39,13 @@ pub struct SandboxOptions {
     /// Which image runs Python; `None`: the data image when installed, else the standard one.
     pub python_image: Option<images::PythonImage>,
     /// How many clean guests of each language wait, restored ahead of the request
-    /// ([`crate::pool`]); `max_concurrency` when `None`.
+    /// ([`crate::guest::pool`]); `max_concurrency` when `None`.
     pub pool_size: Option<usize>,
     /// Who makes the JavaScript guest's `fetch` requests (the binding: Node); `None`, or an empty
     /// `limits.network`: every fetch is refused.
     pub fetch_handler: Option<Arc<dyn FetchHandler>>,
     /// Where warm snapshots are saved for later processes and loaded from (see
-    /// [`crate::snapshot_cache`]).
+    /// [`crate::guest::snapshot_cache`]).
     pub snapshot_directory: SnapshotDirectory,
 }
 
@@ -74,10 +74,10 @@ pub struct RunOptions {
     /// Thrown to cancel the run.
     pub switch: StopSwitch,
     /// The tools the code may call (code mode).
-    pub tools: Option<Arc<crate::tools::Tools>>,
-    /// Where the program's output goes as it is written (see [`crate::streaming`]); a C or C++
+    pub tools: Option<Arc<crate::host::tools::Tools>>,
+    /// Where the program's output goes as it is written (see [`crate::guest::streaming`]); a C or C++
     /// compile error's messages go there too, as standard error.
-    pub on_output: Option<crate::streaming::OutputSink>,
+    pub on_output: Option<crate::guest::streaming::OutputSink>,
 }
 
 /// A language's warm guest, booted at most once at a time.
@@ -110,10 +110,10 @@ impl Sandbox {
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
         let pool_size = match options.pool_size {
-            Some(n) if n == 0 || n > crate::pool::MAX_POOL_SIZE => {
+            Some(n) if n == 0 || n > crate::guest::pool::MAX_POOL_SIZE => {
                 return Err(SandboxError::new(
                     ErrorCode::InvalidConfig,
-                    format!("poolSize must be from 1 to {}", crate::pool::MAX_POOL_SIZE),
+                    format!("poolSize must be from 1 to {}", crate::guest::pool::MAX_POOL_SIZE),
                 ))
             }
             Some(n) => n,
@@ -181,7 +181,7 @@ impl Sandbox {
                 self.run_code(&code, language, options)
             }
             FileKind::Binary => {
-                crate::elf::check_static_pie(&path.display().to_string(), &bytes)?;
+                crate::lang::elf::check_static_pie(&path.display().to_string(), &bytes)?;
                 self.run_program(Language::C, Program::Binary(bytes), options, None)
             }
         }
@@ -229,9 +229,9 @@ impl Sandbox {
                     }
                 }
             }
-            (Language::JavaScript, Program::Code(code)) => Program::Code(crate::javascript::entry(code)),
+            (Language::JavaScript, Program::Code(code)) => Program::Code(crate::lang::javascript::entry(code)),
             (Language::Python, Program::Code(code)) => {
-                Program::Call { function: crate::rich::PYTHON_RUNNER.into(), input: crate::rich::python_call_input(&code) }
+                Program::Call { function: crate::lang::rich::PYTHON_RUNNER.into(), input: crate::lang::rich::python_call_input(&code) }
             }
             (_, program) => program,
         };
@@ -298,7 +298,7 @@ impl Sandbox {
             return Ok((guest.clone(), None));
         }
         let image = images::locate(language, self.python_image, &self.image_roots)?;
-        let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
+        let (guest, boot) = crate::guest::engine::shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
         *warm = Some(guest.clone());
         Ok((guest, boot))
     }

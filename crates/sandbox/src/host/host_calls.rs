@@ -1,5 +1,5 @@
-//! The host functions a run's code may call — its tools ([`crate::tools`]) and, in JavaScript,
-//! `fetch` ([`crate::fetch`]) — and what they share: the grants of the run this thread drives, and
+//! The host functions a run's code may call — its tools ([`crate::host::tools`]) and, in JavaScript,
+//! `fetch` ([`crate::host::fetch`]) — and what they share: the grants of the run this thread drives, and
 //! replies longer than one host call carries.
 //!
 //! Every guest has the same host functions, registered once with the engine ([`register`]); a call
@@ -19,9 +19,9 @@ use std::time::Instant;
 
 use hyperlight_unikraft::SandboxBuilder;
 
-use crate::fetch::{self, Fetcher};
-use crate::tools::{self, ToolCall, ToolLimits, Tools};
-use crate::watchdog::StopSwitch;
+use crate::host::fetch::{self, Fetcher};
+use crate::host::tools::{self, ToolCall, ToolLimits, Tools};
+use crate::guest::watchdog::StopSwitch;
 
 /// The host function a guest calls for the next piece of a long reply.
 pub const MORE_FUNCTION: &str = "lci.more";

@@ -12,7 +12,7 @@
 //! here, one admitted hop at a time.
 //!
 //! Bodies cross as base64 and are at most [`MAX_FETCH_BYTES`] each way; a request body longer than
-//! one host call arrives first in pieces ([`crate::host_calls::UPLOAD_FUNCTION`]). Each request waits no longer than the
+//! one host call arrives first in pieces ([`crate::host::host_calls::UPLOAD_FUNCTION`]). Each request waits no longer than the
 //! run's deadline and gives up when the run is cancelled.
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -24,8 +24,8 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use url::{Host, Url};
 
-use crate::host_calls::with_active;
-use crate::network::{self, AllowList};
+use crate::host::host_calls::with_active;
+use crate::host::network::{self, AllowList};
 
 /// The host function the guest's `fetch` calls, with one request object.
 pub const HOST_FUNCTION: &str = "lci.fetch";

@@ -12,22 +12,22 @@ use std::time::{Duration, Instant};
 
 use hyperlight_unikraft::{AppSandbox, Exec, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
 
-use crate::capture::{engine_window, HeadTail};
+use crate::guest::capture::{engine_window, HeadTail};
 use crate::config::Limits;
 use crate::error::{ErrorCode, SandboxError};
-use crate::hypervisor;
-use crate::images::GuestImage;
-use crate::memfs::{MemFs, Quota, OUTPUT_QUOTA};
-use crate::network::AllowList;
+use crate::guest::hypervisor;
+use crate::guest::images::GuestImage;
+use crate::guest::memfs::{MemFs, Quota, OUTPUT_QUOTA};
+use crate::host::network::AllowList;
 use crate::outcome::{Ending, HeldGuest, RunOutcome, StopReason, Timings, WarmedFrom};
-use crate::rich;
-use crate::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
-use crate::stdin::StdinGuard;
-use crate::streaming::OutputSink;
-use crate::host_calls::{self, Grants, RunGuard};
-use crate::pinned::Pinned;
-use crate::pool::{Pool, Restorer};
-use crate::watchdog::{StopSwitch, Watchdog};
+use crate::lang::rich;
+use crate::guest::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
+use crate::guest::stdin::StdinGuard;
+use crate::guest::streaming::OutputSink;
+use crate::host::host_calls::{self, Grants, RunGuard};
+use crate::guest::pinned::Pinned;
+use crate::guest::pool::{Pool, Restorer};
+use crate::guest::watchdog::{StopSwitch, Watchdog};
 
 /// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
 const STEP_SLICE: Duration = Duration::from_millis(20);
@@ -54,7 +54,7 @@ pub enum Program {
     /// A static-PIE binary the exec guest runs.
     Binary(Vec<u8>),
     /// A call of a function the guest's warm-up defined, with its JSON input (a Python run: see
-    /// [`crate::rich`]).
+    /// [`crate::lang::rich`]).
     Call {
         /// The guest function.
         function: String,
@@ -78,7 +78,7 @@ pub struct RunRequest {
     pub switch: StopSwitch,
     /// What its code may call on the host: tools (code mode) and fetch.
     pub grants: Grants,
-    /// Where its output goes as it is written, besides the outcome (see [`crate::streaming`]).
+    /// Where its output goes as it is written, besides the outcome (see [`crate::guest::streaming`]).
     pub on_output: Option<OutputSink>,
 }
 
@@ -89,7 +89,7 @@ struct Vm {
 }
 
 /// A booted guest, made, restored and run on a thread of its own whichever thread asks: a vCPU run on
-/// another thread than the one it last ran on starts cold ([`crate::pinned`]).
+/// another thread than the one it last ran on starts cold ([`crate::guest::pinned`]).
 pub struct Guest(Pinned<Vm>);
 
 /// A guest's mounts, all in host memory: the caller's files, the files the program hands back, and
@@ -221,7 +221,7 @@ impl WarmGuest {
     /// Boots `image` with `limits`, runs its warm-up code and takes the snapshot every run restores;
     /// then keeps `pool_size` clean guests ready.
     pub fn boot(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<WarmGuest, SandboxError> {
-        crate::stdin::check_isolation()?;
+        crate::guest::stdin::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
         let (image_name, rootfs, warmup, rich_results) = (image.name, image.rootfs.clone(), image.warmup.clone(), image.rich_results);
@@ -361,7 +361,7 @@ impl Vm {
             }
         };
         for (name, content) in files {
-            if crate::memfs::normalize(&name).is_some_and(|n| n.starts_with(".lci-bin")) {
+            if crate::guest::memfs::normalize(&name).is_some_and(|n| n.starts_with(".lci-bin")) {
                 return Err(SandboxError::new(ErrorCode::InvalidPath, format!("{name:?}: .lci-bin is reserved")));
             }
             self.mounts.input.put(&name, content, 0o644)?;
@@ -386,9 +386,9 @@ impl Vm {
         let run_started = Instant::now();
         // One deadline for the run: the watchdog stops the guest at it, and a tool call waits no longer.
         let deadline = run_started + timeout;
-        // The guest's reads of its stdin are served on this thread, which drives it (crate::stdin).
+        // The guest's reads of its stdin are served on this thread, which drives it (crate::guest::stdin).
         let stdin = StdinGuard::install(stdin);
-        // So are its calls of its tools and fetch (crate::host_calls).
+        // So are its calls of its tools and fetch (crate::host::host_calls).
         let run_guard = RunGuard::install(grants, switch.clone(), deadline);
         let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep), sink: on_output };
         let ending = drive(&mut self.sandbox, exec, deadline, switch, &mut streams);
@@ -496,7 +496,7 @@ fn drive(guest: &mut AppSandbox, exec: Exec, deadline: Instant, switch: StopSwit
 fn with_network(builder: SandboxBuilder, allowed: &AllowList) -> SandboxBuilder {
     let Some(policy) = allowed.policy() else { return builder };
     let builder = builder.network(policy);
-    match crate::network::resolv_conf() {
+    match crate::host::network::resolv_conf() {
         Some(conf) => builder.resolv_conf(conf),
         None => builder,
     }

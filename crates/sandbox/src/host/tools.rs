@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::host_calls::with_active;
+use crate::host::host_calls::with_active;
 
 /// The host function the guests' `tools` object calls, with the tool's name and its argument object.
 pub const HOST_FUNCTION: &str = "lci.tool";
@@ -97,7 +97,7 @@ pub fn host_function(call: &str) -> Result<String, String> {
         _ => return Err("a tool call is tools.NAME(args): the call could not be read".into()),
     };
     with_active(|mut run| {
-        // `[name]` alone: the arguments were uploaded in pieces just before (crate::host_calls).
+        // `[name]` alone: the arguments were uploaded in pieces just before (crate::host::host_calls).
         let uploaded = run.as_deref_mut().map(|r| r.take_upload()).unwrap_or_default();
         let args = match args {
             Some(args) => args,
@@ -136,8 +136,8 @@ pub fn host_function(call: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host_calls::{Grants, RunGuard};
-    use crate::watchdog::StopSwitch;
+    use crate::host::host_calls::{Grants, RunGuard};
+    use crate::guest::watchdog::StopSwitch;
 
     /// Echoes its arguments, or fails for the tool named "fails".
     struct Echo;
@@ -170,7 +170,7 @@ mod tests {
     #[test]
     fn arguments_uploaded_in_pieces_reach_the_tool() {
         let guard = install(None);
-        crate::host_calls::with_active(|run| run.unwrap().upload_for_test(r#"{"city": "Paris"}"#));
+        crate::host::host_calls::with_active(|run| run.unwrap().upload_for_test(r#"{"city": "Paris"}"#));
         assert_eq!(host_function(r#"["echo"]"#).unwrap(), r#"{"tool":"echo","args":{"city":"Paris"}}"#);
         drop(guard);
     }

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::memfs::{MemFs, Quota};
+use crate::guest::memfs::{MemFs, Quota};
 use crate::outcome::Ending;
 
 /// The guest function that runs Python code (see `guest/python/warmup.py`).
@@ -56,7 +56,7 @@ pub fn python_call_input(code: &str) -> String {
     .to_string()
 }
 
-/// The input of the runner's call for the touch run of a restored guest ([`crate::images::GuestImage::touch`]):
+/// The input of the runner's call for the touch run of a restored guest ([`crate::guest::images::GuestImage::touch`]):
 /// `code` run as a cell is, with `touch` set so the runner leaves no trace of it (the next cell is still
 /// `<cell 1>`).
 pub fn python_touch_input(code: &str) -> String {
