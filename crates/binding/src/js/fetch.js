@@ -1,4 +1,4 @@
-// Makes one HTTP exchange for the JavaScript guest's fetch (crates/sandbox/src/fetch.rs decides what
+// Makes one HTTP exchange for the JavaScript guest's fetch (crates/sandbox/src/host/fetch.rs decides what
 // may be fetched; this only carries it out). It gets the request as JSON text: the URL's parts as the
 // core parsed them, the only addresses it may connect to, headers, a base64 body, a time limit and the
 // most response bytes to accept; it returns `{ status, statusText, headers, body }` as JSON text.
