@@ -22,6 +22,8 @@ pub use host::{fetch, host_calls, network, tools};
 pub use lang::{compile, elf, jail, javascript, language, rich};
 
 #[cfg(test)]
+mod module_graph;
+#[cfg(test)]
 mod test_support;
 
 pub use config::Limits;

@@ -9,7 +9,7 @@
 use serde_json::{json, Value};
 
 use crate::guest::memfs::{MemFs, Quota};
-use crate::outcome::Ending;
+use crate::outcome::{Ending, Image};
 
 /// The guest function that runs Python code (see `guest/python/warmup.py`).
 pub const PYTHON_RUNNER: &str = "_lci_run";
@@ -23,15 +23,6 @@ pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_VALUE_BYTES: usize = 16 * 1024;
 /// The quota of [`RESULTS_DIR`]: the images, each one file.
 pub const RESULTS_QUOTA: Quota = Quota { entries: MAX_IMAGES, bytes: MAX_IMAGE_BYTES as u64 };
-
-/// An image a run showed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
-    /// `image/png` or `image/svg+xml`.
-    pub mime_type: String,
-    /// The encoded image.
-    pub data: Vec<u8>,
-}
 
 /// What a run hands back besides its output.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
