@@ -10,7 +10,7 @@ use std::time::Instant;
 use crate::lang::compile::{self, Compiled};
 use crate::config::Limits;
 use crate::dirs::Directories;
-use crate::guest::engine::{Guest, Program, RunRequest, WarmGuest};
+use crate::guest::engine::{PinnedGuest, Program, RunRequest, WarmGuest};
 use crate::guest::streaming::{OutputChunk, OutputStream};
 use crate::host::fetch::{FetchHandler, Fetcher};
 use crate::host::host_calls::Grants;
@@ -328,7 +328,7 @@ fn save_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), SandboxErro
 /// A session's guest: none until its first run, and none again once closed.
 #[derive(Default)]
 struct SessionState {
-    guest: Mutex<Option<Guest>>,
+    guest: Mutex<Option<PinnedGuest>>,
     closed: std::sync::atomic::AtomicBool,
 }
 

@@ -10,120 +10,91 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use hyperlight_unikraft::{AppSandbox, Exec, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
+use hyperlight_unikraft::{AppSandbox, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
 
-use crate::guest::capture::{engine_window, HeadTail};
 use crate::config::Limits;
 use crate::error::{ErrorCode, SandboxError};
+use crate::guest::capture::engine_window;
 use crate::guest::hypervisor;
 use crate::guest::images::GuestImage;
-use crate::guest::memfs::{MemFs, Quota, OUTPUT_QUOTA};
-use crate::host::network::AllowList;
-use crate::outcome::{Ending, HeldGuest, RunOutcome, StopReason, Timings, WarmedFrom};
-use crate::lang::rich;
-use crate::guest::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
-use crate::guest::stdin::StdinGuard;
-use crate::guest::streaming::OutputSink;
-use crate::host::host_calls::{self, Grants, RunGuard};
 use crate::guest::pinned::Pinned;
 use crate::guest::pool::{Pool, Restorer};
-use crate::guest::watchdog::{StopSwitch, Watchdog};
+use crate::guest::run::{drive, Mounts, Streams, Vm, WARMUP_OUTPUT_KEPT};
+use crate::guest::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
+use crate::guest::watchdog::{Interrupt, StopSwitch};
+use crate::guest::{Exec, Guest, Step, Written};
+use crate::host::host_calls;
+use crate::host::network::AllowList;
+use crate::lang::rich;
+use crate::outcome::{Ending, HeldGuest, RunOutcome, StopReason, WarmedFrom};
 
-/// The longest the run loop waits in one step, so a stop is noticed while the guest sleeps.
-const STEP_SLICE: Duration = Duration::from_millis(20);
+pub use crate::guest::run::{Program, RunRequest, INPUT_DIR, OUTPUT_DIR};
+
 /// The longest an image's warm-up may take (the data image's imports take a minute under emulation).
 const WARMUP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-/// The longest a restored guest's touch run may take.
-const TOUCH_TIMEOUT: Duration = Duration::from_secs(60);
-/// How much of a failed warm-up's output its error quotes.
-const WARMUP_OUTPUT_KEPT: usize = 8 * 1024;
-/// Where the caller's files are, read-only, in the guest.
-pub const INPUT_DIR: &str = "/input";
-/// Where a program writes the files it hands back.
-pub const OUTPUT_DIR: &str = "/output";
-/// Where a compiled program is put, under [`INPUT_DIR`].
-const PROGRAM_PATH: &str = ".lci-bin/program";
-/// No quota on `/input`: only the host writes there.
-const INPUT_QUOTA: Quota = Quota { entries: usize::MAX, bytes: u64::MAX };
 
-/// What to run.
-#[derive(Debug, Clone)]
-pub enum Program {
-    /// Source code the guest's interpreter runs.
-    Code(String),
-    /// A static-PIE binary the exec guest runs.
-    Binary(Vec<u8>),
-    /// A call of a function the guest's warm-up defined, with its JSON input (a Python run: see
-    /// [`crate::lang::rich`]).
-    Call {
-        /// The guest function.
-        function: String,
-        /// Its input, JSON text.
-        input: String,
-    },
+/// The hyperlight-unikraft micro-VM is a [`Guest`]: its yields and errors read as the core's steps
+/// and endings.
+impl Guest for AppSandbox {
+    fn submit(&mut self, exec: Exec) -> Result<(), Ending> {
+        let exec = match exec {
+            Exec::Code(code) => hyperlight_unikraft::Exec::Code(code),
+            Exec::Call { function, input } => hyperlight_unikraft::Exec::Call { function, input },
+            Exec::File(path) => hyperlight_unikraft::Exec::Guest(path),
+        };
+        AppSandbox::submit(self, exec).map_err(|e| ending_of(&e))
+    }
+
+    fn step(&mut self, slice: Duration) -> Result<Step, Ending> {
+        match AppSandbox::step(self, slice) {
+            Ok(Yield::CallDone) => Ok(Step::Done),
+            Ok(Yield::CallFailed { status }) => Ok(Step::Failed(status)),
+            Ok(Yield::Exited { status }) => Ok(Step::Exited(status)),
+            Ok(Yield::Blocked { .. }) => Ok(Step::Blocked),
+            Err(e) => Err(ending_of(&e)),
+        }
+    }
+
+    fn take_stderr(&mut self) -> Written {
+        let c = AppSandbox::take_stderr(self);
+        Written { text: c.text, omitted: c.omitted }
+    }
+
+    fn take_output(&mut self) -> Written {
+        let c = AppSandbox::take_output(self);
+        Written { text: c.text, omitted: c.omitted }
+    }
+
+    fn take_result(&mut self) -> Option<Vec<u8>> {
+        AppSandbox::take_result(self)
+    }
+
+    fn interrupter(&self) -> Interrupt {
+        let handle = self.interrupt_handle();
+        Box::new(move || {
+            handle.kill();
+        })
+    }
 }
 
-/// One run: the program, the files it may read, its time limit and the switch that stops it.
-#[derive(Debug, Clone)]
-pub struct RunRequest {
-    /// What to run.
-    pub program: Program,
-    /// Files the program finds under `/input` (relative path, content).
-    pub files: Vec<(String, Vec<u8>)>,
-    /// What it reads on standard input, then end of file.
-    pub stdin: Vec<u8>,
-    /// How long it may run.
-    pub timeout: Duration,
-    /// Stops it early when thrown (cancellation).
-    pub switch: StopSwitch,
-    /// What its code may call on the host: tools (code mode) and fetch.
-    pub grants: Grants,
-    /// Where its output goes as it is written, besides the outcome (see [`crate::guest::streaming`]).
-    pub on_output: Option<OutputSink>,
+/// How a program ended when the engine reports its end as an error.
+fn ending_of(e: &hyperlight_unikraft::Error) -> Ending {
+    match e {
+        hyperlight_unikraft::Error::CallFailed { status } => Ending::Status(*status),
+        hyperlight_unikraft::Error::GuestExited { status } => Ending::Exited(*status),
+        hyperlight_unikraft::Error::Deadlocked => Ending::Deadlocked,
+        e => Ending::Fault(e.to_string()),
+    }
 }
 
-/// A booted guest with its mounts, on the thread that drives it ([`Pinned`]).
-struct Vm {
-    sandbox: AppSandbox,
-    mounts: Mounts,
+/// `mounts` as the engine mounts them; the results mount only `with_results` (a Python image).
+fn engine_mounts(mounts: &Mounts, with_results: bool) -> Vec<Mount> {
+    mounts.table(with_results).into_iter().map(|(fs, at, read_only)| Mount::backend(fs, at, read_only)).collect()
 }
 
 /// A booted guest, made, restored and run on a thread of its own whichever thread asks: a vCPU run on
 /// another thread than the one it last ran on starts cold ([`crate::guest::pinned`]).
-pub struct Guest(Pinned<Vm>);
-
-/// A guest's mounts, all in host memory: the caller's files, the files the program hands back, and
-/// in a Python guest the images a run showed ([`rich::RESULTS_DIR`]; the other guests have no use for
-/// it, so they do not see it).
-struct Mounts {
-    input: Arc<MemFs>,
-    output: Arc<MemFs>,
-    results: Arc<MemFs>,
-}
-
-impl Mounts {
-    fn fresh(with_results: bool) -> (Mounts, Vec<Mount>) {
-        let mounts = Mounts {
-            input: Arc::new(MemFs::new(INPUT_QUOTA)),
-            output: Arc::new(MemFs::new(OUTPUT_QUOTA)),
-            results: Arc::new(MemFs::new(rich::RESULTS_QUOTA)),
-        };
-        let mut engine_mounts = vec![
-            Mount::backend(mounts.input.clone(), INPUT_DIR, true),
-            Mount::backend(mounts.output.clone(), OUTPUT_DIR, false),
-        ];
-        if with_results {
-            engine_mounts.push(Mount::backend(mounts.results.clone(), rich::RESULTS_DIR, false));
-        }
-        (mounts, engine_mounts)
-    }
-
-    fn clear(&self) {
-        self.input.clear();
-        self.output.clear();
-        self.results.clear();
-    }
-}
+pub struct PinnedGuest(Pinned<Vm<AppSandbox>>);
 
 /// One language's snapshot and the clean guests restored from it, ahead of the request ([`Pool`]).
 pub struct WarmGuest {
@@ -167,51 +138,34 @@ impl Recipe {
     }
 }
 
-impl Vm {
-    /// Runs the image's touch program, if any, and drops what it wrote; a guest it fails in is not used.
-    fn touch(&mut self, touch: Option<Exec>) -> Result<(), SandboxError> {
-        if let Some(exec) = touch {
-            let mut streams = Streams::unsent(WARMUP_OUTPUT_KEPT);
-            let ending = drive(&mut self.sandbox, exec, Instant::now() + TOUCH_TIMEOUT, StopSwitch::default(), &mut streams);
-            if ending != Ending::Returned {
-                return Err(SandboxError::new(ErrorCode::Engine, format!("a restored guest failed its touch run ({ending:?})")));
-            }
-        }
-        let _ = self.sandbox.take_stderr();
-        let _ = self.sandbox.take_output();
-        let _ = self.sandbox.take_result();
-        Ok(())
-    }
-}
-
 impl Restorer for Recipe {
-    type Guest = Guest;
+    type Guest = PinnedGuest;
 
     /// A new guest started from the snapshot (it adds only the memory it writes to), touched.
-    fn fresh(&self) -> Result<Guest, SandboxError> {
+    fn fresh(&self) -> Result<PinnedGuest, SandboxError> {
         let recipe = self.clone();
         Pinned::start("lci-guest", move || {
-            let (mounts, engine_mounts) = Mounts::fresh(recipe.rich_results);
+            let mounts = Mounts::fresh();
             let builder = host_calls::register(SandboxBuilder::from_snapshot(recipe.snapshot.clone()))
-                .mounts(engine_mounts)
+                .mounts(engine_mounts(&mounts, recipe.rich_results))
                 .echo_output(false)
                 .output_limit(engine_window(recipe.output_limit));
             let sandbox = with_network(builder, &recipe.network)
                 .boot()
                 .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
-            let mut vm = Vm { sandbox, mounts };
+            let mut vm = Vm { guest: sandbox, mounts };
             vm.touch(recipe.touch.clone())?;
             Ok(vm)
         })
-        .map(Guest)
+        .map(PinnedGuest)
     }
 
     /// Brings `guest` back to the snapshot (a clean state, empty mounts) and touches it, on its thread.
-    fn restore(&self, guest: &mut Guest) -> Result<(), SandboxError> {
+    fn restore(&self, guest: &mut PinnedGuest) -> Result<(), SandboxError> {
         let (snapshot, touch) = (self.snapshot.clone(), self.touch.clone());
         guest.0.with(move |vm| {
             vm.mounts.clear();
-            vm.sandbox.restore(snapshot).map_err(|e| engine_error("restore the guest", &e))?;
+            vm.guest.restore(snapshot).map_err(|e| engine_error("restore the guest", &e))?;
             vm.touch(touch)
         })?
     }
@@ -227,10 +181,10 @@ impl WarmGuest {
         let (image_name, rootfs, warmup, rich_results) = (image.name, image.rootfs.clone(), image.warmup.clone(), image.rich_results);
         let (memory_mb, network, output_limit) = (limits.memory_mb.or(image.memory_mb), limits.network.clone(), limits.max_output_bytes);
         // Booted on the thread that will drive it, as every guest is.
-        let first = Guest(Pinned::start("lci-guest", move || {
-            let (mounts, engine_mounts) = Mounts::fresh(rich_results);
+        let first = PinnedGuest(Pinned::start("lci-guest", move || {
+            let mounts = Mounts::fresh();
             let mut builder = host_calls::register(SandboxBuilder::from_initrd(&rootfs))
-                .mounts(engine_mounts)
+                .mounts(engine_mounts(&mounts, rich_results))
                 .echo_output(false)
                 .output_limit(engine_window(output_limit));
             if let Some(mb) = memory_mb {
@@ -250,11 +204,11 @@ impl WarmGuest {
                     ));
                 }
             }
-            let _ = sandbox.take_stderr();
-            let _ = sandbox.take_output();
-            Ok(Vm { sandbox, mounts })
+            let _ = Guest::take_stderr(&mut sandbox);
+            let _ = Guest::take_output(&mut sandbox);
+            Ok(Vm { guest: sandbox, mounts })
         })?);
-        let snapshot = first.0.with(|vm| vm.sandbox.snapshot().map_err(|e| engine_error("snapshot", &e)))??;
+        let snapshot = first.0.with(|vm| vm.guest.snapshot().map_err(|e| engine_error("snapshot", &e)))??;
         let recipe = Recipe::new(snapshot, image, limits);
         let touch = recipe.touch.clone();
         first.0.with(move |vm| vm.touch(touch))??;
@@ -262,7 +216,7 @@ impl WarmGuest {
     }
 
     /// The warm guest of `recipe`'s snapshot, `first` its first clean guest, keeping `pool_size` ready.
-    fn new(recipe: Recipe, first: Guest, pool_size: usize, boot_time: Duration) -> WarmGuest {
+    fn new(recipe: Recipe, first: PinnedGuest, pool_size: usize, boot_time: Duration) -> WarmGuest {
         WarmGuest {
             snapshot: recipe.snapshot.clone(),
             output_limit: recipe.output_limit,
@@ -300,7 +254,7 @@ impl WarmGuest {
 
     /// A clean guest for a session to keep: one restored ahead of the request, or a new one started
     /// from the snapshot; the pool makes another in its place.
-    pub fn checkout(&self) -> Result<Guest, SandboxError> {
+    pub fn checkout(&self) -> Result<PinnedGuest, SandboxError> {
         self.pool.take_to_keep()
     }
 
@@ -311,7 +265,7 @@ impl WarmGuest {
 
     /// Hands back a session's guest ([`WarmGuest::checkout`]); it is restored off the caller's path
     /// (see [`Pool`]) and kept if the pool has room; one that cannot be restored is dropped.
-    pub fn recycle(&self, guest: Guest) {
+    pub fn recycle(&self, guest: PinnedGuest) {
         self.pool.give_back_kept(guest);
     }
 
@@ -333,161 +287,13 @@ impl WarmGuest {
     }
 }
 
-impl Guest {
+impl PinnedGuest {
     /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
-    /// of each stream, beginning and end, on the guest's thread. Returns the outcome and whether the
-    /// guest can take another run without a restore (it has not exited, nor been stopped).
+    /// of each stream, beginning and end, on the guest's thread ([`Vm::execute`]). Returns the outcome
+    /// and whether the guest can take another run without a restore (it has not exited, nor been
+    /// stopped).
     pub fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
-        self.0.with(move |vm| vm.execute(request, keep))?
-    }
-}
-
-impl Vm {
-    /// Puts the program (a binary) and the caller's files under `/input`; returns what to execute.
-    fn stage(&self, program: Program, files: Vec<(String, Vec<u8>)>) -> Result<Exec, SandboxError> {
-        let exec = match program {
-            Program::Code(code) => {
-                fits_one_call(code.len())?;
-                Exec::Code(code)
-            }
-            Program::Call { function, input } => {
-                // The code travels inside the call's JSON input, with a little more.
-                fits_one_call(function.len() + input.len())?;
-                Exec::Call { function, input }
-            }
-            Program::Binary(binary) => {
-                self.mounts.input.put(PROGRAM_PATH, binary, 0o755)?;
-                Exec::Guest(format!("{INPUT_DIR}/{PROGRAM_PATH}"))
-            }
-        };
-        for (name, content) in files {
-            if crate::guest::memfs::normalize(&name).is_some_and(|n| n.starts_with(".lci-bin")) {
-                return Err(SandboxError::new(ErrorCode::InvalidPath, format!("{name:?}: .lci-bin is reserved")));
-            }
-            self.mounts.input.put(&name, content, 0o644)?;
-        }
-        Ok(exec)
-    }
-
-    /// [`Guest::execute`], on this guest's thread.
-    fn execute(&mut self, request: RunRequest, keep: usize) -> Result<(RunOutcome, bool), SandboxError> {
-        let RunRequest { program, files, stdin, timeout, switch, grants, on_output } = request;
-        let exec = match self.stage(program, files) {
-            Ok(exec) => exec,
-            Err(e) => {
-                // Nothing half-staged is left for a session's next run.
-                self.mounts.input.clear();
-                return Err(e);
-            }
-        };
-        self.mounts.output.clear();
-        self.mounts.results.clear();
-
-        let run_started = Instant::now();
-        // One deadline for the run: the watchdog stops the guest at it, and a tool call waits no longer.
-        let deadline = run_started + timeout;
-        // The guest's reads of its stdin are served on this thread, which drives it (crate::guest::stdin).
-        let stdin = StdinGuard::install(stdin);
-        // So are its calls of its tools and fetch (crate::host::host_calls).
-        let run_guard = RunGuard::install(grants, switch.clone(), deadline);
-        let mut streams = Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep), sink: on_output };
-        let ending = drive(&mut self.sandbox, exec, deadline, switch, &mut streams);
-        drop(stdin);
-        let tool_calls = run_guard.finish();
-        let run = run_started.elapsed();
-
-        streams.drain(&self.sandbox);
-        // A runner call (a Python run) says in its reply how the program really ended.
-        let reply = self.sandbox.take_result();
-        let (ending, rich) = rich::settle(ending, reply.as_deref(), &self.mounts.results);
-        let truncated = streams.output.truncated() || streams.stderr.truncated() || rich.truncated;
-        let alive = matches!(ending, Ending::Returned | Ending::Status(_));
-        let mut outcome = RunOutcome::new(ending, streams.output.text(), streams.stderr.text(), truncated, timeout);
-        outcome.files = self.mounts.output.take_files();
-        outcome.value = rich.value;
-        outcome.images = rich.images;
-        outcome.tool_calls = tool_calls;
-        outcome.timings = Timings { boot: None, warmed_from: None, prepare: Duration::ZERO, run };
-        self.mounts.input.clear();
-        self.mounts.results.clear();
-        Ok((outcome, alive))
-    }
-}
-
-/// Refuses a program whose call would carry more than the engine takes ([`CALL_PAYLOAD_MAX`]).
-fn fits_one_call(bytes: usize) -> Result<(), SandboxError> {
-    if bytes > CALL_PAYLOAD_MAX {
-        return Err(SandboxError::new(
-            ErrorCode::CodeTooLarge,
-            format!("the code is {bytes} bytes (with what carries it); a run takes at most {CALL_PAYLOAD_MAX}"),
-        ));
-    }
-    Ok(())
-}
-
-/// A run's two streams: the transcript (stdout and stderr in order) and stderr alone, and where
-/// they go as they are written.
-struct Streams {
-    output: HeadTail,
-    stderr: HeadTail,
-    sink: Option<OutputSink>,
-}
-
-impl Streams {
-    /// Streams that keep `keep` bytes of each and send nothing as it is written (a warm-up, a touch).
-    fn unsent(keep: usize) -> Streams {
-        Streams { output: HeadTail::new(keep), stderr: HeadTail::new(keep), sink: None }
-    }
-
-    /// Takes what the guest wrote since the last drain: standard error first, since taking the
-    /// transcript also clears the engine's standard-error capture. The sink gets all of it, in
-    /// order, before the caps of the outcome apply.
-    fn drain(&mut self, guest: &AppSandbox) {
-        let stderr = guest.take_stderr();
-        let output = guest.take_output();
-        if let Some(sink) = &self.sink {
-            sink.send_step(&output, &stderr);
-        }
-        self.stderr.absorb(stderr);
-        self.output.absorb(output);
-    }
-}
-
-/// Submits `exec` and steps the guest until the program ends or must stop (at `deadline`, or when `switch` is
-/// thrown), draining its output at every step so the end of a long output is kept.
-fn drive(guest: &mut AppSandbox, exec: Exec, deadline: Instant, switch: StopSwitch, streams: &mut Streams) -> Ending {
-    let handle = guest.interrupt_handle();
-    let watchdog = Watchdog::start(Box::new(move || {
-        handle.kill();
-    }), deadline, switch);
-    let ended = (|| -> Result<Ending, hyperlight_unikraft::Error> {
-        guest.submit(exec)?;
-        loop {
-            if let Some(reason) = watchdog.reason() {
-                return Ok(Ending::Stopped(reason));
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            let step = guest.step(left.min(STEP_SLICE))?;
-            streams.drain(guest);
-            match step {
-                Yield::CallDone => return Ok(Ending::Returned),
-                Yield::CallFailed { status } => return Ok(Ending::Status(status)),
-                Yield::Exited { status } => return Ok(Ending::Exited(status)),
-                Yield::Blocked { .. } => {}
-            }
-        }
-    })();
-    // A stop wins over whatever the interrupted entry reported.
-    if let Some(reason) = watchdog.reason() {
-        return Ending::Stopped(reason);
-    }
-    drop(watchdog);
-    match ended {
-        Ok(ending) => ending,
-        Err(hyperlight_unikraft::Error::CallFailed { status }) => Ending::Status(status),
-        Err(hyperlight_unikraft::Error::GuestExited { status }) => Ending::Exited(status),
-        Err(hyperlight_unikraft::Error::Deadlocked) => Ending::Deadlocked,
-        Err(e) => Ending::Fault(e.to_string()),
+        self.0.with(move |vm| vm.execute(request, keep, CALL_PAYLOAD_MAX))?
     }
 }
 
@@ -551,4 +357,32 @@ pub fn shared_warm_guest(
 /// Whether the run behind `outcome` was stopped by its caller (its AbortSignal).
 pub fn cancelled(outcome: &RunOutcome) -> bool {
     outcome.stop == Some(StopReason::Cancelled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_s_errors_read_as_how_the_program_ended() {
+        assert_eq!(ending_of(&hyperlight_unikraft::Error::CallFailed { status: 2 }), Ending::Status(2));
+        assert_eq!(ending_of(&hyperlight_unikraft::Error::GuestExited { status: 137 }), Ending::Exited(137));
+        assert_eq!(ending_of(&hyperlight_unikraft::Error::Deadlocked), Ending::Deadlocked);
+    }
+
+    #[test]
+    fn the_mounts_a_guest_sees_are_input_output_and_for_python_the_results() {
+        let mounts = Mounts::fresh();
+        let at = |with| mounts.table(with).into_iter().map(|(_, at, read_only)| (at, read_only)).collect::<Vec<_>>();
+        assert_eq!(at(false), [(INPUT_DIR, true), (OUTPUT_DIR, false)]);
+        assert_eq!(at(true), [(INPUT_DIR, true), (OUTPUT_DIR, false), (rich::RESULTS_DIR, false)]);
+        assert_eq!(engine_mounts(&mounts, true).len(), 3);
+    }
+
+    #[test]
+    fn a_cancelled_outcome_is_told_from_a_timed_out_one() {
+        let outcome = |reason| RunOutcome::new(Ending::Stopped(reason), String::new(), String::new(), false, Duration::from_secs(1));
+        assert!(cancelled(&outcome(StopReason::Cancelled)));
+        assert!(!cancelled(&outcome(StopReason::Timeout)));
+    }
 }
