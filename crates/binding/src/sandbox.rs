@@ -7,7 +7,6 @@ use std::sync::Arc;
 use lci_sandbox::images::PythonImage;
 use lci_sandbox::{Language, Limits, Sandbox, SandboxError, SandboxOptions, SnapshotDirectory};
 use napi::bindgen_prelude::*;
-use napi::tokio::sync::Semaphore;
 use napi_derive::napi;
 
 use crate::coded_error::{coded, CodedResult};
@@ -26,9 +25,6 @@ pub struct NanvixSandbox {
   inner: Arc<Sandbox>,
   /// `SandboxConfig.tools`, shared with its sessions.
   tools: Option<SandboxTools>,
-  /// Runs wait their turn here, as futures: a run waiting for one of the `maxConcurrency` slots
-  /// holds no thread, and an abort takes it out of the line at once.
-  turns: Arc<Semaphore>,
 }
 
 #[napi]
@@ -76,7 +72,7 @@ impl NanvixSandbox {
     let tools = config.as_mut().and_then(|c| c.tools.take());
     let c = config.unwrap_or_default();
     match make(&c) {
-      Ok(sandbox) => Ok(NanvixSandbox { turns: Arc::new(Semaphore::new(sandbox.max_concurrency())), inner: Arc::new(sandbox), tools }),
+      Ok(sandbox) => Ok(NanvixSandbox { inner: Arc::new(sandbox), tools }),
       Err(e) => {
         if let Some(tools) = tools {
           tools.release(&env);
@@ -106,7 +102,7 @@ impl NanvixSandbox {
       Err(message) => return reject_type_error(env, message),
     };
     let sandbox = self.inner.clone();
-    spawn(env, &self.turns, hooks, move || sandbox.run_file(std::path::Path::new(&path), options))
+    spawn(env, self.inner.turns(), hooks, options, move |options| sandbox.run_file(std::path::Path::new(&path), options))
   }
 
   /// Runs `code` written in `language` (`javascript`, `python`, `c`, `cpp`, or an alias such as
@@ -132,7 +128,7 @@ impl NanvixSandbox {
       Err(message) => return reject_type_error(env, message),
     };
     let sandbox = self.inner.clone();
-    spawn(env, &self.turns, hooks, move || {
+    spawn(env, self.inner.turns(), hooks, options, move |options| {
       let language = Language::from_name(&language)?;
       sandbox.run_code(&code, language, options)
     })
@@ -144,7 +140,7 @@ impl NanvixSandbox {
   #[napi]
   pub fn session(&self, env: Env, language: String) -> Result<Session> {
     match Language::from_name(&language) {
-      Ok(language) => Ok(Session { inner: Arc::new(self.inner.session(language)), turns: self.turns.clone(), tools: self.tools.clone() }),
+      Ok(language) => Ok(Session { inner: Arc::new(self.inner.session(language)), turns: self.inner.turns().clone(), tools: self.tools.clone() }),
       Err(e) => Err(coded(&env, &e)),
     }
   }

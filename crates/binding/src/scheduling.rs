@@ -1,44 +1,34 @@
-//! Where a run waits and runs: a turn among its sandbox's `maxConcurrency` (a future, so a waiting run
-//! holds no thread and an abort takes it out of the line), then a blocking thread for the engine.
+//! Where a run waits and runs: a turn among its sandbox's `maxConcurrency` (the core's [`Turns`], as a
+//! future, so a waiting run holds no thread and an abort takes it out of the line), then a blocking
+//! thread for the engine.
 
-use std::sync::Arc;
-
-use lci_sandbox::{RunOutcome, SandboxError};
+use lci_sandbox::turns::Turns;
+use lci_sandbox::{RunOptions, RunOutcome, SandboxError};
 use napi::bindgen_prelude::*;
-use napi::tokio::sync::Semaphore;
 
 use crate::coded_error::{self, type_error};
 use crate::run_options::RunHooks;
 use crate::types::WorkloadResult;
 
-/// Waits for a turn among `turns` (as a future: no thread waits), then runs `work` on a blocking
-/// thread; resolves with its outcome, or with its error as a failed result, and rejects only when
-/// the run was aborted (while it waited, too). It settles once every output chunk has reached its
+/// Waits for a turn among `turns` (the core's semaphore, as a future: no thread waits, and an abort
+/// takes the run out of the line at once), then runs `work` with `options` holding that turn on a
+/// blocking thread; resolves with its outcome, or with its error as a failed result, and rejects only
+/// when the run was aborted (while it waited, too). It settles once every output chunk has reached its
 /// callback; the abort listener goes then.
-pub(crate) fn spawn<'env, F>(env: &'env Env, turns: &Arc<Semaphore>, hooks: RunHooks, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
+pub(crate) fn spawn<'env, F>(env: &'env Env, turns: &Turns, hooks: RunHooks, mut options: RunOptions, work: F) -> Result<PromiseRaw<'env, WorkloadResult>>
 where
-  F: FnOnce() -> std::result::Result<RunOutcome, SandboxError> + Send + 'static,
+  F: FnOnce(RunOptions) -> std::result::Result<RunOutcome, SandboxError> + Send + 'static,
 {
   let turns = turns.clone();
   let RunHooks { watch, delivery } = hooks;
-  let aborted = watch.as_ref().map(|w| w.aborted.clone());
   env.spawn_future_with_callback(
     async move {
-      let wait = turns.acquire_owned();
-      let turn = match aborted {
-        Some(aborted) => napi::tokio::select! {
-          turn = wait => turn.ok(),
-          () = aborted.notified() => None,
-        },
-        None => wait.await.ok(),
-      };
-      let Some(turn) = turn else { return Ok(None) };
-      let outcome = napi::tokio::task::spawn_blocking(move || {
-        let _turn = turn;
-        work()
-      })
-      .await
-      .unwrap_or_else(|e| Err(SandboxError::new(lci_sandbox::ErrorCode::Engine, format!("the run's thread failed: {e}"))));
+      let switch = options.switch.clone();
+      let Some(turn) = turns.wait(&switch).await else { return Ok(None) };
+      options.turn = Some(turn);
+      let outcome = napi::tokio::task::spawn_blocking(move || work(options))
+        .await
+        .unwrap_or_else(|e| Err(SandboxError::new(lci_sandbox::ErrorCode::Engine, format!("the run's thread failed: {e}"))));
       if let Some(delivery) = delivery {
         delivery.settled().await;
       }

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use lci_sandbox::turns::Turns;
 use napi::bindgen_prelude::*;
-use napi::tokio::sync::Semaphore;
 use napi_derive::napi;
 
 use crate::coded_error::coded;
@@ -19,7 +19,7 @@ use crate::types::WorkloadResult;
 pub struct Session {
   pub(crate) inner: Arc<lci_sandbox::Session>,
   /// Its sandbox's line of runs waiting for a slot.
-  pub(crate) turns: Arc<Semaphore>,
+  pub(crate) turns: Turns,
   /// Its sandbox's `SandboxConfig.tools`.
   pub(crate) tools: Option<SandboxTools>,
 }
@@ -56,7 +56,7 @@ impl Session {
       Err(message) => return reject_type_error(env, message),
     };
     let session = self.inner.clone();
-    spawn(env, &self.turns, hooks, move || session.run_code(&code, options))
+    spawn(env, &self.turns, hooks, options, move |options| session.run_code(&code, options))
   }
 
   /// Drops the session's state: the next run starts from the clean snapshot.

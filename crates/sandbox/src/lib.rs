@@ -11,9 +11,9 @@ pub mod guest;
 pub mod host;
 pub mod lang;
 pub mod outcome;
-pub mod permits;
 pub mod runlog;
 pub mod sandbox;
+pub mod turns;
 
 // The paths the binding and bench/engine have always used, kept while the core's modules live in
 // folders by what they are (guest/, host/, lang/).

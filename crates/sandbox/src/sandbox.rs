@@ -18,8 +18,8 @@ use crate::error::{ErrorCode, SandboxError};
 use crate::guest::images;
 use crate::lang::language::{FileKind, Language};
 use crate::outcome::{Ending, RunOutcome};
-use crate::permits::Permits;
 use crate::runlog::RunLog;
+use crate::turns::{Turn, Turns};
 use crate::guest::snapshot_cache::{self, SnapshotCache};
 use crate::guest::watchdog::StopSwitch;
 
@@ -63,7 +63,7 @@ pub enum SnapshotDirectory {
 }
 
 /// What one run is given besides its code.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct RunOptions {
     /// Files the program can read under `/input` (relative path, content).
     pub files: Vec<(String, Vec<u8>)>,
@@ -78,6 +78,9 @@ pub struct RunOptions {
     /// Where the program's output goes as it is written (see [`crate::guest::streaming`]); a C or C++
     /// compile error's messages go there too, as standard error.
     pub on_output: Option<crate::guest::streaming::OutputSink>,
+    /// The run's turn among the sandbox's [`Sandbox::turns`], when its caller waited for it already
+    /// (the binding waits as a future); `None`: the run waits for one on its thread.
+    pub turn: Option<Turn>,
 }
 
 /// A language's warm guest, booted at most once at a time.
@@ -92,7 +95,8 @@ pub struct Sandbox {
     /// The guests' `fetch`, when the network is open and someone makes the requests.
     fetcher: Option<Arc<Fetcher>>,
     log: RunLog,
-    permits: Permits,
+    /// At most `max_concurrency` runs at once.
+    turns: Turns,
     max_concurrency: usize,
     pool_size: usize,
     guests: Mutex<HashMap<&'static str, GuestSlot>>,
@@ -136,7 +140,7 @@ impl Sandbox {
             dirs,
             image_roots: options.image_roots,
             python_image: options.python_image,
-            permits: Permits::new(max_concurrency),
+            turns: Turns::new(max_concurrency),
             max_concurrency,
             pool_size,
             guests: Mutex::new(HashMap::new()),
@@ -152,6 +156,12 @@ impl Sandbox {
     /// How many runs may be in flight at once.
     pub fn max_concurrency(&self) -> usize {
         self.max_concurrency
+    }
+
+    /// The turns its runs take, `max_concurrency` at once: wait for one ([`Turns::wait`]) and hand it
+    /// to the run ([`RunOptions::turn`]) to wait without a thread.
+    pub fn turns(&self) -> &Turns {
+        &self.turns
     }
 
     /// The directory the run log is written to.
@@ -201,7 +211,7 @@ impl Sandbox {
         session: Option<&SessionState>,
     ) -> Result<RunOutcome, SandboxError> {
         let started = Instant::now();
-        let RunOptions { files, output_directory, stdin, switch, tools, on_output } = options;
+        let RunOptions { files, output_directory, stdin, switch, tools, on_output, turn } = options;
         // The outcome of a run stopped before its program started (waiting for a slot, compiling).
         let stopped = || {
             let reason = switch.reason().unwrap_or(crate::StopReason::Cancelled);
@@ -209,7 +219,7 @@ impl Sandbox {
             outcome.duration = started.elapsed();
             outcome
         };
-        let Some(_permit) = self.permits.acquire_unless_stopped(&switch) else {
+        let Some(_turn) = turn.or_else(|| self.turns.wait_blocking(&switch)) else {
             return Ok(stopped());
         };
         let program = match (language, program) {

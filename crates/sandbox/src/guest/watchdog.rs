@@ -6,7 +6,9 @@
 //! One thread of the process watches every run in flight: starting a thread per run, and joining it
 //! at the end, cost each warm run a few milliseconds under emulation (on a run of ten or so).
 
+use std::future::Future;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
 
 use crate::outcome::StopReason;
@@ -19,12 +21,17 @@ const KILL_RETRY: Duration = Duration::from_millis(10);
 pub struct StopSwitch {
     /// Why the run must stop, once it must.
     stop: Arc<Mutex<Option<StopReason>>>,
+    /// Who waits for it to be thrown ([`StopSwitch::stopped`]).
+    waiting: Arc<Mutex<Vec<Waker>>>,
 }
 
 impl StopSwitch {
     /// Ask the run to stop for `reason`; the first reason given is the one reported.
     pub fn stop(&self, reason: StopReason) {
         self.stop.lock().unwrap().get_or_insert(reason);
+        for waker in self.waiting.lock().unwrap().drain(..) {
+            waker.wake();
+        }
         // The watcher interrupts the guest now rather than at its next deadline (its lock taken, so
         // the wake-up cannot fall between its look at this switch and its wait).
         if let Some(watcher) = WATCHER.get() {
@@ -36,6 +43,20 @@ impl StopSwitch {
     /// Why the run must stop, if it must.
     pub fn reason(&self) -> Option<StopReason> {
         *self.stop.lock().unwrap()
+    }
+
+    /// Resolves with the reason once the switch is thrown (a run waiting for its turn gives up then).
+    pub fn stopped(&self) -> impl Future<Output = StopReason> + '_ {
+        std::future::poll_fn(move |cx| {
+            let mut waiting = self.waiting.lock().unwrap();
+            match self.reason() {
+                Some(reason) => Poll::Ready(reason),
+                None => {
+                    waiting.push(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
     }
 }
 
@@ -169,18 +190,15 @@ impl Drop for Watchdog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::wait_until;
+    use crate::guest::Guest;
+    use crate::test_support::{wait_until, FakeGuest};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// An interrupt that counts how often it was sent.
+    /// An interrupt that counts how often it was sent: a fake guest's ([`FakeGuest`]).
     fn counted() -> (Arc<AtomicUsize>, Interrupt) {
-        let count = Arc::new(AtomicUsize::new(0));
-        let sent = count.clone();
-        (count, Box::new(move || {
-            sent.fetch_add(1, Ordering::SeqCst);
-        }))
+        let guest = FakeGuest::default();
+        (guest.interrupts.clone(), guest.interrupter())
     }
-
 
     #[test]
     fn a_run_past_its_deadline_is_stopped_and_interrupted_until_its_watch_ends_and_never_after() {
