@@ -10,7 +10,7 @@ use std::time::Instant;
 use crate::lang::compile::{self, Compiled};
 use crate::config::Limits;
 use crate::dirs::Directories;
-use crate::guest::engine::{PinnedGuest, Program, RunRequest, WarmGuest};
+use crate::guest::engine::{shared_warm_guest, PinnedGuest, Program, RunRequest, WarmGuest};
 use crate::guest::streaming::{OutputChunk, OutputStream};
 use crate::host::fetch::{FetchHandler, Fetcher};
 use crate::host::host_calls::Grants;
@@ -83,9 +83,6 @@ pub struct RunOptions {
     pub turn: Option<Turn>,
 }
 
-/// A language's warm guest, booted at most once at a time.
-type GuestSlot = Arc<Mutex<Option<Arc<WarmGuest>>>>;
-
 /// Runs programs in micro-VMs, one warm guest per language.
 pub struct Sandbox {
     limits: Limits,
@@ -99,7 +96,9 @@ pub struct Sandbox {
     turns: Turns,
     max_concurrency: usize,
     pool_size: usize,
-    guests: Mutex<HashMap<&'static str, GuestSlot>>,
+    /// The warm guests its runs used, by image, kept alive for as long as the sandbox lives (the
+    /// process's one cache of them, [`shared_warm_guest`], holds them weakly).
+    held: Mutex<HashMap<&'static str, Arc<WarmGuest>>>,
     /// Where warm snapshots are saved and loaded; `None`: nowhere.
     snapshots: Option<SnapshotCache>,
 }
@@ -143,7 +142,7 @@ impl Sandbox {
             turns: Turns::new(max_concurrency),
             max_concurrency,
             pool_size,
-            guests: Mutex::new(HashMap::new()),
+            held: Mutex::new(HashMap::new()),
             snapshots,
         })
     }
@@ -279,8 +278,9 @@ impl Sandbox {
     /// boots. Returns whether there was anything to let go of; a directory that cannot be emptied is
     /// [`ErrorCode::Engine`].
     pub fn clear_cache(&self, disk: bool) -> Result<bool, SandboxError> {
-        let slots: Vec<GuestSlot> = self.guests.lock().unwrap().drain().map(|(_, s)| s).collect();
-        let mut any = slots.iter().fold(false, |any, slot| slot.lock().unwrap().take().is_some() || any);
+        let held: Vec<Arc<WarmGuest>> = self.held.lock().unwrap().drain().map(|(_, warm)| warm).collect();
+        let mut any = !held.is_empty();
+        drop(held);
         if let (true, Some(cache)) = (disk, &self.snapshots) {
             let removed = cache.clear().map_err(|e| {
                 SandboxError::new(ErrorCode::Engine, format!("cannot empty the snapshot directory {}: {e}", cache.directory().display()))
@@ -298,18 +298,14 @@ impl Sandbox {
         self.warm_guest(language).map(|(_, warmed)| warmed)
     }
 
-    /// The warm guest of `language`: this sandbox's, or one another sandbox of this process with the
-    /// same image and guest settings already booted, or a new one (concurrent first runs wait for one
-    /// boot). Returns how long the boot took when this call did it.
+    /// The warm guest of `language`, from the process's one cache of them ([`shared_warm_guest`]):
+    /// one this sandbox or another of this process with the same image and guest settings already
+    /// warmed, or a new one (concurrent first runs wait for one boot). Returns how long the warm-up
+    /// took when this call did it.
     fn warm_guest(&self, language: Language) -> Result<(Arc<WarmGuest>, Option<(std::time::Duration, crate::outcome::WarmedFrom)>), SandboxError> {
-        let slot = self.guests.lock().unwrap().entry(language.image()).or_default().clone();
-        let mut warm = slot.lock().unwrap();
-        if let Some(guest) = warm.as_ref() {
-            return Ok((guest.clone(), None));
-        }
         let image = images::locate(language, self.python_image, &self.image_roots)?;
-        let (guest, boot) = crate::guest::engine::shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
-        *warm = Some(guest.clone());
+        let (guest, boot) = shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
+        self.held.lock().unwrap().insert(language.image(), guest.clone());
         Ok((guest, boot))
     }
 }
