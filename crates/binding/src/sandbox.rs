@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use lci_sandbox::images::PythonImage;
-use lci_sandbox::{Language, Limits, Sandbox, SandboxError, SandboxOptions, SnapshotDirectory};
+use lci_sandbox::settings::Settings;
+use lci_sandbox::{Language, Sandbox, SandboxError, SnapshotDirectory};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -34,39 +34,33 @@ impl NanvixSandbox {
   #[napi(constructor)]
   pub fn new(env: Env, config: Option<SandboxConfig>) -> Result<Self> {
     let make = |c: &SandboxConfig| -> CodedResult<Sandbox> {
-      let mut limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?.with_tool_limits(c.max_tool_calls, c.max_tool_bytes)?;
-      if let Some(network) = &c.network {
-        limits.network = lci_sandbox::network::AllowList::parse(&network.allow)?;
-      }
-      let fetch_handler: Option<Arc<dyn lci_sandbox::fetch::FetchHandler>> = match limits.network.is_empty() {
-        true => None,
-        false => Some(Arc::new(js_fetch::NodeFetch::new(&env).map_err(|e| {
-          SandboxError::new(lci_sandbox::ErrorCode::InvalidConfig, format!("network: the guests' fetch needs Node 20.16 or later ({e})"))
-        })?)),
-      };
-      let max_concurrency = c
-        .max_concurrency
-        .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, lci_sandbox::config::MAX_CONCURRENCY as f64).map(|n| n as usize))
-        .transpose()?;
-      let pool_size = c
-        .pool_size
-        .map(|n| lci_sandbox::config::whole("poolSize", n, 1.0, lci_sandbox::pool::MAX_POOL_SIZE as f64).map(|n| n as usize))
-        .transpose()?;
-      Ok(Sandbox::new(SandboxOptions {
-        log_directory: c.log_directory.clone().map(PathBuf::from),
-        tmp_directory: c.tmp_directory.clone().map(PathBuf::from),
-        limits,
-        max_concurrency,
-        pool_size,
-        image_roots: location::image_roots(),
-        python_image: c.python_image.as_deref().map(PythonImage::from_name).transpose()?,
-        fetch_handler,
+      let settings = Settings {
+        log_directory: c.log_directory.clone(),
+        tmp_directory: c.tmp_directory.clone(),
+        timeout_ms: c.timeout_ms,
+        memory_mb: c.memory_mb,
+        max_output_bytes: c.max_output_bytes,
+        max_concurrency: c.max_concurrency,
+        pool_size: c.pool_size,
+        python_image: c.python_image.clone(),
+        network_allow: c.network.as_ref().map(|n| n.allow.clone()),
+        max_tool_calls: c.max_tool_calls,
+        max_tool_bytes: c.max_tool_bytes,
         snapshot_directory: match &c.snapshot_directory {
           None | Some(Either::B(true)) => SnapshotDirectory::Default,
           Some(Either::B(false)) => SnapshotDirectory::Off,
           Some(Either::A(dir)) => SnapshotDirectory::At(PathBuf::from(dir)),
         },
-      })?)
+      };
+      let mut options = settings.options()?;
+      options.image_roots = location::image_roots();
+      if !options.limits.network.is_empty() {
+        let fetch = js_fetch::NodeFetch::new(&env).map_err(|e| {
+          SandboxError::new(lci_sandbox::ErrorCode::InvalidConfig, format!("network: the guests' fetch needs Node 20.16 or later ({e})"))
+        })?;
+        options.fetch_handler = Some(Arc::new(fetch));
+      }
+      Ok(Sandbox::new(options)?)
     };
     let mut config = config;
     let tools = config.as_mut().and_then(|c| c.tools.take());

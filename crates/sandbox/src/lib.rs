@@ -13,6 +13,7 @@ pub mod lang;
 pub mod outcome;
 pub mod runlog;
 pub mod sandbox;
+pub mod settings;
 pub mod turns;
 
 // The paths the binding and bench/engine have always used, kept while the core's modules live in
