@@ -50,7 +50,7 @@ pub fn typescript() -> String {
     let _ = writeln!(w, "/** Which image runs Python (`SandboxConfig.pythonImage`): `standard` (CPython and its standard library) or `data` (plus numpy, pandas, scipy, scikit-learn, matplotlib…). */\nexport type PythonImage = {}\n", images.join(" | "));
     let _ = writeln!(w, "/** Every `pythonImage`, in the order they are documented. */\nexport const PYTHON_IMAGES: readonly PythonImage[] = [{}]\n", images.join(", "));
     let limits: [(&str, &str, f64); 19] = [
-        ("MAX_CODE_BYTES", "The largest code one run carries, in bytes (UTF-8).", hyperlight_unikraft::CALL_PAYLOAD_MAX as f64),
+        ("MAX_CODE_BYTES", "The largest code one run carries, in bytes (UTF-8).", crate::guest::engine::MAX_CALL_BYTES as f64),
         ("DEFAULT_TIMEOUT_MS", "Time limit of one run when none is given, in milliseconds.", config::DEFAULT_TIMEOUT.as_millis() as f64),
         ("MAX_TIMEOUT_MS", "The largest `timeoutMs` accepted.", config::MAX_TIMEOUT_MS),
         ("SANDBOX_DEFAULT_MAX_OUTPUT_BYTES", "Output a `NanvixSandbox` run keeps per stream when `maxOutputBytes` is not given.", config::DEFAULT_MAX_OUTPUT_BYTES as f64),

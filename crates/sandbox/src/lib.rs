@@ -14,6 +14,7 @@ pub mod outcome;
 pub mod runlog;
 pub mod sandbox;
 pub mod settings;
+pub mod stop;
 pub mod turns;
 
 // The paths the binding and bench/engine have always used, kept while the core's modules live in
@@ -33,4 +34,4 @@ pub use language::{FileKind, Language};
 pub use outcome::{Ending, RunOutcome, StopReason, Timings, WarmedFrom};
 pub use sandbox::{probe, Probe, RunOptions, Sandbox, SandboxOptions, Session, SnapshotDirectory};
 pub use streaming::{OutputChunk, OutputSink, OutputStream};
-pub use watchdog::StopSwitch;
+pub use stop::StopSwitch;

@@ -90,6 +90,40 @@ fn the_modules_import_each_other_without_a_cycle() {
     if let Some(cycle) = cycle(&graph) {
         panic!("an import cycle: {}", cycle.join(" → "));
     }
+    // Nor between the folders (guest/, host/, lang/) and the top-level modules: host functions and
+    // languages never reach up into the guests that use them.
+    let mut folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let top = |m: &str| m.split("::").next().unwrap_or_default().to_string();
+    for (module, uses) in &graph {
+        let entry = folders.entry(top(module)).or_default();
+        entry.extend(uses.iter().map(|u| top(u)).filter(|u| *u != top(module)));
+    }
+    for uses in folders.clone().values() {
+        for u in uses {
+            folders.entry(u.clone()).or_default();
+        }
+    }
+    if let Some(cycle) = cycle(&folders) {
+        panic!("an import cycle between folders: {}", cycle.join(" → "));
+    }
+}
+
+/// The modules that may name the engine crate: the hyperlight-unikraft guest behind the [`Guest`]
+/// trait, and what hands the engine something of ours in its own types (the hypervisor check, the
+/// mounts' filesystem, the snapshots on disk, the network policy). Everything else drives a guest
+/// through the trait.
+///
+/// [`Guest`]: crate::guest::Guest
+const ENGINE_ADAPTERS: [&str; 5] = ["guest::engine", "guest::hypervisor", "guest::memfs", "guest::snapshot_cache", "host::network"];
+
+#[test]
+fn only_the_engine_s_adapters_name_the_engine_crate() {
+    let naming: Vec<String> = modules()
+        .into_iter()
+        .filter(|(_, source)| source.lines().any(|l| l.split("//").next().unwrap_or_default().contains("hyperlight_unikraft")))
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(naming, ENGINE_ADAPTERS, "a module outside guest::engine's adapters names hyperlight_unikraft");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use crate::outcome::{Ending, RunOutcome};
 use crate::runlog::RunLog;
 use crate::turns::{Turn, Turns};
 use crate::guest::snapshot_cache::{self, SnapshotCache};
-use crate::guest::watchdog::StopSwitch;
+use crate::stop::StopSwitch;
 
 /// What a sandbox is made from.
 #[derive(Clone, Default)]

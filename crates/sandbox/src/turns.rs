@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::guest::watchdog::StopSwitch;
+use crate::stop::StopSwitch;
 
 /// Up to `n` runs at a time.
 #[derive(Debug, Clone)]

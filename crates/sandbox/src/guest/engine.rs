@@ -21,7 +21,8 @@ use crate::guest::pinned::Pinned;
 use crate::guest::pool::{Pool, Restorer};
 use crate::guest::run::{drive, Mounts, Streams, Vm, WARMUP_OUTPUT_KEPT};
 use crate::guest::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
-use crate::guest::watchdog::{Interrupt, StopSwitch};
+use crate::guest::watchdog::Interrupt;
+use crate::stop::StopSwitch;
 use crate::guest::{Exec, Guest, Step, Written};
 use crate::host::host_calls;
 use crate::host::network::AllowList;
@@ -76,6 +77,14 @@ impl Guest for AppSandbox {
         })
     }
 }
+
+/// `builder` with every host function a run's code may call ([`host_calls::FUNCTIONS`]).
+pub fn register(builder: SandboxBuilder) -> SandboxBuilder {
+    host_calls::FUNCTIONS.into_iter().fold(builder, |builder, (name, function)| builder.host_function(name, function))
+}
+
+/// The most bytes one call into a guest carries (the program's code, or a runner call's input).
+pub const MAX_CALL_BYTES: usize = CALL_PAYLOAD_MAX;
 
 /// How a program ended when the engine reports its end as an error.
 fn ending_of(e: &hyperlight_unikraft::Error) -> Ending {
@@ -146,7 +155,7 @@ impl Restorer for Recipe {
         let recipe = self.clone();
         Pinned::start("lci-guest", move || {
             let mounts = Mounts::fresh();
-            let builder = host_calls::register(SandboxBuilder::from_snapshot(recipe.snapshot.clone()))
+            let builder = register(SandboxBuilder::from_snapshot(recipe.snapshot.clone()))
                 .mounts(engine_mounts(&mounts, recipe.rich_results))
                 .echo_output(false)
                 .output_limit(engine_window(recipe.output_limit));
@@ -183,7 +192,7 @@ impl WarmGuest {
         // Booted on the thread that will drive it, as every guest is.
         let first = PinnedGuest(Pinned::start("lci-guest", move || {
             let mounts = Mounts::fresh();
-            let mut builder = host_calls::register(SandboxBuilder::from_initrd(&rootfs))
+            let mut builder = register(SandboxBuilder::from_initrd(&rootfs))
                 .mounts(engine_mounts(&mounts, rich_results))
                 .echo_output(false)
                 .output_limit(engine_window(output_limit));

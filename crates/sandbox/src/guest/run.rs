@@ -12,7 +12,8 @@ use crate::guest::capture::HeadTail;
 use crate::guest::memfs::{MemFs, Quota, OUTPUT_QUOTA};
 use crate::guest::stdin::StdinGuard;
 use crate::guest::streaming::OutputSink;
-use crate::guest::watchdog::{StopSwitch, Watchdog};
+use crate::guest::watchdog::Watchdog;
+use crate::stop::StopSwitch;
 use crate::guest::{Exec, Guest, Step};
 use crate::host::host_calls::{Grants, RunGuard};
 use crate::lang::rich;
@@ -30,6 +31,8 @@ pub const INPUT_DIR: &str = "/input";
 pub const OUTPUT_DIR: &str = "/output";
 /// Where a compiled program is put, under [`INPUT_DIR`].
 const PROGRAM_PATH: &str = ".lci-bin/program";
+/// The quota of [`rich::RESULTS_DIR`]: the images a run may show, each one file.
+const RESULTS_QUOTA: Quota = Quota { entries: rich::MAX_IMAGES, bytes: rich::MAX_IMAGE_BYTES as u64 };
 /// No quota on `/input`: only the host writes there.
 const INPUT_QUOTA: Quota = Quota { entries: usize::MAX, bytes: u64::MAX };
 
@@ -77,7 +80,7 @@ pub struct Mounts {
     pub input: Arc<MemFs>,
     /// `/output`, within [`OUTPUT_QUOTA`].
     pub output: Arc<MemFs>,
-    /// [`rich::RESULTS_DIR`], within [`rich::RESULTS_QUOTA`].
+    /// [`rich::RESULTS_DIR`], within [`RESULTS_QUOTA`].
     pub results: Arc<MemFs>,
 }
 
@@ -87,7 +90,7 @@ impl Mounts {
         Mounts {
             input: Arc::new(MemFs::new(INPUT_QUOTA)),
             output: Arc::new(MemFs::new(OUTPUT_QUOTA)),
-            results: Arc::new(MemFs::new(rich::RESULTS_QUOTA)),
+            results: Arc::new(MemFs::new(RESULTS_QUOTA)),
         }
     }
 
@@ -192,7 +195,7 @@ impl<G: Guest> Vm<G> {
         streams.drain(&mut self.guest);
         // A runner call (a Python run) says in its reply how the program really ended.
         let reply = self.guest.take_result();
-        let (ending, rich) = rich::settle(ending, reply.as_deref(), &self.mounts.results);
+        let (ending, rich) = rich::settle(ending, reply.as_deref(), self.mounts.results.take_files());
         let truncated = streams.output.truncated() || streams.stderr.truncated() || rich.truncated;
         let alive = matches!(ending, Ending::Returned | Ending::Status(_));
         let mut outcome = RunOutcome::new(ending, streams.output.text(), streams.stderr.text(), truncated, timeout);

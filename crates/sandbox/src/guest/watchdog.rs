@@ -6,59 +6,15 @@
 //! One thread of the process watches every run in flight: starting a thread per run, and joining it
 //! at the end, cost each warm run a few milliseconds under emulation (on a run of ten or so).
 
-use std::future::Future;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
-use std::task::{Poll, Waker};
+use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
 
 use crate::outcome::StopReason;
+pub use crate::stop::StopSwitch;
 
 /// How often a stop is re-sent to a guest that has not yet been interrupted.
 const KILL_RETRY: Duration = Duration::from_millis(10);
-
-/// A shared switch that asks a run to stop. Cloning it gives another handle to the same switch.
-#[derive(Debug, Clone, Default)]
-pub struct StopSwitch {
-    /// Why the run must stop, once it must.
-    stop: Arc<Mutex<Option<StopReason>>>,
-    /// Who waits for it to be thrown ([`StopSwitch::stopped`]).
-    waiting: Arc<Mutex<Vec<Waker>>>,
-}
-
-impl StopSwitch {
-    /// Ask the run to stop for `reason`; the first reason given is the one reported.
-    pub fn stop(&self, reason: StopReason) {
-        self.stop.lock().unwrap().get_or_insert(reason);
-        for waker in self.waiting.lock().unwrap().drain(..) {
-            waker.wake();
-        }
-        // The watcher interrupts the guest now rather than at its next deadline (its lock taken, so
-        // the wake-up cannot fall between its look at this switch and its wait).
-        if let Some(watcher) = WATCHER.get() {
-            let _watches = watcher.lock();
-            watcher.changed.notify_all();
-        }
-    }
-
-    /// Why the run must stop, if it must.
-    pub fn reason(&self) -> Option<StopReason> {
-        *self.stop.lock().unwrap()
-    }
-
-    /// Resolves with the reason once the switch is thrown (a run waiting for its turn gives up then).
-    pub fn stopped(&self) -> impl Future<Output = StopReason> + '_ {
-        std::future::poll_fn(move |cx| {
-            let mut waiting = self.waiting.lock().unwrap();
-            match self.reason() {
-                Some(reason) => Poll::Ready(reason),
-                None => {
-                    waiting.push(cx.waker().clone());
-                    Poll::Pending
-                }
-            }
-        })
-    }
-}
 
 /// What interrupts a guest's vCPU: its interrupt handle's `kill`.
 pub type Interrupt = Box<dyn Fn() + Send + Sync>;
@@ -113,7 +69,7 @@ impl Watcher {
             let mut stopped = Vec::new();
             for watch in &watches.1 {
                 if watch.switch.reason().is_none() && now >= watch.deadline {
-                    *watch.switch.stop.lock().unwrap() = Some(StopReason::Timeout);
+                    watch.switch.time_out();
                 }
                 let next = match watch.switch.reason() {
                     Some(_) => {
@@ -146,6 +102,18 @@ impl Watcher {
     }
 }
 
+/// Wakes the watcher (a switch was thrown), its lock taken so the wake-up cannot fall between its
+/// look at the switches and its wait.
+struct WakeWatcher;
+
+impl Wake for WakeWatcher {
+    fn wake(self: Arc<Self>) {
+        let watcher = Watcher::get();
+        let _watches = watcher.lock();
+        watcher.changed.notify_all();
+    }
+}
+
 /// Watches one run: stops it at `deadline` and, once stopped, interrupts the guest until the run
 /// loop returns. Dropping it ends the watch.
 pub struct Watchdog {
@@ -165,6 +133,8 @@ impl Watchdog {
         watches.1.push(Watch { id, target: target.clone(), deadline, switch: switch.clone() });
         drop(watches);
         watcher.changed.notify_all();
+        // A thrown switch has the watcher interrupt the guest now rather than at its next deadline.
+        switch.wake_on_stop(Waker::from(Arc::new(WakeWatcher)));
         Watchdog { switch, id, target }
     }
 

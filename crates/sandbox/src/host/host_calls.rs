@@ -2,7 +2,7 @@
 //! `fetch` ([`crate::host::fetch`]) — and what they share: the grants of the run this thread drives, and
 //! replies longer than one host call carries.
 //!
-//! Every guest has the same host functions, registered once with the engine ([`register`]); a call
+//! Every guest has the same host functions ([`FUNCTIONS`]), registered once with the engine; a call
 //! arrives on the thread that drives its guest, so the run's grants live in a thread-local installed
 //! for the run ([`RunGuard`]). One snapshot therefore serves runs with different grants, and parallel
 //! runs never see each other's.
@@ -17,13 +17,11 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
-use hyperlight_unikraft::SandboxBuilder;
-
 use crate::host::fetch::{self, Fetcher};
 use crate::host::fetch::FetchingRun;
 use crate::host::tools::{self, CallingRun, ToolLimits, ToolRun, Tools};
 use crate::outcome::ToolCall;
-use crate::guest::watchdog::StopSwitch;
+use crate::stop::StopSwitch;
 
 /// The host function a guest calls for the next piece of a long reply.
 pub const MORE_FUNCTION: &str = "lci.more";
@@ -116,14 +114,17 @@ impl Drop for RunGuard {
     }
 }
 
-/// `builder` with every host function a run's code may call.
-pub fn register(builder: SandboxBuilder) -> SandboxBuilder {
-    builder
-        .host_function(tools::HOST_FUNCTION, |call: &str| envelope(call_tool(call)))
-        .host_function(fetch::HOST_FUNCTION, |call: &str| envelope(call_fetch(call)))
-        .host_function(UPLOAD_FUNCTION, |call: &str| upload_piece(call).map(|()| "null".to_string()))
-        .host_function(MORE_FUNCTION, |_: &str| next_piece())
-}
+/// A host function: a call's argument text in, its reply text out (or the guest's exception).
+pub type HostFunction = fn(&str) -> Result<String, String>;
+
+/// Every host function a run's code may call, by name, for the engine to register with every guest
+/// ([`crate::guest::engine::register`]).
+pub const FUNCTIONS: [(&str, HostFunction); 4] = [
+    (tools::HOST_FUNCTION, |call| envelope(call_tool(call))),
+    (fetch::HOST_FUNCTION, |call| envelope(call_fetch(call))),
+    (UPLOAD_FUNCTION, |call| upload_piece(call).map(|()| "null".to_string())),
+    (MORE_FUNCTION, |_| next_piece()),
+];
 
 /// A tool call (`[name, args]`) of the run this thread drives.
 fn call_tool(call: &str) -> Result<String, String> {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::error::{ErrorCode, SandboxError};
 use crate::lang::jail::{self, Jail, COMPILE_LIMITS};
 use crate::lang::language::Language;
-use crate::guest::watchdog::StopSwitch;
+use crate::stop::StopSwitch;
 
 /// How long a compilation may take.
 pub const COMPILE_TIMEOUT: Duration = Duration::from_secs(180);
