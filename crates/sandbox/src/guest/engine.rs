@@ -4,6 +4,10 @@
 //! own, all in host memory: `/input` (read-only: the caller's files and the program to run), `/output`
 //! (writable within a quota: the files a program hands back) and the images a Python run showed
 //! ([`rich::RESULTS_DIR`]).
+//!
+//! This is the hyperlight-unikraft guest behind the [`Guest`] trait: what only this engine does (boot
+//! an image, snapshot it, start and restore guests from the snapshot, register the host functions) is
+//! here; a run's own logic, whatever the engine, is [`crate::guest::run`]'s.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -80,7 +80,7 @@ pub struct Mounts {
     pub input: Arc<MemFs>,
     /// `/output`, within [`OUTPUT_QUOTA`].
     pub output: Arc<MemFs>,
-    /// [`rich::RESULTS_DIR`], within [`RESULTS_QUOTA`].
+    /// [`rich::RESULTS_DIR`], within the caps on the images a run shows.
     pub results: Arc<MemFs>,
 }
 
