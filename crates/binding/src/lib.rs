@@ -4,8 +4,11 @@
 //! JavaScript thread. As upstream, a run resolves for every failure, the sandbox's own included
 //! (`success: false`, `error`, and a stable `errorCode`); it rejects only for an aborted signal and
 //! for arguments of the wrong type.
+//!
+//! The modules that define what JavaScript sees are public (napi registers their items; `cargo test`
+//! builds the crate without that registration, and would call them unused).
 
-mod admin;
+pub mod admin;
 mod coded_error;
 mod js_calls;
 mod js_fetch;
@@ -13,8 +16,8 @@ mod js_output;
 mod js_tools;
 mod location;
 mod run_options;
-mod sandbox;
+pub mod sandbox;
 mod sandbox_tools;
 mod scheduling;
-mod session;
-mod types;
+pub mod session;
+pub mod types;
