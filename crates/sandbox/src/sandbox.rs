@@ -99,6 +99,9 @@ pub struct Sandbox {
     /// The warm guests its runs used, by image, kept alive for as long as the sandbox lives (the
     /// process's one cache of them, [`shared_warm_guest`], holds them weakly).
     held: Mutex<HashMap<&'static str, Arc<WarmGuest>>>,
+    /// The image each language runs, found on its first run: finding one reads its warm-up code
+    /// (hundreds of KiB for JavaScript), which a warm run should not pay for.
+    images: Mutex<HashMap<Language, Arc<images::GuestImage>>>,
     /// Where warm snapshots are saved and loaded; `None`: nowhere.
     snapshots: Option<SnapshotCache>,
 }
@@ -143,6 +146,7 @@ impl Sandbox {
             max_concurrency,
             pool_size,
             held: Mutex::new(HashMap::new()),
+            images: Mutex::new(HashMap::new()),
             snapshots,
         })
     }
@@ -281,6 +285,8 @@ impl Sandbox {
         let held: Vec<Arc<WarmGuest>> = self.held.lock().unwrap().drain().map(|(_, warm)| warm).collect();
         let mut any = !held.is_empty();
         drop(held);
+        // The next run finds its image again, as its first did (one installed since is taken).
+        self.images.lock().unwrap().clear();
         if let (true, Some(cache)) = (disk, &self.snapshots) {
             let removed = cache.clear().map_err(|e| {
                 SandboxError::new(ErrorCode::Engine, format!("cannot empty the snapshot directory {}: {e}", cache.directory().display()))
@@ -303,7 +309,15 @@ impl Sandbox {
     /// warmed, or a new one (concurrent first runs wait for one boot). Returns how long the warm-up
     /// took when this call did it.
     fn warm_guest(&self, language: Language) -> Result<(Arc<WarmGuest>, Option<(std::time::Duration, crate::outcome::WarmedFrom)>), SandboxError> {
-        let image = images::locate(language, self.python_image, &self.image_roots)?;
+        let found = self.images.lock().unwrap().get(&language).cloned();
+        let image = match found {
+            Some(image) => image,
+            None => {
+                let image = Arc::new(images::locate(language, self.python_image, &self.image_roots)?);
+                self.images.lock().unwrap().insert(language, image.clone());
+                image
+            }
+        };
         let (guest, boot) = shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
         self.held.lock().unwrap().insert(language.image(), guest.clone());
         Ok((guest, boot))
