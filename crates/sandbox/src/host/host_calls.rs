@@ -17,8 +17,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::host::fetch::{self, Fetcher};
-use crate::host::fetch::FetchingRun;
+use crate::host::fetch::{self, Fetcher, FetchingRun};
 use crate::host::tools::{self, CallingRun, ToolLimits, ToolRun, Tools};
 use crate::outcome::ToolCall;
 use crate::stop::StopSwitch;
@@ -53,7 +52,7 @@ impl std::fmt::Debug for Grants {
 }
 
 /// The run this thread drives: what it may call, how to tell it must stop, and what it has called.
-pub(crate) struct ActiveRun {
+struct ActiveRun {
     pub switch: StopSwitch,
     pub deadline: Instant,
     /// Its tools and what it has used of them.
@@ -85,7 +84,7 @@ thread_local! {
 }
 
 /// Runs `f` with the run this thread drives, or `None` on a thread that drives none.
-pub(crate) fn with_active<T>(f: impl FnOnce(Option<&mut ActiveRun>) -> T) -> T {
+fn with_active<T>(f: impl FnOnce(Option<&mut ActiveRun>) -> T) -> T {
     ACTIVE.with(|a| f(a.borrow_mut().as_mut()))
 }
 
