@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::error::{ErrorCode, SandboxError};
-use crate::network::AllowList;
-use crate::tools::{ToolLimits, MAX_TOOL_BYTES_LIMIT, MAX_TOOL_CALLS_LIMIT};
+use crate::host::network::AllowList;
+use crate::host::tools::{ToolLimits, MAX_TOOL_BYTES_LIMIT, MAX_TOOL_CALLS_LIMIT};
 
 /// How long a run may take when no `timeoutMs` is given.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
