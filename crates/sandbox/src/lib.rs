@@ -28,6 +28,7 @@ pub mod rich;
 pub mod runlog;
 pub mod sandbox;
 pub mod snapshot_cache;
+pub mod sockets;
 pub mod stdin;
 pub mod streaming;
 pub mod tools;
