@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::error::{ErrorCode, SandboxError};
 use crate::network::AllowList;
+use crate::sockets::SocketPolicy;
 use crate::tools::{ToolLimits, MAX_TOOL_BYTES_LIMIT, MAX_TOOL_CALLS_LIMIT};
 
 /// How long a run may take when no `timeoutMs` is given.
@@ -35,6 +36,8 @@ pub struct Limits {
     pub max_output_bytes: usize,
     /// The destinations guests may reach; empty (the default): none, every socket is refused.
     pub network: AllowList,
+    /// What a guest may hold and serve on the host: its socket budget and exposed ports.
+    pub sockets: SocketPolicy,
     /// How much a run may use its tools (code mode).
     pub tools: ToolLimits,
 }
@@ -46,6 +49,7 @@ impl Default for Limits {
             memory_mb: None,
             max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
             network: AllowList::default(),
+            sockets: SocketPolicy::default(),
             tools: ToolLimits::default(),
         }
     }

@@ -22,6 +22,7 @@ use crate::network::AllowList;
 use crate::outcome::{Ending, HeldGuest, RunOutcome, StopReason, Timings, WarmedFrom};
 use crate::rich;
 use crate::snapshot_cache::{EntryKey, Lookup, SnapshotCache};
+use crate::sockets::{GuestId, GuestThread, SocketPolicy};
 use crate::stdin::StdinGuard;
 use crate::streaming::OutputSink;
 use crate::host_calls::{self, Grants, RunGuard};
@@ -86,11 +87,14 @@ pub struct RunRequest {
 struct Vm {
     sandbox: AppSandbox,
     mounts: Mounts,
+    /// Marks the thread as this guest's for its socket calls ([`crate::sockets`]); dropped after
+    /// `sandbox` (fields drop in order), so the engine's sockets are closed while it is counted.
+    _sockets: GuestThread,
 }
 
 /// A booted guest, made, restored and run on a thread of its own whichever thread asks: a vCPU run on
 /// another thread than the one it last ran on starts cold ([`crate::pinned`]).
-pub struct Guest(Pinned<Vm>);
+pub struct Guest(Pinned<Vm>, GuestId);
 
 /// A guest's mounts, all in host memory: the caller's files, the files the program hands back, and
 /// in a Python guest the images a run showed ([`rich::RESULTS_DIR`]; the other guests have no use for
@@ -143,6 +147,8 @@ struct Recipe {
     output_limit: usize,
     /// What its guests may reach.
     network: AllowList,
+    /// What its guests may hold and serve on the host.
+    sockets: SocketPolicy,
     /// Whether its guests get the results mount (a Python image).
     rich_results: bool,
     /// The image's trivial program, run in a guest just restored so the pages a run needs are mapped
@@ -158,6 +164,7 @@ impl Recipe {
             snapshot,
             output_limit: limits.max_output_bytes,
             network: limits.network.clone(),
+            sockets: limits.sockets.clone(),
             rich_results: image.rich_results,
             touch: image.touch.map(|code| match image.rich_results {
                 true => Exec::Call { function: rich::PYTHON_RUNNER.into(), input: rich::python_touch_input(code) },
@@ -190,20 +197,25 @@ impl Restorer for Recipe {
     /// A new guest started from the snapshot (it adds only the memory it writes to), touched.
     fn fresh(&self) -> Result<Guest, SandboxError> {
         let recipe = self.clone();
-        Pinned::start("lci-guest", move || {
+        let (id_sent, id) = std::sync::mpsc::sync_channel(1);
+        let pinned = Pinned::start("lci-guest", move || {
+            // Before the boot: the engine makes no socket before the guest asks, but nothing here
+            // should run unmarked on a guest's thread.
+            let sockets = GuestThread::enter(&recipe.sockets);
+            let _ = id_sent.send(sockets.id());
             let (mounts, engine_mounts) = Mounts::fresh(recipe.rich_results);
             let builder = host_calls::register(SandboxBuilder::from_snapshot(recipe.snapshot.clone()))
                 .mounts(engine_mounts)
                 .echo_output(false)
                 .output_limit(engine_window(recipe.output_limit));
-            let sandbox = with_network(builder, &recipe.network)
+            let sandbox = with_network(builder, &recipe.network, &recipe.sockets)
                 .boot()
                 .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
-            let mut vm = Vm { sandbox, mounts };
+            let mut vm = Vm { sandbox, mounts, _sockets: sockets };
             vm.touch(recipe.touch.clone())?;
             Ok(vm)
-        })
-        .map(Guest)
+        })?;
+        Ok(Guest(pinned, id.recv().unwrap_or(0)))
     }
 
     /// Brings `guest` back to the snapshot (a clean state, empty mounts) and touches it, on its thread.
@@ -222,12 +234,17 @@ impl WarmGuest {
     /// then keeps `pool_size` clean guests ready.
     pub fn boot(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<WarmGuest, SandboxError> {
         crate::stdin::check_isolation()?;
+        crate::sockets::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
         let (image_name, rootfs, warmup, rich_results) = (image.name, image.rootfs.clone(), image.warmup.clone(), image.rich_results);
         let (memory_mb, network, output_limit) = (limits.memory_mb.or(image.memory_mb), limits.network.clone(), limits.max_output_bytes);
+        let socket_policy = limits.sockets.clone();
+        let (id_sent, id) = std::sync::mpsc::sync_channel(1);
         // Booted on the thread that will drive it, as every guest is.
-        let first = Guest(Pinned::start("lci-guest", move || {
+        let first = Pinned::start("lci-guest", move || {
+            let sockets = GuestThread::enter(&socket_policy);
+            let _ = id_sent.send(sockets.id());
             let (mounts, engine_mounts) = Mounts::fresh(rich_results);
             let mut builder = host_calls::register(SandboxBuilder::from_initrd(&rootfs))
                 .mounts(engine_mounts)
@@ -236,7 +253,7 @@ impl WarmGuest {
             if let Some(mb) = memory_mb {
                 builder = builder.scratch_mb(mb);
             }
-            builder = with_network(builder, &network);
+            builder = with_network(builder, &network, &socket_policy);
             let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
             if let Some(code) = warmup {
                 // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
@@ -252,8 +269,9 @@ impl WarmGuest {
             }
             let _ = sandbox.take_stderr();
             let _ = sandbox.take_output();
-            Ok(Vm { sandbox, mounts })
-        })?);
+            Ok(Vm { sandbox, mounts, _sockets: sockets })
+        })?;
+        let first = Guest(first, id.recv().unwrap_or(0));
         let snapshot = first.0.with(|vm| vm.sandbox.snapshot().map_err(|e| engine_error("snapshot", &e)))??;
         let recipe = Recipe::new(snapshot, image, limits);
         let touch = recipe.touch.clone();
@@ -334,6 +352,11 @@ impl WarmGuest {
 }
 
 impl Guest {
+    /// Which guest this is for its sockets ([`crate::sockets::endpoint`]).
+    pub fn id(&self) -> GuestId {
+        self.1
+    }
+
     /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
     /// of each stream, beginning and end, on the guest's thread. Returns the outcome and whether the
     /// guest can take another run without a restore (it has not exited, nor been stopped).
@@ -492,8 +515,14 @@ fn drive(guest: &mut AppSandbox, exec: Exec, deadline: Instant, switch: StopSwit
 }
 
 /// `builder` with the network `allowed` opens: none when it is empty (every socket refused); else the
-/// allow list as the engine's filter, and the host's resolvers for the names on it.
-fn with_network(builder: SandboxBuilder, allowed: &AllowList) -> SandboxBuilder {
+/// allow list as the engine's filter, and the host's resolvers for the names on it. The exposed ports
+/// are the engine's listen ports (with no allow list: sockets that can serve on them and reach
+/// nothing); [`crate::sockets`] binds them on loopback.
+fn with_network(builder: SandboxBuilder, allowed: &AllowList, sockets: &SocketPolicy) -> SandboxBuilder {
+    let builder = match sockets.listen_ports() {
+        Some(ports) => builder.listen_ports(ports),
+        None => builder,
+    };
     let Some(policy) = allowed.policy() else { return builder };
     let builder = builder.network(policy);
     match crate::network::resolv_conf() {
@@ -513,6 +542,7 @@ struct WarmKey {
     memory_mb: Option<usize>,
     output_limit: usize,
     network: AllowList,
+    sockets: SocketPolicy,
 }
 
 /// The warm guests of this process, by what they were booted from; held weakly, so one lives as long
@@ -534,6 +564,7 @@ pub fn shared_warm_guest(
         memory_mb: limits.memory_mb,
         output_limit: limits.max_output_bytes,
         network: limits.network.clone(),
+        sockets: limits.sockets.clone(),
     };
     let slot = SHARED.get_or_init(Default::default).lock().unwrap().entry(key).or_default().clone();
     let mut weak = slot.lock().unwrap();
