@@ -114,8 +114,19 @@ pub struct NetworkConfig {
   /// (`*.example.com`), an IP address or a CIDR range, optionally with `:port` (`[v6]:port` for IPv6).
   /// A name not covered is never resolved; a listed name's other ports, and every address not
   /// covered, are refused. Loopback and cloud-metadata addresses are refused whatever the list says.
-  /// An entry of another form throws `ERR_INVALID_CONFIG`.
-  pub allow: Vec<String>,
+  /// Broad entries (`0.0.0.0/0`, `::/0`, `*.example.com`) mean the public internet: a private address
+  /// (RFC 1918, CGNAT, unique-local, link-local) is reached only through an entry inside its block or
+  /// its exact name, and this host's own addresses only through that single address or exact name.
+  /// An entry of another form throws `ERR_INVALID_CONFIG`. Default: none (no destination).
+  pub allow: Option<Vec<String>>,
+  /// Guest ports a server in the guest may listen on, each served on this host's loopback at a port
+  /// the host picks (`session.portEndpoint(port)` says where). Every other `listen`/`accept` fails in
+  /// the guest with EACCES: no inbound connection reaches a guest otherwise. At most
+  /// `MAX_EXPOSED_PORTS`.
+  pub expose: Option<Vec<f64>>,
+  /// How many host sockets one guest may hold at once; past it the guest gets EMFILE. Default
+  /// `DEFAULT_MAX_SOCKETS`, at most `MAX_SOCKETS`.
+  pub max_sockets: Option<f64>,
 }
 
 /// The result of one run. Every failure, the workload's (an exception, a non-zero exit, a timeout)
@@ -269,7 +280,8 @@ impl NanvixSandbox {
     let make = |c: &SandboxConfig| -> CodedResult<Sandbox> {
       let mut limits = Limits::from_numbers(c.timeout_ms, c.memory_mb, c.max_output_bytes)?.with_tool_limits(c.max_tool_calls, c.max_tool_bytes)?;
       if let Some(network) = &c.network {
-        limits.network = lci_sandbox::network::AllowList::parse(&network.allow)?;
+        limits.network = lci_sandbox::network::AllowList::parse(network.allow.as_deref().unwrap_or_default())?;
+        limits.sockets = lci_sandbox::sockets::SocketPolicy::from_numbers(network.max_sockets, network.expose.as_deref())?;
       }
       let fetch_handler: Option<Arc<dyn lci_sandbox::fetch::FetchHandler>> = match limits.network.is_empty() {
         true => None,
@@ -513,6 +525,19 @@ impl Session {
       },
       |env, r| r.map_err(|e| coded(env, &e)),
     )
+  }
+
+  /// Where a server in the session's guest that listens on `port` (one of `network.expose`) is
+  /// reached from this host: `http://127.0.0.1:NNNNN`, a loopback port the host picked. Answers while
+  /// the run that serves is running. Throws `ERR_PORT_NOT_EXPOSED` for a port not exposed,
+  /// `ERR_PORT_NOT_LISTENING` when nothing in the guest listens on it (yet).
+  #[napi]
+  pub fn port_endpoint(&self, env: Env, port: f64) -> Result<String> {
+    let port = u16::try_from(port as i64).ok().filter(|p| *p != 0 && f64::from(*p) == port).ok_or_else(|| {
+      coded(&env, &SandboxError::new(lci_sandbox::ErrorCode::PortNotExposed, format!("{port} is not a port (1 to 65535)")))
+    })?;
+    let addr = self.inner.port_endpoint(port).map_err(|e| coded(&env, &e))?;
+    Ok(format!("http://{addr}"))
   }
 
   /// Ends the session and gives its micro-VM back, clean. Resolves to whether it was open.
