@@ -285,8 +285,13 @@ impl Fetcher {
         if network::never_reached(ip) {
             return Err(never(ip));
         }
-        if !self.allow.admits(SocketAddr::new(ip, port), &[] as &[&str], &network::own_addresses()) {
-            return Err(refused(SocketAddr::new(ip, port).to_string()));
+        let addr = SocketAddr::new(ip, port);
+        if !self.allow.admits(addr, &[] as &[&str], &network::own_addresses()) {
+            return Err(match self.allow.covers_address(addr) {
+                // Covered by a broad entry, which means the public internet only.
+                true => format!("{addr} is a private address or this host's own, which only an exact entry opens (list it, or a range inside its block)"),
+                false => refused(addr.to_string()),
+            });
         }
         Ok((ip.to_string(), port, vec![ip]))
     }
@@ -490,7 +495,8 @@ mod tests {
     fn broad_entries_reach_no_private_address_an_exact_one_does() {
         let (broad, sent) = fetcher(&["0.0.0.0/0", "*.example.test"], vec![]);
         for url in ["http://192.168.1.20/", "http://10.0.0.1:8080/", "http://lan.example.test/"] {
-            assert!(fetch(&broad, get(url)).is_err(), "{url}");
+            let e = fetch(&broad, get(url)).unwrap_err();
+            assert!(e.contains("only an exact entry opens"), "{url}: {e}");
         }
         assert!(sent.sent.lock().unwrap().is_empty());
         let (exact, sent) = fetcher(&["lan.example.test", "10.0.0.1"], vec![]);

@@ -101,8 +101,8 @@ impl AllowList {
         })
     }
 
-    /// Whether an address or range entry covers `addr`.
-    fn covers_address(&self, addr: SocketAddr) -> bool {
+    /// Whether an address or range entry covers `addr` (whatever kind of address it is).
+    pub(crate) fn covers_address(&self, addr: SocketAddr) -> bool {
         let ip = canonical(addr.ip());
         self.rules.iter().any(|rule| {
             (rule.port.is_none() || rule.port == Some(addr.port())) && matches!(&rule.target, Target::Range(net) if net.contains(&ip))
