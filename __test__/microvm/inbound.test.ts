@@ -5,6 +5,7 @@
 // address of this machine outside 127/8 (10.99.0.1 in the test VM), as in network.test.ts. Never skipped.
 import { readdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createSocket } from 'node:dgram'
 import { connect, type AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -184,6 +185,39 @@ int main(void) {
       expect(await tryConnect(host, bound)).toBe('ECONNREFUSED')
     } finally {
       await session.close()
+    }
+  })
+
+  it('takes datagrams only from where the guest sent them: a stranger who learnt its port is not heard', async () => {
+    // The allowed destination's port, over UDP: a peer that answers, and makes a stranger write first.
+    const peer = createSocket('udp4')
+    const stranger = createSocket('udp4')
+    await new Promise<void>((resolve) => peer.bind(serverPort(), host, resolve))
+    peer.on('message', (_, from) => {
+      stranger.send('command', from.port, from.address, () => setTimeout(() => peer.send('pong', from.port, from.address), 300))
+    })
+    try {
+      const r = await sandbox.runCode(
+        [
+          'import socket',
+          'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+          `u.sendto(b"ping", ("${host}", ${serverPort()}))`,
+          'u.settimeout(8)',
+          'got = []',
+          'try:',
+          '    while True:',
+          '        got.append(u.recvfrom(100)[0].decode())',
+          'except socket.timeout:',
+          '    pass',
+          'print(got)',
+        ].join('\n'),
+        'python',
+      )
+      expect(r.error).toBeUndefined()
+      expect(r.output).toBe("['pong']\n")
+    } finally {
+      peer.close()
+      stranger.close()
     }
   })
 

@@ -5,7 +5,8 @@
 //! itself and offers no way to replace them; its `bind` admits port 0 always, and nothing of its own
 //! refuses `listen` or `accept`, so a guest could serve on every host interface. Its socket table
 //! holds up to 1,024 sockets per guest. So the addon is linked with `-Wl,--wrap=` for `socket`,
-//! `bind`, `listen`, `accept`, `accept4`, `setsockopt` and `close` (see the binding's `build.rs`), as
+//! `bind`, `listen`, `accept`, `accept4`, `setsockopt`, `connect`, `sendto`, `recvfrom` and `close`
+//! (see the binding's `build.rs`), as
 //! [`crate::stdin`] wraps `read`, and the engine's rustix is built with `use-libc` (the workspace's
 //! `Cargo.toml`), so its calls go through the C library and so through these wrappers. On a thread
 //! that drives no guest every wrapper goes straight to the real call.
@@ -22,6 +23,9 @@
 //! - each socket's kernel buffers are capped ([`SOCKET_BUFFER_BYTES`]), and so is a listen backlog
 //!   ([`MAX_LISTEN_BACKLOG`]): the budget bounds what the kernel holds for a guest, not only the
 //!   descriptor count.
+//! - a datagram is delivered only from an address and port the socket sent to or connected to (as a
+//!   port-restricted NAT does): an unconnected UDP socket is bound on every host interface, and
+//!   without this anyone who learnt its port could send the guest commands. Others are dropped.
 //!
 //! The guest sees only the errno (Python: `PermissionError: [Errno 13]`): the engine's host
 //! functions carry no message.
@@ -122,7 +126,12 @@ const PROBE_LISTEN: u32 = 4;
 const PROBE_ACCEPT: u32 = 8;
 const PROBE_SETSOCKOPT: u32 = 16;
 const PROBE_CLOSE: u32 = 32;
-const PROBE_ALL: u32 = 63;
+const PROBE_CONNECT: u32 = 64;
+const PROBE_SENDTO: u32 = 128;
+const PROBE_RECVFROM: u32 = 256;
+const PROBE_ALL: u32 = 511;
+/// The most peers one socket remembers sending to; datagrams from peers past these are dropped.
+const MAX_PEERS: usize = 1024;
 
 /// One guest's sockets.
 #[derive(Debug)]
@@ -136,11 +145,13 @@ struct GuestSockets {
 }
 
 /// A socket a guest holds.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Held {
     guest: GuestId,
     /// The exposed port it is bound to, if it is.
     exposed: Option<u16>,
+    /// Where it sent or connected to: the only sources its datagrams are taken from.
+    peers: std::collections::HashSet<SocketAddr>,
 }
 
 #[derive(Default)]
@@ -157,7 +168,7 @@ fn registry() -> MutexGuard<'static, Registry> {
 
 impl Registry {
     fn track(&mut self, fd: libc::c_int, guest: GuestId) {
-        if self.fds.insert(fd, Held { guest, exposed: None }).is_none() {
+        if self.fds.insert(fd, Held { guest, exposed: None, peers: Default::default() }).is_none() {
             TRACKED.fetch_add(1, Ordering::SeqCst);
         }
     }
@@ -255,6 +266,23 @@ extern "C" {
     fn __real_accept4(fd: libc::c_int, addr: *mut libc::sockaddr, len: *mut libc::socklen_t, flags: libc::c_int) -> libc::c_int;
     fn __real_setsockopt(fd: libc::c_int, level: libc::c_int, name: libc::c_int, value: *const libc::c_void, len: libc::socklen_t) -> libc::c_int;
     fn __real_close(fd: libc::c_int) -> libc::c_int;
+    fn __real_connect(fd: libc::c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> libc::c_int;
+    fn __real_sendto(
+        fd: libc::c_int,
+        buf: *const libc::c_void,
+        len: libc::size_t,
+        flags: libc::c_int,
+        addr: *const libc::sockaddr,
+        addr_len: libc::socklen_t,
+    ) -> libc::ssize_t;
+    fn __real_recvfrom(
+        fd: libc::c_int,
+        buf: *mut libc::c_void,
+        len: libc::size_t,
+        flags: libc::c_int,
+        addr: *mut libc::sockaddr,
+        addr_len: *mut libc::socklen_t,
+    ) -> libc::ssize_t;
 }
 
 /// Takes a place in guest `id`'s budget; `false` (and nothing taken) when it is used up.
@@ -377,6 +405,119 @@ pub unsafe extern "C" fn __wrap_bind(fd: libc::c_int, addr: *const libc::sockadd
     0
 }
 
+/// `addr` as a peer is compared: an IPv4-mapped IPv6 address as IPv4.
+fn peer_form(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V6(v6) => SocketAddr::new(v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4), addr.port()),
+        IpAddr::V4(_) => addr,
+    }
+}
+
+/// Notes that guest socket `fd` sends to (or connected to) `addr`.
+unsafe fn remember_peer(fd: libc::c_int, addr: *const libc::sockaddr, len: libc::socklen_t) {
+    if addr.is_null() {
+        return;
+    }
+    let Some(peer) = read_sockaddr(addr, len) else { return };
+    if let Some(held) = registry().fds.get_mut(&fd) {
+        if held.peers.len() < MAX_PEERS {
+            held.peers.insert(peer_form(peer));
+        }
+    }
+}
+
+/// Whether a datagram from `from` may reach guest socket `fd`: from a peer it sent to, or on an
+/// exposed port (served on loopback only), or on a socket that is none of a guest's.
+fn from_a_peer(fd: libc::c_int, from: SocketAddr) -> bool {
+    match registry().fds.get(&fd) {
+        Some(held) => held.exposed.is_some() || held.peers.contains(&peer_form(from)),
+        None => true,
+    }
+}
+
+/// `connect(2)` of this binary: on a guest's thread, the peer is remembered (see [`__wrap_recvfrom`]).
+/// Whether it may be reached is the engine's allow list's to say, before this.
+///
+/// # Safety
+/// As `connect(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn __wrap_connect(fd: libc::c_int, addr: *const libc::sockaddr, len: libc::socklen_t) -> libc::c_int {
+    if fd == PROBE_FD {
+        PROBED.fetch_or(PROBE_CONNECT, Ordering::SeqCst);
+        return fail(libc::EBADF);
+    }
+    if current() != 0 {
+        remember_peer(fd, addr, len);
+    }
+    __real_connect(fd, addr, len)
+}
+
+/// `sendto(2)` of this binary: on a guest's thread, the destination is remembered (see
+/// [`__wrap_recvfrom`]).
+///
+/// # Safety
+/// As `sendto(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn __wrap_sendto(
+    fd: libc::c_int,
+    buf: *const libc::c_void,
+    len: libc::size_t,
+    flags: libc::c_int,
+    addr: *const libc::sockaddr,
+    addr_len: libc::socklen_t,
+) -> libc::ssize_t {
+    if fd == PROBE_FD {
+        PROBED.fetch_or(PROBE_SENDTO, Ordering::SeqCst);
+        return fail(libc::EBADF) as libc::ssize_t;
+    }
+    if current() != 0 {
+        remember_peer(fd, addr, addr_len);
+    }
+    __real_sendto(fd, buf, len, flags, addr, addr_len)
+}
+
+/// `recvfrom(2)` of this binary: on a guest's thread, a datagram from an address and port the socket
+/// never sent to is dropped and the next one read (the engine's sockets are non-blocking: `EAGAIN`
+/// when there is none).
+///
+/// # Safety
+/// As `recvfrom(2)`.
+#[no_mangle]
+pub unsafe extern "C" fn __wrap_recvfrom(
+    fd: libc::c_int,
+    buf: *mut libc::c_void,
+    len: libc::size_t,
+    flags: libc::c_int,
+    addr: *mut libc::sockaddr,
+    addr_len: *mut libc::socklen_t,
+) -> libc::ssize_t {
+    if fd == PROBE_FD {
+        PROBED.fetch_or(PROBE_RECVFROM, Ordering::SeqCst);
+        return fail(libc::EBADF) as libc::ssize_t;
+    }
+    if current() == 0 || addr.is_null() || addr_len.is_null() {
+        return __real_recvfrom(fd, buf, len, flags, addr, addr_len);
+    }
+    let room = *addr_len;
+    loop {
+        *addr_len = room;
+        let n = __real_recvfrom(fd, buf, len, flags, addr, addr_len);
+        if n < 0 {
+            return n;
+        }
+        // A stream socket reports no source: its peer is the one it connected to or accepted.
+        let Some(from) = read_sockaddr(addr, (*addr_len).min(room)) else { return n };
+        if from_a_peer(fd, from) {
+            return n;
+        }
+        if flags & libc::MSG_PEEK != 0 {
+            // Take the peeked datagram off the queue, or the next peek would see it again.
+            let mut scratch = [0u8; 1];
+            __real_recvfrom(fd, scratch.as_mut_ptr().cast(), 1, libc::MSG_DONTWAIT, std::ptr::null_mut(), std::ptr::null_mut());
+        }
+    }
+}
+
 /// The exposed port `fd` is bound to, if it is a socket of guest `id` bound to one.
 fn exposed_port(id: GuestId, fd: libc::c_int) -> Option<u16> {
     registry().fds.get(&fd).filter(|h| h.guest == id).and_then(|h| h.exposed)
@@ -494,6 +635,9 @@ pub unsafe extern "C" fn __wrap_close(fd: libc::c_int) -> libc::c_int {
 
 /// The internet address in `addr`, if it is one.
 unsafe fn read_sockaddr(addr: *const libc::sockaddr, len: libc::socklen_t) -> Option<SocketAddr> {
+    if (len as usize) < std::mem::size_of::<libc::sa_family_t>() {
+        return None;
+    }
     match libc::c_int::from((*addr).sa_family) {
         libc::AF_INET if len as usize >= std::mem::size_of::<libc::sockaddr_in>() => {
             let a = addr.cast::<libc::sockaddr_in>().read_unaligned();
@@ -564,6 +708,10 @@ pub fn check_isolation() -> Result<(), SandboxError> {
         let _ = rustix::net::listen(probe, 1);
         let _ = rustix::net::acceptfrom_with(probe, rustix::net::SocketFlags::CLOEXEC);
         let _ = rustix::net::sockopt::set_socket_send_buffer_size(probe, 1);
+        let somewhere = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 9);
+        let _ = rustix::net::connect(probe, &somewhere);
+        let _ = rustix::net::sendto(probe, b"", rustix::net::SendFlags::empty(), &somewhere);
+        let _ = rustix::net::recvfrom(probe, &mut [0u8; 1], rustix::net::RecvFlags::empty());
         rustix::io::close(std::hint::black_box(PROBE_FD));
     }
     let seen = PROBED.load(Ordering::SeqCst);
@@ -723,6 +871,38 @@ mod tests {
             assert_eq!(addr.ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
             TcpStream::connect(addr).unwrap();
         });
+    }
+
+    #[test]
+    fn a_guest_takes_datagrams_only_from_where_it_sent_them() {
+        let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let (peer_addr, stranger_port) = (peer.local_addr().unwrap(), stranger.local_addr().unwrap().port());
+        let (bound, port) = std::sync::mpsc::channel::<u16>();
+        let (sent, go) = std::sync::mpsc::channel::<()>();
+        let guest = std::thread::spawn(move || {
+            as_guest(SocketPolicy::default(), move |_| {
+                let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+                s.send_to(b"ask", peer_addr).unwrap();
+                bound.send(s.local_addr().unwrap().port()).unwrap();
+                go.recv().unwrap();
+                let mut buf = [0u8; 16];
+                let (n, from) = s.recv_from(&mut buf).unwrap();
+                s.set_nonblocking(true).unwrap();
+                let more = s.recv_from(&mut buf).map(|(n, _)| n).map_err(|e| e.kind());
+                (buf[..n].to_vec(), from, more)
+            })
+        });
+        let guest_port = port.recv().unwrap();
+        let (mut buf, target) = ([0u8; 16], SocketAddr::from(([127, 0, 0, 1], guest_port)));
+        assert_eq!(peer.recv_from(&mut buf).unwrap().0, 3);
+        // The stranger's datagram arrives first, and is dropped; the peer's answer is read.
+        stranger.send_to(b"command", target).unwrap();
+        peer.send_to(b"answer", target).unwrap();
+        sent.send(()).unwrap();
+        let (got, from, more) = guest.join().unwrap();
+        assert_eq!((got.as_slice(), from), (&b"answer"[..], peer_addr));
+        assert_eq!(more, Err(std::io::ErrorKind::WouldBlock), "nothing from port {stranger_port} is left");
     }
 
     #[test]
