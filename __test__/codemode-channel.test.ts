@@ -1,4 +1,4 @@
-// The guest program of MicroVmExecutor and the host's end of its tool (src/codemode-channel.ts), run here in a
+// The guest program of MicroVmExecutor and the host's end of its tool (src/codemode/channel.ts), run here in a
 // node:vm context that stands in for the JavaScript guest: a `tools` object whose one tool answers through the
 // channel with JSON on both sides and refuses, as the engine does, a call or a reply over 69,620 bytes. The
 // micro-VM test (__test__/microvm/codemode-executor.test.ts) runs the same program in the real guest.
@@ -18,8 +18,8 @@ import {
   pieces,
   type ChannelNamespace,
   type CodemodeFunction,
-} from '../src/codemode-channel'
-import { normalizeCode } from '../src/codemode-code'
+} from '../src/codemode/channel'
+import { normalizeCode } from '../src/codemode/code'
 
 /** What hyperlight-unikraft lets one host call carry, each way. */
 const HOST_CALL_MAX = 69_620

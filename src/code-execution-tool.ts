@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 
-import { normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode.js'
+import { nativeToolFunctions, normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode/tools.js'
 import { HyperlightEnvironment } from './environments/hyperlight.js'
 import type { ExecutionEnvironment, OutputChunk, RunOptions, WarmUpResult } from './environments/environment.js'
 import { PythonEnvironment } from './environments/python.js'
@@ -25,7 +25,7 @@ import {
   MIN_MEMORY_MB,
   wholeNumber,
 } from './limits.js'
-import type { NativeAddonLoader } from './native-addon.js'
+import type { NativeAddonLoader } from './native/addon.js'
 import { describeTool } from './tool-description.js'
 
 /** Whether a person must approve each call before it runs; adapters map it to their framework's mechanism. */
@@ -119,7 +119,7 @@ export interface ExecuteOptions {
    * the run goes on. python: what `sys.stdout` and `sys.stderr` write, exact (writes that bypass them, such as
    * a child process's output, are in the result only). hyperlight: delivered whenever the program waits (the
    * guest is not preempted: output written while computing comes when it next waits or ends); stderr exact;
-   * stdout exact except in a step where a program wrote the same characters to both streams (see the README's
+   * stdout exact except in a step where a program wrote the same characters to both streams (see docs/api.md,
    * "Streaming output").
    */
   onOutput?: (chunk: OutputChunk) => void
@@ -223,7 +223,7 @@ export class CodeExecutionTool {
             network,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,
-            ...(codeModeTools.length > 0 && { tools: Object.fromEntries(codeModeTools.map((tool) => [tool.name, tool.call])) }),
+            ...(codeModeTools.length > 0 && { tools: nativeToolFunctions(codeModeTools) }),
           })
         : undefined
     this.runner =

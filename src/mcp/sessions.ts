@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 
-import type { CodeExecutionTool } from './code-execution-tool.js'
+import type { CodeExecutionTool } from '../code-execution-tool.js'
 
 /** Sessions open at once by default, per server. */
 export const DEFAULT_MAX_SESSIONS = 16
