@@ -34,13 +34,17 @@ pub enum ErrorCode {
     SessionClosed,
     /// C or C++ cannot be compiled because the compile jail cannot be set up here (no Landlock).
     CompileJailUnavailable,
+    /// A port asked for (`session.portEndpoint`) is not in `network.expose`.
+    PortNotExposed,
+    /// An exposed port asked for has nothing in the session's guest listening on it (yet).
+    PortNotListening,
     /// The engine failed in a way none of the above describes (a corrupt image, say).
     Engine,
 }
 
 impl ErrorCode {
     /// Every code, in the order they are documented.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::FileNotFound,
         ErrorCode::UnknownLanguage,
         ErrorCode::NotSupported,
@@ -54,6 +58,8 @@ impl ErrorCode {
         ErrorCode::CompilerNotFound,
         ErrorCode::SessionClosed,
         ErrorCode::CompileJailUnavailable,
+        ErrorCode::PortNotExposed,
+        ErrorCode::PortNotListening,
         ErrorCode::Engine,
     ];
 
@@ -73,6 +79,8 @@ impl ErrorCode {
             ErrorCode::CompilerNotFound => "No gcc or g++ on PATH for C or C++.",
             ErrorCode::SessionClosed => "A run was asked of a session that was closed.",
             ErrorCode::CompileJailUnavailable => "C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable.",
+            ErrorCode::PortNotExposed => "The port asked for is not in network.expose.",
+            ErrorCode::PortNotListening => "Nothing in the session's guest listens on the exposed port asked for (yet).",
             ErrorCode::Engine => "The micro-VM engine failed in a way no other code describes.",
         }
     }
@@ -93,6 +101,8 @@ impl ErrorCode {
             ErrorCode::CompilerNotFound => "ERR_COMPILER_NOT_FOUND",
             ErrorCode::SessionClosed => "ERR_SESSION_CLOSED",
             ErrorCode::CompileJailUnavailable => "ERR_COMPILE_JAIL_UNAVAILABLE",
+            ErrorCode::PortNotExposed => "ERR_PORT_NOT_EXPOSED",
+            ErrorCode::PortNotListening => "ERR_PORT_NOT_LISTENING",
             ErrorCode::Engine => "ERR_ENGINE",
         }
     }

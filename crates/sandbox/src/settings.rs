@@ -10,6 +10,7 @@ use crate::error::SandboxError;
 use crate::guest::images::PythonImage;
 use crate::guest::pool::MAX_POOL_SIZE;
 use crate::host::network::AllowList;
+use crate::host::sockets::SocketPolicy;
 use crate::sandbox::{SandboxOptions, SnapshotDirectory};
 
 /// `SandboxConfig`'s fields, as given (`None`: not given, the default).
@@ -33,6 +34,10 @@ pub struct Settings {
     pub python_image: Option<String>,
     /// `network.allow`.
     pub network_allow: Option<Vec<String>>,
+    /// `network.expose`.
+    pub network_expose: Option<Vec<f64>>,
+    /// `network.maxSockets`.
+    pub network_max_sockets: Option<f64>,
     /// `maxToolCalls`.
     pub max_tool_calls: Option<f64>,
     /// `maxToolBytes`.
@@ -50,6 +55,7 @@ impl Settings {
         if let Some(allow) = &self.network_allow {
             limits.network = AllowList::parse(allow)?;
         }
+        limits.sockets = SocketPolicy::from_numbers(self.network_max_sockets, self.network_expose.as_deref())?;
         let count = |field: &str, value: Option<f64>, max: usize| -> Result<Option<usize>, SandboxError> {
             value.map(|n| whole(field, n, 1.0, max as f64).map(|n| n as usize)).transpose()
         };
