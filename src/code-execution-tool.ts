@@ -66,8 +66,7 @@ export interface CodeExecutionToolOptions {
   memoryMb?: number
   /**
    * Where each language's warm snapshot is saved, so a new process's first call loads it instead of booting
-   * (hyperlight): a directory, or `false` for nowhere. Default `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
-   * else `~/.cache/local-code-interpreter/snapshots`.
+   * (hyperlight): a directory, or `false` for nowhere. Default: `DEFAULT_SNAPSHOT_DIRECTORY` (src/generated/core-facts.ts).
    */
   snapshotDirectory?: string | false
   /**

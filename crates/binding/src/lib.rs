@@ -25,6 +25,7 @@ mod run_options;
 mod sandbox_tools;
 
 use coded_error::{coded, type_error, CodedResult};
+pub use coded_error::SandboxErrorCode;
 use run_options::{parse_run_options, RunHooks};
 use sandbox_tools::SandboxTools;
 
@@ -74,8 +75,8 @@ pub struct SandboxConfig {
   pub max_tool_bytes: Option<f64>,
   /// Where each language's warm snapshot is saved for later processes, whose first run then loads
   /// it instead of booting (entries are keyed by the image's content, its warm-up and the guest
-  /// memory, written atomically and checked before use). Default: `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
-  /// else `~/.cache/local-code-interpreter/snapshots` (none when it cannot be made); `false`: nowhere,
+  /// memory, written atomically and checked before use). Default: `DEFAULT_SNAPSHOT_DIRECTORY` (the
+  /// generated facts; `defaultSnapshotDirectory()` says which it is here; none when it cannot be made); `false`: nowhere,
   /// every process boots. A given directory that cannot be made throws `ERR_INVALID_CONFIG`.
   #[napi(ts_type = "string | false")]
   pub snapshot_directory: Option<Either<String, bool>>,
@@ -132,7 +133,7 @@ pub struct WorkloadResult {
   /// `ERR_UNKNOWN_LANGUAGE`, `ERR_NO_HYPERVISOR`, `ERR_GUEST_IMAGE_MISSING`, … — every one is in
   /// `SANDBOX_ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or
   /// not.
-  pub error_code: Option<String>,
+  pub error_code: Option<SandboxErrorCode>,
   /// The program's exit status; -1 when it produced none (stopped at the time limit, say).
   pub exit_code: i32,
   /// Standard output and standard error in the order written, as a terminal shows them.
@@ -204,7 +205,7 @@ impl From<SandboxError> for WorkloadResult {
     WorkloadResult {
       success: false,
       error: Some(e.message),
-      error_code: Some(e.code.as_str().to_string()),
+      error_code: Some(e.code.into()),
       exit_code: lci_sandbox::outcome::NO_EXIT_CODE,
       output: String::new(),
       stderr: String::new(),
@@ -279,11 +280,11 @@ impl NanvixSandbox {
       };
       let max_concurrency = c
         .max_concurrency
-        .map(|n| lci_sandbox::config::whole("maxConcurrency", n, 1.0, lci_sandbox::config::MAX_CONCURRENCY as f64).map(|n| n as usize))
+        .map(|n| lci_sandbox::config::whole("maxConcurrency", n).map(|n| n as usize))
         .transpose()?;
       let pool_size = c
         .pool_size
-        .map(|n| lci_sandbox::config::whole("poolSize", n, 1.0, lci_sandbox::pool::MAX_POOL_SIZE as f64).map(|n| n as usize))
+        .map(|n| lci_sandbox::config::whole("poolSize", n).map(|n| n as usize))
         .transpose()?;
       Ok(Sandbox::new(SandboxOptions {
         log_directory: c.log_directory.clone().map(PathBuf::from),
@@ -530,7 +531,7 @@ pub struct HypervisorProbe {
   pub usable: bool,
   /// Why not, as an error code (`ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`,
   /// `ERR_GUEST_IMAGE_MISSING`, …), when it did not.
-  pub code: Option<String>,
+  pub code: Option<SandboxErrorCode>,
   /// What was tried and what happened.
   pub message: String,
 }
@@ -544,10 +545,10 @@ pub async fn probe_hypervisor() -> HypervisorProbe {
   match probe {
     Ok(p) => HypervisorProbe {
       usable: p.usable,
-      code: p.error.map(|e| e.code.as_str().to_string()),
+      code: p.error.map(|e| e.code.into()),
       message: p.message,
     },
-    Err(e) => HypervisorProbe { usable: false, code: Some("ERR_ENGINE".into()), message: e.to_string() },
+    Err(e) => HypervisorProbe { usable: false, code: Some(SandboxErrorCode::Engine), message: e.to_string() },
   }
 }
 
@@ -608,9 +609,8 @@ fn reject_type_error<'env>(env: &'env Env, message: String) -> Result<PromiseRaw
   env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| -> Result<WorkloadResult> { Err(type_error(env, &message)) })
 }
 
-/// The snapshot directory a sandbox uses when `snapshotDirectory` is not given:
-/// `$XDG_CACHE_HOME/local-code-interpreter/snapshots`, else `~/.cache/local-code-interpreter/snapshots`;
-/// `null` when neither variable is set.
+/// The snapshot directory a sandbox uses when `snapshotDirectory` is not given, as
+/// `DEFAULT_SNAPSHOT_DIRECTORY` (the generated facts) describes it; `null` when there is none.
 #[napi]
 pub fn default_snapshot_directory() -> Option<String> {
   lci_sandbox::snapshot_cache::default_directory().map(|d| d.display().to_string())

@@ -8,7 +8,7 @@
 //! runs never see each other's.
 //!
 //! A reply is an envelope the guests unwrap (`guest/javascript/warmup.js`, `guest/python/warmup.py`):
-//! `{"ok": VALUE}` when it fits in one host call (the engine carries at most 69,619 bytes back), or
+//! `{"ok": VALUE}` when it fits in one host call (the engine carries at most [`HOST_REPLY_MAX`] bytes back), or
 //! `{"more": TEXT}` with the first piece of VALUE's JSON text, the guest then calling [`MORE_FUNCTION`]
 //! for `{"more": TEXT}` … `{"last": TEXT}` and parsing the pieces joined.
 
@@ -30,10 +30,23 @@ pub const MORE_FUNCTION: &str = "lci.more";
 pub const UPLOAD_FUNCTION: &str = "lci.upload";
 /// The most text a run may have uploaded and not yet used.
 pub const UPLOAD_MAX: usize = 24 * 1024 * 1024;
-/// The longest reply sent whole: the engine's 69,619 bytes, less room for the envelope.
+/// The most bytes one host call carries from the guest: hyperlight-unikraft's `HOST_CALL_MAX` (its
+/// `G2H` buffer less the message's framing; crate-private there, so stated here once).
+pub const HOST_CALL_MAX: usize = 69_620;
+/// The most bytes a host function's reply carries back: [`HOST_CALL_MAX`] less the engine's one tag
+/// byte (ok or error).
+pub const HOST_REPLY_MAX: usize = HOST_CALL_MAX - 1;
+/// The longest reply sent whole: [`HOST_REPLY_MAX`] less room for the envelope.
 const WHOLE_REPLY_MAX: usize = 64 * 1024;
 /// The most bytes one piece of a long reply takes once escaped as a JSON string.
-const PIECE_MAX: usize = 60_000;
+pub const PIECE_MAX: usize = 60_000;
+/// The most characters of an argument the guests send in one [`UPLOAD_FUNCTION`] call (and the
+/// longest argument they send inline): a character takes at most 3 bytes once sent, so a piece stays
+/// within [`HOST_CALL_MAX`].
+pub const UPLOAD_PIECE_CHARS: usize = 20_000;
+
+const _: () = assert!(WHOLE_REPLY_MAX + 16 <= HOST_REPLY_MAX && PIECE_MAX + 16 <= HOST_REPLY_MAX);
+const _: () = assert!(UPLOAD_PIECE_CHARS * 3 + 64 <= HOST_CALL_MAX);
 
 /// What a run's code may call on the host.
 #[derive(Clone, Default)]
@@ -166,7 +179,7 @@ fn upload_piece(call: &str) -> Result<(), String> {
         let piece = piece.as_str().unwrap_or_default();
         if run.upload.len() + piece.len() > UPLOAD_MAX {
             run.upload.clear();
-            return Err(format!("ERR_TOOL_LIMIT: an argument may be at most {UPLOAD_MAX} bytes"));
+            return Err(format!("{}: an argument may be at most {UPLOAD_MAX} bytes", crate::error::ErrorCode::ToolLimit));
         }
         run.upload.push_str(piece);
         Ok(())
@@ -230,7 +243,7 @@ mod tests {
         let s: String = (0..150_000).map(|i| ["\"", "\\", "\n", "\u{1}", "é", "𝄞", "x"][i % 7]).collect();
         let value = serde_json::json!({ "s": s, "n": [1, 2, 3] });
         let first = envelope(Ok(value.to_string())).unwrap();
-        assert!(first.len() < 69_619);
+        assert!(first.len() <= HOST_REPLY_MAX);
         assert_eq!(reassemble(&first), value);
         assert!(next_piece().is_err(), "nothing is left to take");
     }
