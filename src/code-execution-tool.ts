@@ -14,17 +14,7 @@ import {
   type PythonInputSchema,
 } from './input-schema.js'
 import { LANGUAGE_ALIASES, PYTHON_IMAGES, type PythonImage } from './generated/core-facts.js'
-import {
-  DEFAULT_MAX_CODE_BYTES,
-  DEFAULT_MAX_OUTPUT_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  MAX_CODE_BYTES,
-  MAX_MEMORY_MB,
-  MAX_OUTPUT_BYTES,
-  MAX_TIMEOUT_MS,
-  MIN_MEMORY_MB,
-  wholeNumber,
-} from './limits.js'
+import { DEFAULT_MAX_CODE_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, wholeNumber } from './limits.js'
 import type { NativeAddonLoader } from './native-addon.js'
 import { describeTool } from './tool-description.js'
 
@@ -192,11 +182,11 @@ export class CodeExecutionTool {
     this.environment = environment
     this.approvalMode = approvalMode
     this.name = options.name ?? 'execute_code'
-    // The ranges are the micro-VM sandbox's own, so a value accepted here is never refused by a run.
-    this.timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS)
-    this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 1, MAX_OUTPUT_BYTES)
-    this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES, 1, MAX_CODE_BYTES)
-    if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
+    // The ranges are the micro-VM sandbox's own (CONFIG_RANGES), so a value accepted here is never refused by a run.
+    this.timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS)
+    this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES)
+    this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES)
+    if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, undefined)
     if (options.snapshotDirectory !== undefined) {
       if (options.snapshotDirectory !== false && (typeof options.snapshotDirectory !== 'string' || options.snapshotDirectory === '')) {
         throw new InvalidConfigError(`snapshotDirectory must be a directory or false, got ${String(options.snapshotDirectory)}`)

@@ -163,8 +163,6 @@ export const ERROR_CODES = {
   CompileJailUnavailable: 'ERR_COMPILE_JAIL_UNAVAILABLE',
   /** The micro-VM engine failed in a way no other code describes (a corrupt image, say). */
   Engine: 'ERR_ENGINE',
-  /** A run went past `maxToolCalls` or `maxToolBytes`, or sent a longer argument than a host call takes: the guest's exception starts with this code. */
-  ToolLimit: 'ERR_TOOL_LIMIT',
   /** The input was not an object with a string `code`. */
   InvalidInput: 'ERR_INVALID_INPUT',
   /** `code` was empty or only whitespace. */
@@ -191,6 +189,8 @@ export const ERROR_CODES = {
   UnknownSession: 'ERR_UNKNOWN_SESSION',
   /** MCP over HTTP, persistent: as many sessions are open as the server allows; a new one cannot start. */
   TooManySessions: 'ERR_TOO_MANY_SESSIONS',
+  /** A run went past `maxToolCalls` or `maxToolBytes`, or sent a longer argument than a host call takes: the guest's exception starts with this code. */
+  ToolLimit: 'ERR_TOOL_LIMIT',
   /** An adapter needs an optional peer dependency that is not installed (the message names it). */
   MissingPeerDependency: 'ERR_MISSING_PEER_DEPENDENCY',
   /** The native addon was given an argument of the wrong type (Node's own code for it). */
@@ -200,6 +200,64 @@ export const ERROR_CODES = {
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
 
+/** The codes of the code-execution tool's results (`ExecutionResult.error.code`), by name: the sandbox's, passed through, and the tool's own. */
+export const EXECUTION_ERROR_CODES = {
+  /** The file given to `run` does not exist or cannot be read. */
+  FileNotFound: 'ERR_FILE_NOT_FOUND',
+  /** The language name or file extension is not one the sandbox knows. */
+  UnknownLanguage: 'ERR_UNKNOWN_LANGUAGE',
+  /** The language is known but this build cannot run it. */
+  NotSupported: 'ERR_NOT_SUPPORTED',
+  /** There is no hypervisor to run a micro-VM: no /dev/kvm, or it cannot be opened. */
+  NoHypervisor: 'ERR_NO_HYPERVISOR',
+  /** /dev/kvm exists but cannot run a Hyperlight guest (a nested or paravirtual KVM that fails at the first guest entry). */
+  HypervisorUnusable: 'ERR_HYPERVISOR_UNUSABLE',
+  /** The guest image package for the language is not installed (the message names it). */
+  GuestImageMissing: 'ERR_GUEST_IMAGE_MISSING',
+  /** A configuration value is out of range or a directory cannot be created. */
+  InvalidConfig: 'ERR_INVALID_CONFIG',
+  /** The code is larger than one call to the guest carries (or than the tool's `maxCodeBytes`). */
+  CodeTooLarge: 'ERR_CODE_TOO_LARGE',
+  /** A file name given for the guest is not a relative path inside its directory (`../x`, `/x`). */
+  InvalidPath: 'ERR_INVALID_PATH',
+  /** A file given to `run` is not a static-PIE x86-64 program. */
+  InvalidBinary: 'ERR_INVALID_BINARY',
+  /** No gcc or g++ on PATH for C or C++. */
+  CompilerNotFound: 'ERR_COMPILER_NOT_FOUND',
+  /** A run was asked of a session that was closed. */
+  SessionClosed: 'ERR_SESSION_CLOSED',
+  /** C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable. */
+  CompileJailUnavailable: 'ERR_COMPILE_JAIL_UNAVAILABLE',
+  /** The micro-VM engine failed in a way no other code describes (a corrupt image, say). */
+  Engine: 'ERR_ENGINE',
+  /** The input was not an object with a string `code`. */
+  InvalidInput: 'ERR_INVALID_INPUT',
+  /** `code` was empty or only whitespace. */
+  EmptyCode: 'ERR_EMPTY_CODE',
+  /** The program ran and exited with a non-zero status (an uncaught exception, `sys.exit(3)`, a signal…). */
+  ExitStatus: 'ERR_EXIT_STATUS',
+  /** The program ran past the time limit and was killed. */
+  Timeout: 'ERR_TIMEOUT',
+  /** The caller aborted the call (an `AbortSignal` fired) and the program was killed. */
+  Aborted: 'ERR_ABORTED',
+  /** The micro-VM reported a failure without an exit status. */
+  WorkloadFailed: 'ERR_WORKLOAD_FAILED',
+  /** The Python interpreter could not be found (python environment). */
+  InterpreterNotFound: 'ERR_INTERPRETER_NOT_FOUND',
+  /** The interpreter process could not be started for another reason. */
+  SpawnFailed: 'ERR_SPAWN_FAILED',
+  /** The native addon (needed by the hyperlight environment) could not be loaded. */
+  NativeAddonUnavailable: 'ERR_NATIVE_ADDON_UNAVAILABLE',
+  /** The tool was closed with `close()`. */
+  ToolClosed: 'ERR_TOOL_CLOSED',
+  /** Anything unexpected; the message says what. */
+  Internal: 'ERR_INTERNAL',
+  /** MCP over HTTP, persistent: the `session` named is not open on this server (expired, closed, or another replica's). */
+  UnknownSession: 'ERR_UNKNOWN_SESSION',
+  /** MCP over HTTP, persistent: as many sessions are open as the server allows; a new one cannot start. */
+  TooManySessions: 'ERR_TOO_MANY_SESSIONS',
+} as const
+
 /** Python's keywords: not usable as keyword-argument names nor as a tool's name. */
 export const PYTHON_KEYWORDS: readonly string[] = ['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']
 
@@ -208,6 +266,9 @@ export const RESERVED_TOOL_NAMES: readonly string[] = ['False', 'None', 'True', 
 
 /** What a tool's name must match (besides not being one of {@link RESERVED_TOOL_NAMES}): an identifier of ASCII letters, digits and `_`, not starting with a digit or `__`. */
 export const TOOL_NAME_PATTERN = /^(?!__)[A-Za-z_][A-Za-z0-9_]*$/
+
+/** What a tool's name must be, in words (the end of the error for one that is not). */
+export const TOOL_NAME_RULE = 'an identifier (ASCII letters, digits and _, not starting with a digit or __, not a Python keyword, not then)'
 
 /** Names the rule takes and names it refuses: what the Rust and the TypeScript tests both check. */
 export const TOOL_NAME_EXAMPLES = { valid: ['lookup', 'getWeather', 'get_weather', '_private', 'x1', 'match', 'type'], invalid: ['', 'get-weather', 'get.weather', '1st', 'a b', 'ü', '$x', 'class', 'None', 'lambda', '__init__', '__proto__', 'then'] } as const

@@ -8,7 +8,7 @@ use napi_derive::napi;
 /// Defines [`SandboxErrorCode`], the `#[napi(string_enum)]` of the sandbox's codes, from the core's one
 /// list (`lci_sandbox::with_error_codes!`), so `index.d.ts` types `errorCode` with exactly those codes.
 macro_rules! napi_error_code {
-  (sandbox { $($s:ident = $scode:tt : $sdoc:tt;)* } other { $($o:ident = $ocode:tt : $odoc:tt;)* }) => {
+  (sandbox { $($s:ident = $scode:tt : $sdoc:tt;)* } tool { $($t:ident = $tcode:tt : $tdoc:tt;)* } elsewhere { $($o:ident = $ocode:tt : $odoc:tt;)* }) => {
     /// The stable code of a failure that keeps a program from running (`WorkloadResult.errorCode`,
     /// `error.code` of what the sandbox throws); `SANDBOX_ERROR_CODES` says when each is given.
     #[napi(string_enum)]
@@ -22,6 +22,7 @@ macro_rules! napi_error_code {
         match code {
           $(ErrorCode::$s => SandboxErrorCode::$s,)*
           // The core gives a SandboxError only codes of the sandbox's part of the list.
+          $(ErrorCode::$t => { debug_assert!(false, "{} is not a sandbox code", $tcode); SandboxErrorCode::Engine })*
           $(ErrorCode::$o => { debug_assert!(false, "{} is not a sandbox code", $ocode); SandboxErrorCode::Engine })*
         }
       }

@@ -5,10 +5,11 @@ use std::fmt;
 
 /// Every stable error code of every layer, each written once: its Rust name, the code JavaScript
 /// sees, and when it is given (the variant's doc, [`ErrorCode::description`] and the generated
-/// TypeScript's doc comments all come from that one text). Calls `$then! { sandbox { … } other { … } }`:
-/// `sandbox` holds the codes of failures that keep a program from running (a [`SandboxError`], a
-/// `WorkloadResult.errorCode`); `other` the codes the other layers give (the code-execution tool's
-/// `ExecutionResult.error.code`, the guests' refusals, what the package throws). The napi binding
+/// TypeScript's doc comments all come from that one text). Calls
+/// `$then! { sandbox { … } tool { … } elsewhere { … } }`: `sandbox` holds the codes of failures that
+/// keep a program from running (a [`SandboxError`], a `WorkloadResult.errorCode`); `tool` the other
+/// codes of the code-execution tool's `ExecutionResult.error.code`; `elsewhere` the codes of the
+/// guests' refusals and of what the package throws. The napi binding
 /// expands it into its `#[napi(string_enum)]`, so `errorCode` is typed in `index.d.ts` from this list.
 #[macro_export]
 macro_rules! with_error_codes {
@@ -30,8 +31,7 @@ macro_rules! with_error_codes {
                 CompileJailUnavailable = "ERR_COMPILE_JAIL_UNAVAILABLE": "C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable.";
                 Engine = "ERR_ENGINE": "The micro-VM engine failed in a way no other code describes (a corrupt image, say).";
             }
-            other {
-                ToolLimit = "ERR_TOOL_LIMIT": "A run went past `maxToolCalls` or `maxToolBytes`, or sent a longer argument than a host call takes: the guest's exception starts with this code.";
+            tool {
                 InvalidInput = "ERR_INVALID_INPUT": "The input was not an object with a string `code`.";
                 EmptyCode = "ERR_EMPTY_CODE": "`code` was empty or only whitespace.";
                 ExitStatus = "ERR_EXIT_STATUS": "The program ran and exited with a non-zero status (an uncaught exception, `sys.exit(3)`, a signal…).";
@@ -45,6 +45,9 @@ macro_rules! with_error_codes {
                 Internal = "ERR_INTERNAL": "Anything unexpected; the message says what.";
                 UnknownSession = "ERR_UNKNOWN_SESSION": "MCP over HTTP, persistent: the `session` named is not open on this server (expired, closed, or another replica's).";
                 TooManySessions = "ERR_TOO_MANY_SESSIONS": "MCP over HTTP, persistent: as many sessions are open as the server allows; a new one cannot start.";
+            }
+            elsewhere {
+                ToolLimit = "ERR_TOOL_LIMIT": "A run went past `maxToolCalls` or `maxToolBytes`, or sent a longer argument than a host call takes: the guest's exception starts with this code.";
                 MissingPeerDependency = "ERR_MISSING_PEER_DEPENDENCY": "An adapter needs an optional peer dependency that is not installed (the message names it).";
                 InvalidArgType = "ERR_INVALID_ARG_TYPE": "The native addon was given an argument of the wrong type (Node's own code for it).";
             }
@@ -54,18 +57,22 @@ macro_rules! with_error_codes {
 
 /// Defines [`ErrorCode`] from [`with_error_codes`]' list.
 macro_rules! define_error_code {
-    (sandbox { $($s:ident = $scode:tt : $sdoc:tt;)* } other { $($o:ident = $ocode:tt : $odoc:tt;)* }) => {
+    (sandbox { $($s:ident = $scode:tt : $sdoc:tt;)* } tool { $($t:ident = $tcode:tt : $tdoc:tt;)* } elsewhere { $($o:ident = $ocode:tt : $odoc:tt;)* }) => {
         /// A stable, machine-readable reason. The string form ([`ErrorCode::as_str`]) is what JavaScript
         /// sees as `error.code`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
             $(#[doc = $sdoc] $s,)*
+            $(#[doc = $tdoc] $t,)*
             $(#[doc = $odoc] $o,)*
         }
 
         impl ErrorCode {
             /// Every code, in the order they are documented: the sandbox's, then the other layers'.
-            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$s,)* $(ErrorCode::$o,)*];
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$s,)* $(ErrorCode::$t,)* $(ErrorCode::$o,)*];
+            /// The codes of the code-execution tool's results (`ExecutionResult.error.code`): the
+            /// sandbox's, passed through, and the tool's own.
+            pub const EXECUTION: &'static [ErrorCode] = &[$(ErrorCode::$s,)* $(ErrorCode::$t,)*];
             /// The codes of failures that keep a program from running: what a [`SandboxError`] and a
             /// `WorkloadResult.errorCode` carry.
             pub const SANDBOX: &'static [ErrorCode] = &[$(ErrorCode::$s,)*];
@@ -74,6 +81,7 @@ macro_rules! define_error_code {
             pub fn description(self) -> &'static str {
                 match self {
                     $(ErrorCode::$s => $sdoc,)*
+                    $(ErrorCode::$t => $tdoc,)*
                     $(ErrorCode::$o => $odoc,)*
                 }
             }
@@ -82,6 +90,7 @@ macro_rules! define_error_code {
             pub fn as_str(self) -> &'static str {
                 match self {
                     $(ErrorCode::$s => $scode,)*
+                    $(ErrorCode::$t => $tcode,)*
                     $(ErrorCode::$o => $ocode,)*
                 }
             }
@@ -90,6 +99,7 @@ macro_rules! define_error_code {
             pub fn name(self) -> &'static str {
                 match self {
                     $(ErrorCode::$s => stringify!($s),)*
+                    $(ErrorCode::$t => stringify!($t),)*
                     $(ErrorCode::$o => stringify!($o),)*
                 }
             }

@@ -151,11 +151,18 @@ pub fn typescript() -> String {
     }
     let _ = writeln!(w, "}} as const\n");
     let _ = writeln!(w, "/** One of {{@link ERROR_CODES}}. */\nexport type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]\n");
+    let _ = writeln!(w, "/** The codes of the code-execution tool's results (`ExecutionResult.error.code`), by name: the sandbox's, passed through, and the tool's own. */");
+    let _ = writeln!(w, "export const EXECUTION_ERROR_CODES = {{");
+    for code in ErrorCode::EXECUTION {
+        let _ = writeln!(w, "  /** {} */\n  {}: '{}',", code.description(), code.name(), code.as_str());
+    }
+    let _ = writeln!(w, "}} as const\n");
     let keywords: Vec<String> = tools::PYTHON_KEYWORDS.iter().map(|k| quoted(k)).collect();
     let _ = writeln!(w, "/** Python's keywords: not usable as keyword-argument names nor as a tool's name. */\nexport const PYTHON_KEYWORDS: readonly string[] = [{}]\n", keywords.join(", "));
     let reserved: Vec<String> = tools::reserved_tool_names().map(quoted).collect();
     let _ = writeln!(w, "/** The identifiers that cannot be a tool's name: Python's keywords and `then` (JavaScript would take `tools` for a promise). */\nexport const RESERVED_TOOL_NAMES: readonly string[] = [{}]\n", reserved.join(", "));
     let _ = writeln!(w, "/** What a tool's name must match (besides not being one of {{@link RESERVED_TOOL_NAMES}}): an identifier of ASCII letters, digits and `_`, not starting with a digit or `__`. */\nexport const TOOL_NAME_PATTERN = /{}/\n", tools::TOOL_NAME_PATTERN);
+    let _ = writeln!(w, "/** What a tool's name must be, in words (the end of the error for one that is not). */\nexport const TOOL_NAME_RULE = {}\n", quoted(tools::TOOL_NAME_RULE));
     let (valid, invalid) = tools::TOOL_NAME_EXAMPLES;
     let list = |names: &[&str]| names.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(", ");
     let _ = writeln!(w, "/** Names the rule takes and names it refuses: what the Rust and the TypeScript tests both check. */\nexport const TOOL_NAME_EXAMPLES = {{ valid: [{}], invalid: [{}] }} as const\n", list(valid), list(invalid));

@@ -79,11 +79,12 @@ impl Tools {
 
     /// Why `name` (refused by [`Tools::valid_name`]) cannot be a tool's name, as the error says it.
     pub fn invalid_name_message(name: &str) -> String {
-        format!(
-            "tools: {name:?} is not a valid tool name: the code calls it as tools.NAME in JavaScript and Python, so it must be an identifier (ASCII letters, digits and _, not starting with a digit or __, not a Python keyword, not then)"
-        )
+        format!("tools: {name:?} is not a valid tool name: the code calls it as tools.NAME in JavaScript and Python, so it must be {TOOL_NAME_RULE}")
     }
 }
+
+/// [`Tools::valid_name`]'s rule in words, for error messages (generated for TypeScript's too).
+pub const TOOL_NAME_RULE: &str = "an identifier (ASCII letters, digits and _, not starting with a digit or __, not a Python keyword, not then)";
 
 /// [`Tools::valid_name`]'s character rule as a regular expression (JavaScript's syntax), for the
 /// TypeScript side; [`reserved_tool_names`] are refused besides.
@@ -230,11 +231,11 @@ mod tests {
         let guard = install(Some((2, 1_000)));
         host_function(r#"["echo", {}]"#).unwrap();
         host_function(r#"["echo", {}]"#).unwrap();
-        assert!(host_function(r#"["echo", {}]"#).unwrap_err().starts_with("ERR_TOOL_LIMIT"));
+        assert!(host_function(r#"["echo", {}]"#).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
         drop(guard);
         let _guard = install(Some((100, 40)));
         let big = format!(r#"["echo", {{"s": "{}"}}]"#, "x".repeat(50));
-        assert!(host_function(&big).unwrap_err().starts_with("ERR_TOOL_LIMIT"));
+        assert!(host_function(&big).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
     }
 
     #[test]
