@@ -7,7 +7,8 @@ import { join, relative } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { ERROR_CODES, HOST_FUNCTIONS } from '../src/generated/core-facts'
+import { CONFIG_RANGES, ERROR_CODES, HOST_FUNCTIONS } from '../src/generated/core-facts'
+import { wholeNumber } from '../src/limits'
 
 const ROOT = join(__dirname, '..')
 /** The layers: the TypeScript package, the Rust core and binding, the guests' warm-ups and build. */
@@ -81,6 +82,13 @@ describe('one fact in one place', () => {
     expect(copies(files, /\b69[_,]?6(19|20)\b/, ['crates/sandbox/src/host_calls.rs'])).toEqual([])
     const users = files.filter((f) => /^(guest\/(javascript\/warmup\.js|python|python-data)|src\/codemode|crates\/sandbox\/src\/)/.test(f))
     expect(copies(users, /\b[26]0[_,]?000\b/, ['crates/sandbox/src/host_calls.rs'])).toEqual([])
+  })
+
+  it('checks whole-number options against the core\'s ranges, worded as the core words them (config.rs tests the same text)', () => {
+    expect(() => wholeNumber('memoryMb', 8, undefined)).toThrow('memoryMb must be a whole number from 16 to 16384, got 8')
+    expect(() => wholeNumber('timeoutMs', 1.5, 0)).toThrow('timeoutMs must be a whole number from 1 to 86400000, got 1.5')
+    expect(wholeNumber('poolSize', CONFIG_RANGES.poolSize.max, 0)).toBe(CONFIG_RANGES.poolSize.max)
+    expect(wholeNumber('maxToolCalls', undefined, 7)).toBe(7)
   })
 
   it('lists the languages in the core\'s order or from it, never in a literal of its own', () => {

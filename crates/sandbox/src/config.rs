@@ -124,6 +124,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_range_is_named_once_and_worded_as_typescript_words_it() {
+        let mut names: Vec<&str> = RANGES.iter().map(|(name, ..)| *name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), RANGES.len());
+        // The tool (src/limits.ts) fills the same placeholders; a value is shown as JavaScript's String() does.
+        let e = whole("memoryMb", 8.0).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::InvalidConfig, "memoryMb must be a whole number from 16 to 16384, got 8"));
+        assert_eq!(whole("timeoutMs", 1.5).unwrap_err().message, "timeoutMs must be a whole number from 1 to 86400000, got 1.5");
+    }
+
+    #[test]
     fn defaults_apply_when_nothing_is_given() {
         assert_eq!(Limits::from_numbers(None, None, None).unwrap(), Limits::default());
     }
