@@ -236,7 +236,7 @@ export interface SandboxConfig {
    * sandbox.
    */
   tmpDirectory?: string
-  /** Wall-clock limit of one run in milliseconds (boot excluded). Default 30000. */
+  /** Wall-clock limit of one run in milliseconds (boot excluded). Default `DEFAULT_TIMEOUT_MS`. */
   timeoutMs?: number
   /**
    * Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64,
@@ -245,7 +245,7 @@ export interface SandboxConfig {
   memoryMb?: number
   /**
    * Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
-   * Default 1 MiB.
+   * Default `SANDBOX_DEFAULT_MAX_OUTPUT_BYTES`.
    */
   maxOutputBytes?: number
   /**

@@ -40,11 +40,11 @@ export interface CodeExecutionToolOptions {
   name?: string
   /** Whether each call needs a person's approval first. Default `never_require`. */
   approvalMode?: ApprovalMode
-  /** Time limit per call, in milliseconds. Default 30,000. */
+  /** Time limit per call, in milliseconds. Default `DEFAULT_TIMEOUT_MS`. */
   timeoutMs?: number
-  /** Most bytes of output kept per call (beginning and end, with a marker between). Default 100,000. */
+  /** Most bytes of output kept per call (beginning and end, with a marker between). Default `DEFAULT_MAX_OUTPUT_BYTES`. */
   maxOutputBytes?: number
-  /** Largest code accepted, in bytes (UTF-8). Default 1 MiB. */
+  /** Largest code accepted, in bytes (UTF-8). Default `MAX_CODE_BYTES`, what one micro-VM run carries. */
   maxCodeBytes?: number
   /** Where temporary files go (python: each call's private directory; hyperlight: the sandbox's). */
   tmpDirectory?: string

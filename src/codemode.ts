@@ -94,12 +94,12 @@ export interface CodemodeExecuteResult {
 export interface MicroVmExecutorOptions {
   /**
    * Time limit of one execution in milliseconds, the time its functions take included (the micro-VM's first
-   * boot is not). Default 30,000.
+   * boot is not). Default `DEFAULT_TIMEOUT_MS`.
    */
   timeoutMs?: number
   /** Guest memory in MiB. Default: the JavaScript image's (64). */
   memoryMb?: number
-  /** Most bytes of output kept per execution for `logs` (its beginning and end). Default 100,000. */
+  /** Most bytes of output kept per execution for `logs` (its beginning and end). Default `DEFAULT_MAX_OUTPUT_BYTES`. */
   maxOutputBytes?: number
   /**
    * What the code may reach on the network, as `SandboxConfig.network` of the package: `{ allow: [...] }`.

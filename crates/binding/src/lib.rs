@@ -39,13 +39,13 @@ pub struct SandboxConfig {
   /// Directory where runs stage files. Default: a unique per-instance directory, removed with the
   /// sandbox.
   pub tmp_directory: Option<String>,
-  /// Wall-clock limit of one run in milliseconds (boot excluded). Default 30000.
+  /// Wall-clock limit of one run in milliseconds (boot excluded). Default `DEFAULT_TIMEOUT_MS`.
   pub timeout_ms: Option<f64>,
   /// Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64,
   /// the data Python image `DATA_IMAGE_MEMORY_MB`).
   pub memory_mb: Option<f64>,
   /// Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
-  /// Default 1 MiB.
+  /// Default `SANDBOX_DEFAULT_MAX_OUTPUT_BYTES`.
   pub max_output_bytes: Option<f64>,
   /// How many runs may be in flight at once (each in its own micro-VM); more wait their turn.
   /// Default: the number of CPUs.
