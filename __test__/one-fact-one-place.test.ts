@@ -78,6 +78,11 @@ describe('one fact in one place', () => {
     expect(readFileSync(join(ROOT, 'guest/build.sh'), 'utf8')).toContain('PYTHON_WARMUP=("$GUEST/python/generated/lci_facts.py" "$GUEST/python/warmup.py")')
   })
 
+  it('names the keys of a host call\'s reply once: in crates/sandbox/src/host_calls.rs', () => {
+    const warmUps = ['guest/javascript/warmup.js', 'guest/python/warmup.py']
+    expect(copies(warmUps, /['"](ok|more|last)['"]|\.(ok|more|last)\b/)).toEqual([])
+  })
+
   it('states the size of a host call and of its pieces once: in crates/sandbox/src/host_calls.rs', () => {
     expect(copies(files, /\b69[_,]?6(19|20)\b/, ['crates/sandbox/src/host_calls.rs'])).toEqual([])
     const users = files.filter((f) => /^(guest\/(javascript\/warmup\.js|python|python-data)|src\/codemode|crates\/sandbox\/src\/)/.test(f))

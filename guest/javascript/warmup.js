@@ -28,7 +28,7 @@ import * as std from 'qjs:std';
 import * as os from 'qjs:os';
 import './web-platform.js';
 import { blobBytes } from './web/blob.js';
-import { HOST_FUNCTIONS, UPLOAD_PIECE_CHARS } from './generated/facts.js';
+import { HOST_FUNCTIONS, REPLY, UPLOAD_PIECE_CHARS } from './generated/facts.js';
 
 const g = globalThis;
 const define = (target, name, value) =>
@@ -508,12 +508,12 @@ define(g, 'structuredClone', function structuredClone(value) {
 // the call is made without it. A refusal throws an Error saying why.
 // UPLOAD_PIECE_CHARS: at most 3 bytes a character once sent, within one host call (generated/facts.js).
 const unwrap = (reply) => {
-  if ('ok' in reply) return reply.ok;
-  let text = reply.more;
+  if (REPLY.WHOLE in reply) return reply[REPLY.WHOLE];
+  let text = reply[REPLY.MORE];
   for (;;) {
     reply = host.call(HOST_FUNCTIONS.MORE);
-    if ('last' in reply) return JSON.parse(text + reply.last);
-    text += reply.more;
+    if (REPLY.LAST in reply) return JSON.parse(text + reply[REPLY.LAST]);
+    text += reply[REPLY.MORE];
   }
 };
 const upload = (text) => {

@@ -709,18 +709,19 @@ def _lci_runner():
     facts = _LCI_FACTS
 
     def host_call(function, *args):
-        """Calls a host function of crates/sandbox/src/host_calls.rs and unwraps its reply: whole
-        ({"ok": value}) or in pieces ({"more": text} ... {"last": text}, fetched with lci.more)."""
+        """Calls a host function of crates/sandbox/src/host_calls.rs and unwraps its reply:
+        whole, or in pieces whose rest is fetched with the more function (the envelope's keys are facts)."""
         reply = hyperlight.call(function, *args)
-        if 'ok' in reply:
-            return reply['ok']
-        pieces = [reply['more']]
+        whole, more, last = facts['REPLY_WHOLE'], facts['REPLY_MORE'], facts['REPLY_LAST']
+        if whole in reply:
+            return reply[whole]
+        pieces = [reply[more]]
         while True:
             reply = hyperlight.call(facts['MORE_FUNCTION'])
-            if 'last' in reply:
-                pieces.append(reply['last'])
+            if last in reply:
+                pieces.append(reply[last])
                 return json.loads(''.join(pieces))
-            pieces.append(reply['more'])
+            pieces.append(reply[more])
 
     def call_tool(name, args):
         """Calls the tool `name`; arguments longer than one host call go ahead in pieces (lci.upload)."""

@@ -33,6 +33,11 @@ fn host_functions() -> [(&'static str, &'static str); 4] {
     ]
 }
 
+/// The keys of a host call's reply envelope, by the name the guests' modules give them.
+fn reply_keys() -> [(&'static str, &'static str); 3] {
+    [("WHOLE", host_calls::REPLY_WHOLE), ("MORE", host_calls::REPLY_MORE), ("LAST", host_calls::REPLY_LAST)]
+}
+
 /// `text` as a single-quoted string literal of JavaScript and Python (the same escapes serve both).
 fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
@@ -51,6 +56,12 @@ pub fn javascript_guest() -> String {
         let _ = writeln!(w, "  {name}: {},", quoted(function));
     }
     let _ = writeln!(w, "}});\n");
+    let _ = writeln!(w, "// The keys of a reply's envelope: whole, a piece more follow, the last piece.");
+    let _ = writeln!(w, "export const REPLY = Object.freeze({{");
+    for (name, key) in reply_keys() {
+        let _ = writeln!(w, "  {name}: {},", quoted(key));
+    }
+    let _ = writeln!(w, "}});\n");
     let _ = writeln!(w, "// The most characters of an argument sent inline or in one upload piece.");
     let _ = writeln!(w, "export const UPLOAD_PIECE_CHARS = {};", host_calls::UPLOAD_PIECE_CHARS);
     js
@@ -67,6 +78,9 @@ pub fn python_guest() -> String {
     let _ = writeln!(w, "_LCI_FACTS = {{");
     for (name, function) in host_functions() {
         let _ = writeln!(w, "    {}: {},", quoted(&format!("{name}_FUNCTION")), quoted(function));
+    }
+    for (name, key) in reply_keys() {
+        let _ = writeln!(w, "    {}: {},", quoted(&format!("REPLY_{name}")), quoted(key));
     }
     let _ = writeln!(w, "    'UPLOAD_PIECE_CHARS': {},", host_calls::UPLOAD_PIECE_CHARS);
     let _ = writeln!(w, "}}");

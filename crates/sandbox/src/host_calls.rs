@@ -28,6 +28,12 @@ pub const MORE_FUNCTION: &str = "lci.more";
 /// The host function a guest calls with the next piece (text) of an argument too long for one call;
 /// the call that follows takes the pieces joined instead of that argument.
 pub const UPLOAD_FUNCTION: &str = "lci.upload";
+/// The envelope of a reply sent whole: `{"ok": VALUE}`.
+pub const REPLY_WHOLE: &str = "ok";
+/// The envelope of a piece of a long reply that more pieces follow: `{"more": TEXT}`.
+pub const REPLY_MORE: &str = "more";
+/// The envelope of the last piece of a long reply: `{"last": TEXT}`.
+pub const REPLY_LAST: &str = "last";
 /// The most text a run may have uploaded and not yet used.
 pub const UPLOAD_MAX: usize = 24 * 1024 * 1024;
 /// The most bytes one host call carries from the guest: hyperlight-unikraft's `HOST_CALL_MAX` (its
@@ -146,14 +152,14 @@ pub fn register(builder: SandboxBuilder) -> SandboxBuilder {
 pub(crate) fn envelope(value: Result<String, String>) -> Result<String, String> {
     let value = value?;
     if value.len() <= WHOLE_REPLY_MAX {
-        return Ok(format!("{{\"ok\":{value}}}"));
+        return Ok(format!("{{\"{REPLY_WHOLE}\":{value}}}"));
     }
     let mut pieces: VecDeque<String> = split_escaped(&value, PIECE_MAX).into();
     let first = pieces.pop_front().unwrap_or_default();
     with_active(|run| match run {
         Some(run) => {
             run.pending = pieces;
-            Ok(format!("{{\"more\":{first}}}"))
+            Ok(format!("{{\"{REPLY_MORE}\":{first}}}"))
         }
         None => Err("this reply is too long to send outside a run".into()),
     })
@@ -164,7 +170,8 @@ fn next_piece() -> Result<String, String> {
     with_active(|run| {
         let run = run.ok_or("no run is in progress")?;
         let piece = run.pending.pop_front().ok_or("there is no reply to continue")?;
-        Ok(if run.pending.is_empty() { format!("{{\"last\":{piece}}}") } else { format!("{{\"more\":{piece}}}") })
+        let key = if run.pending.is_empty() { REPLY_LAST } else { REPLY_MORE };
+        Ok(format!("{{\"{key}\":{piece}}}"))
     })
 }
 

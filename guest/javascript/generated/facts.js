@@ -10,5 +10,12 @@ export const HOST_FUNCTIONS = Object.freeze({
   UPLOAD: 'lci.upload',
 });
 
+// The keys of a reply's envelope: whole, a piece more follow, the last piece.
+export const REPLY = Object.freeze({
+  WHOLE: 'ok',
+  MORE: 'more',
+  LAST: 'last',
+});
+
 // The most characters of an argument sent inline or in one upload piece.
 export const UPLOAD_PIECE_CHARS = 20000;

@@ -6,5 +6,8 @@ _LCI_FACTS = {
     'FETCH_FUNCTION': 'lci.fetch',
     'MORE_FUNCTION': 'lci.more',
     'UPLOAD_FUNCTION': 'lci.upload',
+    'REPLY_WHOLE': 'ok',
+    'REPLY_MORE': 'more',
+    'REPLY_LAST': 'last',
     'UPLOAD_PIECE_CHARS': 20000,
 }
