@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 
 import { DEFAULT_OUTPUT_DIR, UsageError, parseCommandLine, parseTokenFile, runFile } from '../src/cli'
-import type { NativeAddon, NativeWorkloadResult } from '../src/native-addon'
+import type { NativeAddon, NativeWorkloadResult } from '../src/native/addon'
 import { CIRCLE_SVG, RED_PNG, RICH_CODE, richResultAddon, workload } from './helpers/rich-results'
 
 const root = resolve(__dirname, '..')

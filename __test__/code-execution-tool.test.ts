@@ -4,7 +4,7 @@ import { CodeExecutionTool } from '../src/code-execution-tool'
 import { InvalidConfigError } from '../src/errors'
 import { formatExecutionResult, isModelVisibleImage, toModelContent, type ExecutionResult } from '../src/execution-result'
 import { PYTHON_IMAGES } from '../src/generated/core-facts'
-import type { NativeAddon } from '../src/native-addon'
+import type { NativeAddon } from '../src/native/addon'
 
 /** A stand-in addon that says which Python image is the default, and counts how often it was loaded. */
 function addonWithDefault(image: 'standard' | 'data' | null) {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
 import { CodeExecutionTool } from '../src/code-execution-tool'
-import type { JsonSchema } from '../src/json-schema'
-import { pythonSignature, pythonType, typeScriptSignature, typeScriptType } from '../src/tool-signatures'
+import type { JsonSchema } from '../src/code-mode/json-schema'
+import { pythonSignature, pythonType, typeScriptSignature, typeScriptType } from '../src/code-mode/tool-signatures'
 
 const getWeather = {
   description: 'Current weather for a city.',
@@ -20,8 +20,8 @@ describe('code mode: signatures', () => {
   it('spells a tool out in TypeScript and Python, from zod schemas', () => {
     const tool = new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', tools: { getWeather } })
     const [info] = tool.codeModeTools
-    expect(typeScriptSignature(info)).toBe("await tools.getWeather({ city: string /* The city name */, units?: 'c' | 'f' }): { celsius: number }")
-    expect(pythonSignature(info)).toBe("tools.getWeather(city: str, units: Literal['c', 'f'] = None) -> dict")
+    expect(typeScriptSignature(info)).toBe('await tools.getWeather({ city: string /* The city name */, units?: "c" | "f" }): { celsius: number }')
+    expect(pythonSignature(info)).toBe('tools.getWeather(city: str, units: Literal["c", "f"] = None) -> dict')
   })
 
   it('lists every tool in the description after the rest: how to call them, then each one\'s signatures and description', () => {
@@ -36,8 +36,8 @@ describe('code mode: signatures', () => {
     expect(lines[1]).toMatch(/^Tools: the code can call these host functions through the global `tools` object: in javascript `await` each call and pass one object; in python call it with keyword arguments \(or one dict\), without await; c and cpp cannot call them\./)
     expect(lines[1]).toMatch(/a call that fails \(an error, or arguments that do not match\) raises an exception in the code/)
     expect(lines.slice(2)).toEqual([
-      "- await tools.getWeather({ city: string /* The city name */, units?: 'c' | 'f' }): { celsius: number } — Current weather for a city.",
-      "  python: tools.getWeather(city: str, units: Literal['c', 'f'] = None) -> dict",
+      '- await tools.getWeather({ city: string /* The city name */, units?: "c" | "f" }): { celsius: number } — Current weather for a city.',
+      '  python: tools.getWeather(city: str, units: Literal["c", "f"] = None) -> dict',
       '- await tools.ping(args?: object): unknown',
       '  python: tools.ping(**kwargs)',
       '- await tools.sum({ values: number[] }): unknown — Adds numbers',
@@ -55,8 +55,8 @@ describe('code mode: signatures', () => {
       execute: async () => 'sunny',
     })
     const [info] = new CodeExecutionTool({ environment: 'hyperlight', tools: [weather] }).codeModeTools
-    expect(typeScriptSignature(info)).toBe("await tools.get_weather({ city: string, units?: 'c' | 'f' | null }): unknown")
-    expect(pythonSignature(info)).toBe("tools.get_weather(city: str, units: Literal['c', 'f'] | None = None)")
+    expect(typeScriptSignature(info)).toBe('await tools.get_weather({ city: string, units?: "c" | "f" | null }): unknown')
+    expect(pythonSignature(info)).toBe('tools.get_weather(city: str, units: Literal["c", "f"] | None = None)')
   })
 
   it('covers JSON Schema: nested objects, arrays, records, unions, $refs, no arguments, names that cannot be keyword arguments', () => {
@@ -79,15 +79,15 @@ describe('code mode: signatures', () => {
         $defs: { Kind: { enum: ['a', 'b'] } },
       }),
     ).toEqual([
-      "await tools.f({ near: { lat: number, lon: number }, limit?: number, tags?: (string | number)[], scores?: Record<string, number>, kind?: 'a' | 'b', exact?: boolean | null }): unknown",
-      "tools.f(near: dict, limit: int = None, tags: list[str | int] = None, scores: dict[str, float] = None, kind: Literal['a', 'b'] = None, exact: bool | None = None)",
+      "await tools.f({ near: { lat: number, lon: number }, limit?: number, tags?: (string | number)[], scores?: Record<string, number>, kind?: \"a\" | \"b\", exact?: boolean | null }): unknown",
+      'tools.f(near: dict, limit: int = None, tags: list[str | int] = None, scores: dict[str, float] = None, kind: Literal["a", "b"] = None, exact: bool | None = None)',
     ])
     expect(sign({ type: 'object', properties: {} }, { type: 'array', items: { type: 'string' } })).toEqual(['await tools.f(): string[]', 'tools.f() -> list[str]'])
     expect(sign({ type: 'object' })).toEqual(['await tools.f(): unknown', 'tools.f()'])
     expect(sign(undefined)).toEqual(['await tools.f(args?: object): unknown', 'tools.f(**kwargs)'])
     expect(sign({ type: 'object', properties: { 'first-name': { type: 'string' }, class: { type: 'integer' } }, required: ['first-name'] })).toEqual([
       'await tools.f({ "first-name": string, class?: number }): unknown',
-      "tools.f({'first-name': str, 'class': int})",
+      'tools.f({"first-name": str, "class": int})',
     ])
     expect(sign({ type: 'object', additionalProperties: { type: 'string' } })).toEqual(['await tools.f(args: Record<string, string>): unknown', 'tools.f(**kwargs: str)'])
   })
@@ -95,8 +95,11 @@ describe('code mode: signatures', () => {
   it('renders types compactly: deep objects become object/dict, literals are quoted for each language', () => {
     const deep = { type: 'object', properties: { a: { type: 'object', properties: { b: { type: 'object', properties: { c: { type: 'object', properties: { d: { type: 'string' } } } } } } } } }
     expect(typeScriptType(deep)).toBe('{ a?: { b?: { c?: object } } }')
-    expect(pythonType({ enum: ["it's", 1, true, null] })).toBe("Literal['it\\'s', 1, True] | None")
-    expect(typeScriptType({ const: "it's" })).toBe("'it\\'s'")
+    expect(pythonType({ enum: ["it's", 1, true, null] })).toBe(`Literal["it's", 1, True] | None`)
+    // quotes, backslashes and newlines escaped as JSON escapes them, which both languages read
+    expect(pythonType({ const: 'a"b\\c\nd' })).toBe('Literal["a\\"b\\\\c\\nd"]')
+    expect(typeScriptType({ enum: ['a"b\nc', 'x'] })).toBe('"a\\"b\\nc" | "x"')
+    expect(typeScriptType({ const: "it's" })).toBe('"it\'s"')
     expect(typeScriptType({})).toBe('unknown')
     expect(pythonType({ anyOf: [{ type: 'string' }, {}] })).toBe('Any')
   })

@@ -13,7 +13,7 @@ import { codeExecutionTool as langChainCodeExecutionTool } from '../src/adapters
 import { createInterpreterAgent } from '../src/agent'
 import { CodeExecutionTool } from '../src/code-execution-tool'
 import { formatExecutionResult, type ExecutionResult } from '../src/execution-result'
-import { createMcpServer } from '../src/mcp-server'
+import { createMcpServer } from '../src/mcp/server'
 import { codeModeAddon, program } from './helpers/code-mode-addon'
 
 beforeAll(() => setTracingDisabled(true))

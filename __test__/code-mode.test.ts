@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 
 import { CodeExecutionTool } from '../src/code-execution-tool'
-import { isToolName, normalizeCodeModeTools, OPENAI_AGENTS_TOOL_ERROR, type CodeModeToolEntry } from '../src/code-mode'
+import { isToolName, normalizeCodeModeTools, OPENAI_AGENTS_TOOL_ERROR, type CodeModeToolEntry } from '../src/code-mode/tools'
 import { InvalidConfigError } from '../src/errors'
 import { TOOL_NAME_EXAMPLES } from '../src/generated/core-facts'
-import { toToolName, toolsFromMcpClient, type McpClientLike } from '../src/mcp-tools'
-import { ToolArgumentsError } from '../src/tool-arguments'
+import { toToolName, toolsFromMcpClient, type McpClientLike } from '../src/mcp/tools'
+import { ToolArgumentsError } from '../src/code-mode/tool-arguments'
 
 /** The normalised tool `name` of `tools`. */
 function entry(tools: Parameters<typeof normalizeCodeModeTools>[0], name: string): CodeModeToolEntry {
@@ -104,7 +104,7 @@ describe('code mode: functions and definitions', () => {
     expect(await rejection(tool.call({ city: 3 }))).toBe('Invalid arguments for tools.getWeather: city: expected string, got 3. The tool did not run.')
     expect(await rejection(tool.call({}))).toBe('Invalid arguments for tools.getWeather: city: missing (expected string). The tool did not run.')
     expect(await rejection(tool.call({ city: 'Oslo', units: 'k', days: 0 }))).toBe(
-      'Invalid arguments for tools.getWeather: units: expected \'c\' | \'f\', got "k"; days: Too small: expected number to be >=1. The tool did not run.',
+      'Invalid arguments for tools.getWeather: units: expected "c" | "f", got "k"; days: Too small: expected number to be >=1. The tool did not run.',
     )
     await expect(tool.call({ city: 1.5 })).rejects.toBeInstanceOf(ToolArgumentsError)
     expect(execute).not.toHaveBeenCalled()
@@ -136,7 +136,7 @@ describe('code mode: functions and definitions', () => {
     await expect(tool.call({ q: 'cats', limit: 3, mode: null })).resolves.toEqual({ q: 'cats', limit: 3, mode: null })
     expect(await rejection(tool.call({ q: 1, limit: 1.5, tags: ['a', 2], near: {}, mode: 'slow', extra: true }))).toBe(
       'Invalid arguments for tools.search: q: expected string, got 1; limit: expected integer, got 1.5; tags[1]: expected string, got 2; ' +
-        'near.lat: missing (expected number); mode: expected \'fast\' | \'exact\' | null, got "slow"; extra: not an argument this tool takes. The tool did not run.',
+        'near.lat: missing (expected number); mode: expected "fast" | "exact" | null, got "slow"; extra: not an argument this tool takes. The tool did not run.',
     )
     expect(execute).toHaveBeenCalledTimes(1)
   })
@@ -234,7 +234,7 @@ describe('code mode: OpenAI Agents SDK function tools', () => {
     expect((invoke.mock.calls[0][0] as object).constructor.name).toBe(RunContext.name)
     expect(invoke.mock.calls.map((call) => JSON.parse(call[1]))).toEqual([{ city: 'Paris', units: null }, { city: 'Oslo', units: 'f' }])
     expect(await rejection(tool.call({ city: 'Oslo', units: 'k' }))).toBe(
-      'Invalid arguments for tools.getWeather: units: expected \'c\' | \'f\' | null, got "k". The tool did not run.',
+      'Invalid arguments for tools.getWeather: units: expected "c" | "f" | null, got "k". The tool did not run.',
     )
     expect(invoke).toHaveBeenCalledTimes(2)
     invoke.mockRestore()

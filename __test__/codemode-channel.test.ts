@@ -1,4 +1,4 @@
-// The guest program of MicroVmExecutor and the host's end of its tool (src/codemode-channel.ts), run here in a
+// The guest program of MicroVmExecutor and the host's end of its tool (src/codemode/channel.ts), run here in a
 // node:vm context that stands in for the JavaScript guest: a `tools` object whose one tool answers through the
 // channel with JSON on both sides, of any size, as the guest's tools and the core's host calls carry it (their
 // chunking is tested in crates/sandbox/src/host_calls.rs). The micro-VM test
@@ -17,8 +17,8 @@ import {
   linesOf,
   type ChannelNamespace,
   type CodemodeFunction,
-} from '../src/codemode-channel'
-import { normalizeCode } from '../src/codemode-code'
+} from '../src/codemode/channel'
+import { normalizeCode } from '../src/codemode/code'
 
 interface GuestRun {
   outcome: CodemodeChannel['outcome']

@@ -1,9 +1,9 @@
-// The code and tool names of @cloudflare/codemode as MicroVmExecutor takes them (src/codemode-code.ts), compared
+// The code and tool names of @cloudflare/codemode as MicroVmExecutor takes them (src/codemode/code.ts), compared
 // with codemode's own normalizeCode and sanitizeToolName: the same identifiers (the model writes the names that
 // codemode's generated types show), and code that returns the same values.
 import { beforeAll, describe, expect, it } from 'vitest'
 
-import { isIdentifier, normalizeCode, sanitizeToolName } from '../src/codemode-code'
+import { isIdentifier, normalizeCode, sanitizeToolName } from '../src/codemode/code'
 import { allowCodemodeImports } from './helpers/codemode-in-node'
 
 let codemode: { normalizeCode(code: string): string; sanitizeToolName(name: string): string }

@@ -7,9 +7,9 @@ import { resolve } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { MicroVmExecutor } from '../src/codemode'
+import { MicroVmExecutor } from '../src/codemode/executor'
 import { InvalidConfigError } from '../src/errors'
-import type { NativeAddon, NativeRunOptions, NativeWorkloadResult } from '../src/native-addon'
+import type { NativeAddon, NativeRunOptions, NativeWorkloadResult } from '../src/native/addon'
 
 /** An addon whose sandbox answers every run with `workload` (after letting `during` act), recording the runs. */
 function addonAnswering(workload: Partial<NativeWorkloadResult>, during?: (options: NativeRunOptions | undefined) => Promise<void>) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 
 import { CodeExecutionTool } from '../src/code-execution-tool'
 import { ExecutionErrorCode } from '../src/errors'
-import type { NativeAddon, NativeSandboxConfig, NativeSession, NativeWorkloadResult } from '../src/native-addon'
+import type { NativeAddon, NativeSandboxConfig, NativeSession, NativeWorkloadResult } from '../src/native/addon'
 import { CIRCLE_SVG, RED_PNG, SHOWN_IMAGES, workload } from './helpers/rich-results'
 
 function nativeError(code: string, message: string): Error {

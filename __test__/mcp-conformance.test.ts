@@ -13,8 +13,8 @@ import { promisify } from 'node:util'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { serveMcpOverHttp, type McpHttpServer } from '../src/mcp-http'
-import { runToolCall, type ToolCallExtra } from '../src/mcp-server'
+import { serveMcpOverHttp, type McpHttpServer } from '../src/mcp/http'
+import { runToolCall, type ToolCallExtra } from '../src/mcp/server'
 
 const root = resolve(__dirname, '..')
 const SUITE = join(root, 'node_modules/@modelcontextprotocol/conformance/dist/index.js')

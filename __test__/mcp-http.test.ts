@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { serveMcpOverHttp, type McpHttpServer } from '../src/mcp-http'
+import { serveMcpOverHttp, type McpHttpServer } from '../src/mcp/http'
 import { richResultAddon } from './helpers/rich-results'
 
 const root = resolve(__dirname, '..')

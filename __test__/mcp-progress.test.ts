@@ -2,7 +2,7 @@
 // ExecuteOptions.onOutput), else a heartbeat; on fake timers, so nothing here depends on the machine's speed.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import { PROGRESS_FLUSH_MS, PROGRESS_HEARTBEAT_MS, PROGRESS_MESSAGE_MAX_CHARS, reportProgress } from '../src/mcp-progress'
+import { PROGRESS_FLUSH_MS, PROGRESS_HEARTBEAT_MS, PROGRESS_MESSAGE_MAX_CHARS, reportProgress } from '../src/mcp/progress'
 
 describe('reportProgress', () => {
   beforeEach(() => {

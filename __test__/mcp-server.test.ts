@@ -9,7 +9,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { CodeExecutionTool } from '../src/code-execution-tool'
-import { createMcpServer } from '../src/mcp-server'
+import { createMcpServer } from '../src/mcp/server'
 import { CIRCLE_SVG, RED_PNG, RICH_CODE, richResultTool } from './helpers/rich-results'
 
 const root = resolve(__dirname, '..')

@@ -1,8 +1,7 @@
 // The tests of CPython 3.11's regression suite that fail in the sandbox, each with why it cannot pass there.
 // One list: bench/cpython-suite.mjs prints the reason beside each failure, and
 // __test__/microvm/python-cpython-suite.test.ts fails on any failure not listed here and on any listed one
-// (in its slice of modules) that passes. Measured with `npm run bench:cpython` (README: "CPython's own
-// regression suite").
+// (in its slice of modules) that passes. Measured with `npm run bench:cpython` (docs/cpython-suite.md).
 
 const SOCKETS = 'needs a TCP server on 127.0.0.1 (asyncio.start_server): the sandbox refuses every socket unless ' +
   'network.allow opens a destination, and loopback always; the class checks only for os.sendfile, not ' +

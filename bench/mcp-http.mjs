@@ -20,7 +20,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 const require = createRequire(import.meta.url)
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { CodeExecutionTool } = require(join(ROOT, 'dist/index.js'))
-const { serveMcpOverHttp } = require(join(ROOT, 'dist/mcp-http.js'))
+const { serveMcpOverHttp } = require(join(ROOT, 'dist/mcp/http.js'))
 
 const environment = process.argv[2] ?? 'hyperlight'
 if (!['hyperlight', 'python', 'overhead'].includes(environment)) throw new Error('usage: node bench/mcp-http.mjs [hyperlight|python|overhead]')

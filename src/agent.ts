@@ -1,7 +1,7 @@
 import type { Agent, AgentOptions } from '@openai/agents'
 
 import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
-import type { CodeModeTools } from './code-mode.js'
+import type { CodeModeTools } from './code-mode/tools.js'
 import { InvalidConfigError } from './errors.js'
 import { openAIAgentsToolOptions } from './adapters/openai-agents-tool-options.js'
 import { requireOptionalPeer } from './optional-peer.js'

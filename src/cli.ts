@@ -10,13 +10,13 @@ import { parseArgs } from 'node:util'
 
 import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
 import type { OutputChunk } from './environments/environment.js'
-import { loadNativeAddon, type NativeAddonLoader } from './native-addon.js'
+import { loadNativeAddon, type NativeAddonLoader } from './native/addon.js'
 import { InvalidConfigError } from './errors.js'
 import { ENVIRONMENTS, LANGUAGES, type EnvironmentName, type ExecutionImage, type ImageMimeType, type Language } from './execution-result.js'
 import { DEFAULT_SNAPSHOT_DIRECTORY, PYTHON_IMAGES, SOURCE_EXTENSIONS, type PythonImage } from './generated/core-facts.js'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from './limits.js'
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CALLS_PER_CLIENT, DEFAULT_SHUTDOWN_GRACE_MS, isLoopbackHost, serveMcpOverHttp } from './mcp-http.js'
-import { serveMcpOverStdio } from './mcp-server.js'
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CALLS_PER_CLIENT, DEFAULT_SHUTDOWN_GRACE_MS, isLoopbackHost, serveMcpOverHttp } from './mcp/http.js'
+import { serveMcpOverStdio } from './mcp/server.js'
 
 /** The exit status for bad arguments. */
 export const USAGE_EXIT_CODE = 2

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 
-import { normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode.js'
+import { nativeToolFunctions, normalizeCodeModeTools, type CodeModeToolInfo, type CodeModeTools } from './code-mode/tools.js'
 import { HyperlightEnvironment } from './environments/hyperlight.js'
 import type { ExecutionEnvironment, OutputChunk, RunOptions, WarmUpResult } from './environments/environment.js'
 import { PythonEnvironment } from './environments/python.js'
@@ -15,7 +15,7 @@ import {
 } from './input-schema.js'
 import { LANGUAGE_ALIASES, PYTHON_IMAGES, type PythonImage } from './generated/core-facts.js'
 import { DEFAULT_MAX_CODE_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, wholeNumber } from './limits.js'
-import type { NativeAddonLoader } from './native-addon.js'
+import type { NativeAddonLoader } from './native/addon.js'
 import { describeTool } from './tool-description.js'
 
 /** Whether a person must approve each call before it runs; adapters map it to their framework's mechanism. */
@@ -105,7 +105,7 @@ export interface ExecuteOptions {
    * the run goes on. python: what `sys.stdout` and `sys.stderr` write, exact (writes that bypass them, such as
    * a child process's output, are in the result only). hyperlight: delivered whenever the program waits (the
    * guest is not preempted: output written while computing comes when it next waits or ends); stderr exact;
-   * stdout exact except in a step where a program wrote the same characters to both streams (see the README's
+   * stdout exact except in a step where a program wrote the same characters to both streams (see docs/api.md,
    * "Streaming output").
    */
   onOutput?: (chunk: OutputChunk) => void
@@ -209,7 +209,7 @@ export class CodeExecutionTool {
             network,
             persistent: this.persistent,
             loadAddon: options.loadNativeAddon,
-            ...(codeModeTools.length > 0 && { tools: Object.fromEntries(codeModeTools.map((tool) => [tool.name, tool.call])) }),
+            ...(codeModeTools.length > 0 && { tools: nativeToolFunctions(codeModeTools) }),
           })
         : undefined
     this.runner =

@@ -1,6 +1,6 @@
 import type { EnvironmentName } from './execution-result.js'
 import type { PythonImage } from './generated/core-facts.js'
-import { describeCodeModeTools, type SignatureSource } from './tool-signatures.js'
+import { describeCodeModeTools, type SignatureSource } from './code-mode/tool-signatures.js'
 
 /** What a description depends on. */
 export interface DescriptionFacts {

@@ -3,7 +3,7 @@
 // host tests can check what the TypeScript layer gives runCode and what comes back of each call.
 import { performance } from 'node:perf_hooks'
 
-import type { NativeAddon, NativeRunOptions, NativeWorkloadResult } from '../../src/native-addon'
+import type { NativeAddon, NativeRunOptions, NativeWorkloadResult } from '../../src/native/addon'
 import { workload } from './rich-results'
 
 /**

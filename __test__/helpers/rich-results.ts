@@ -3,7 +3,7 @@
 import { deflateSync } from 'node:zlib'
 
 import { CodeExecutionTool, type CodeExecutionToolOptions } from '../../src/code-execution-tool'
-import type { NativeAddon, NativeWorkloadImage, NativeWorkloadResult } from '../../src/native-addon'
+import type { NativeAddon, NativeWorkloadImage, NativeWorkloadResult } from '../../src/native/addon'
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n

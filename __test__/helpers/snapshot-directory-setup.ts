@@ -4,7 +4,7 @@
 // XDG_CACHE_HOME), and test files after the first load from it rather than boot, as a user's processes do.
 // It is under the system's temporary directory: in the emulated-KVM VM a tmpfs. Not the repository's
 // .cache, which the VM reaches over 9p: there, loading the data image's 907 MiB entry stalls the VM's
-// kernel for minutes (README, "Warm from disk"). An 8 GiB VM (scripts/vm/run.sh's default) holds that
+// kernel for minutes (docs/benchmarks.md, "Warm from disk"). An 8 GiB VM (scripts/vm/run.sh's default) holds that
 // entry and the data guests.
 //
 // The snapshot directory is on, as for users. It was off for a while: a combined run of the micro-VM files

@@ -9,7 +9,7 @@ import { tool } from 'ai'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
-import { MicroVmExecutor } from '../../src/codemode'
+import { MicroVmExecutor } from '../../src/codemode/executor'
 import { allowCodemodeImports } from '../helpers/codemode-in-node'
 
 const later = <T>(value: T, ms = 5) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms))

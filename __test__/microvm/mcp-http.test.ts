@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { CodeExecutionTool } from '../../src/code-execution-tool'
 import type { ExecutionResult } from '../../src/execution-result'
-import { serveMcpOverHttp, type McpHttpServer } from '../../src/mcp-http'
+import { serveMcpOverHttp, type McpHttpServer } from '../../src/mcp/http'
 
 const TOKEN = 'microvm-token'
 

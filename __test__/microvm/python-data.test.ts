@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_OUTPUT_BYTES, MAX_IMAGES } from '../../src/generated/core-facts'
-import { createMcpServer } from '../../src/mcp-server'
+import { createMcpServer } from '../../src/mcp/server'
 import { native } from '../helpers/native'
 
 /** The width and height a PNG's IHDR chunk gives, after checking the signature and the chunk's name. */

@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { NanvixSandbox } from '../../src/native/sandbox'
 import { native } from '../helpers/native'
 
 const TIMEOUT_MS = 3000
@@ -129,5 +131,33 @@ describe('JavaScript in a micro-VM', () => {
     const r = await js('const a = []; for (;;) a.push(new Array(1e6).fill(1))')
     expect(r.success).toBe(false)
     expect((await js('console.log("recovered")')).output).toBe('recovered\n')
+  })
+})
+
+describe("the package's NanvixSandbox: code-mode tools in the shapes CodeExecutionTool takes", () => {
+  it('calls a { description, inputSchema, execute } tool from the guest, its arguments checked against the schema first', async () => {
+    // The generated class takes functions only ("tools.lookup must be a function"); the package's normalises.
+    const executed: unknown[] = []
+    const sandbox = new NanvixSandbox({ timeoutMs: 20_000 })
+    const lookup = {
+      description: 'Looks an item up by id.',
+      inputSchema: z.object({ id: z.number() }),
+      execute: async ({ id }: { id: number }) => (executed.push(id), { id, name: `item ${id}` }),
+    }
+    const r = await sandbox.runCode(
+      `console.log(JSON.stringify(await tools.lookup({ id: 7 })))
+      try { await tools.lookup({ id: 'seven' }) } catch (e) { console.log('refused: ' + e.message) }`,
+      'javascript',
+      { tools: { lookup } },
+    )
+    expect(r.success, r.stderr).toBe(true)
+    const lines = r.output.trim().split('\n')
+    expect(lines[0]).toBe('{"id":7,"name":"item 7"}')
+    expect(lines[1]).toMatch(/^refused: .*Invalid arguments for tools\.lookup: id: expected number, got "seven"/)
+    expect(executed).toEqual([7])
+    expect(r.toolCalls.map(({ name, ok }) => [name, ok])).toEqual([
+      ['lookup', true],
+      ['lookup', false],
+    ])
   })
 })

@@ -20,6 +20,11 @@ const result = await build({
   platform: 'neutral',
   target: 'es2023',
   external: ['qjs:*'],
+  // The "neutral" platform reads no package.json main field by itself; whatwg-url and its dependencies are
+  // CommonJS packages found by `main`.
+  mainFields: ['module', 'main'],
+  // whatwg-url's legacy multi-byte encoding tables (see web/no-legacy-encodings.js for why they can go).
+  alias: { '@exodus/bytes/encoding.js': join(dirname(fileURLToPath(import.meta.url)), 'web', 'no-legacy-encodings.js') },
   // Not whitespace-minified: the guest's driver runs code as a module only when a line starts with
   // `import`/`export`, and the imports of qjs:std and qjs:os must stay at the start of lines.
   minifySyntax: true,

@@ -16,9 +16,10 @@
 //   process          env, argv, exit(), stdout.write, stderr.write,
 //                    nextTick, cwd(), platform, hrtime; process.exit(n)
 //                    ends the guest with status n (the host restores it)
-//   TextEncoder, TextDecoder (UTF-8), structuredClone, global
+//   structuredClone (what cannot be cloned throws a DataCloneError
+//                    DOMException, as the HTML standard says), global
 // and, from web-platform.js (imported below; guest/build.sh bundles it, its web/ modules and their npm
-// packages into the one warmup.js shipped beside the image): URL, URLSearchParams, crypto
+// packages into the one warmup.js shipped beside the image): TextEncoder, TextDecoder, URL, URLSearchParams, crypto
 // (getRandomValues, randomUUID, subtle.digest), Event, CustomEvent, EventTarget, AbortController,
 // AbortSignal, Blob, File, Intl (en-US) with the toLocaleString family, navigator, reportError, and
 // performance.timeOrigin as a Unix time.
@@ -182,6 +183,20 @@ function inspect(value, options = {}) {
       } else if (v instanceof Set) {
         open = `${name}(${v.size}) {`;
         for (const k of v) entries.push(fmt(k, level + 1, inner));
+      } else if (v instanceof URL) {
+        // As Node shows a URL, field by field (they are getters on its prototype: the loop below finds none).
+        open = 'URL {';
+        for (const k of ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash']) {
+          // Node inspects the fields afresh: searchParams shows in full however deep the URL is.
+          entries.push(`${k}: ${fmt(v[k], k === 'searchParams' ? 0 : level + 1, inner)}`);
+        }
+        return finish();
+      } else if (v instanceof URLSearchParams) {
+        // Node's own layout for it: one line while the entries fit in 80 columns, else one a line and ' }'.
+        for (const [k, val] of v) entries.push(`${fmt(k, level + 1, inner)} => ${fmt(val, level + 1, inner)}`);
+        if (!entries.length) return 'URLSearchParams {}';
+        const pad = `\n${' '.repeat(indent + 2)}`;
+        return entries.join(', ').length > 80 ? `URLSearchParams {${pad}${entries.join(`,${pad}`)} }` : `URLSearchParams { ${entries.join(', ')} }`;
       } else if (v instanceof ArrayBuffer) {
         open = 'ArrayBuffer {';
         entries.push(`byteLength: ${v.byteLength}`);
@@ -230,7 +245,8 @@ function format(args) {
   if (typeof args[0] === 'string') {
     const fmtString = args[0];
     let next = 1;
-    out = fmtString.replace(/%[sdifjoOc%]/g, (spec) => {
+    // As Node's util.format: a lone string is printed as it is ('%%' stays two characters).
+    out = args.length === 1 ? fmtString : fmtString.replace(/%[sdifjoOc%]/g, (spec) => {
       if (spec === '%%') return '%';
       if (next >= args.length) return spec;
       const a = args[next++];
@@ -389,81 +405,13 @@ define(g, 'process', {
 });
 define(g, 'global', g);
 
-// ── TextEncoder / TextDecoder (UTF-8) ─────────────────────────────────
-
-class TextEncoder {
-  get encoding() { return 'utf-8'; }
-  encode(input = '') {
-    const s = String(input);
-    const bytes = [];
-    for (let i = 0; i < s.length; i++) {
-      let c = s.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-        const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
-      }
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate
-      if (c < 0x80) bytes.push(c);
-      else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-      else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    }
-    return new Uint8Array(bytes);
-  }
-  encodeInto(input, dest) {
-    const bytes = this.encode(input);
-    const n = Math.min(bytes.length, dest.length);
-    dest.set(bytes.subarray(0, n));
-    return { read: String(input).length, written: n };
-  }
-}
-class TextDecoder {
-  #fatal;
-  constructor(label = 'utf-8', options = {}) {
-    if (!/^(utf-?8|unicode-1-1-utf-8)$/i.test(String(label).trim())) {
-      throw new RangeError(`The "${label}" encoding is not supported`);
-    }
-    this.#fatal = !!options.fatal;
-  }
-  get encoding() { return 'utf-8'; }
-  decode(input) {
-    if (input === undefined) return '';
-    const b = input instanceof ArrayBuffer ? new Uint8Array(input)
-      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    let out = '';
-    let i = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
-    const bad = () => { if (this.#fatal) throw new TypeError('The encoded data was not valid for encoding utf-8'); return 0xfffd; };
-    while (i < b.length) {
-      const c = b[i];
-      let cp, need = 0, min = 0;
-      if (c < 0x80) cp = c;
-      else if (c >= 0xc2 && c < 0xe0) { cp = c & 31; need = 1; min = 0x80; }
-      else if (c >= 0xe0 && c < 0xf0) { cp = c & 15; need = 2; min = 0x800; }
-      else if (c >= 0xf0 && c < 0xf5) { cp = c & 7; need = 3; min = 0x10000; }
-      else { out += String.fromCodePoint(bad()); i++; continue; }
-      let j = 1;
-      for (; j <= need && i + j < b.length && (b[i + j] & 0xc0) === 0x80; j++) cp = (cp << 6) | (b[i + j] & 63);
-      if (j <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        out += String.fromCodePoint(bad());
-        i += Math.max(1, j);
-        continue;
-      }
-      out += String.fromCodePoint(cp);
-      i += need + 1;
-    }
-    return out;
-  }
-}
-define(g, 'TextEncoder', TextEncoder);
-define(g, 'TextDecoder', TextDecoder);
-
 // ── structuredClone ───────────────────────────────────────────────────
 
 define(g, 'structuredClone', function structuredClone(value) {
   const copies = new Map();
   const clone = (v) => {
     if (typeof v === 'function' || typeof v === 'symbol') {
-      throw new TypeError(`${typeof v === 'symbol' ? v.toString() : fnText(v)} could not be cloned.`);
+      throw new DOMException(`${typeof v === 'symbol' ? v.toString() : Function.prototype.toString.call(v)} could not be cloned.`, 'DataCloneError');
     }
     if (v === null || typeof v !== 'object') return v;
     if (copies.has(v)) return copies.get(v);
@@ -474,7 +422,8 @@ define(g, 'structuredClone', function structuredClone(value) {
     else if (ArrayBuffer.isView(v)) c = new v.constructor(v);
     else if (v instanceof Error) {
       c = new (g[v.name] instanceof Function ? g[v.name] : Error)(v.message);
-      if (v.stack !== undefined) c.stack = v.stack;
+      // Not enumerable, as on the original: a clone's keys are the original's.
+      if (v.stack !== undefined) Object.defineProperty(c, 'stack', { value: v.stack, writable: true, configurable: true });
     } else if (v instanceof Map) {
       c = new Map();
       copies.set(v, c);
@@ -487,7 +436,7 @@ define(g, 'structuredClone', function structuredClone(value) {
       return c;
     } else if (v instanceof Boolean || v instanceof Number || v instanceof String) c = Object(v.valueOf());
     else if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet) {
-      throw new TypeError(`${typeName(v)} object could not be cloned.`);
+      throw new DOMException(`#<${typeName(v)}> could not be cloned.`, 'DataCloneError');
     } else {
       c = Array.isArray(v) ? new Array(v.length) : {};
       copies.set(v, c);

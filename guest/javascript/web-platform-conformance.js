@@ -86,6 +86,15 @@
     assert_array_equals([...new URLSearchParams('x=1&y=2')], [['x', '1'], ['y', '2']]);
     assert_array_equals([...new URLSearchParams('x=1&y=2').keys()], ['x', 'y']);
   });
+  test('URL: file: paths after dot segments, lone surrogates as U+FFFD (whatwg-url, as Node 24)', () => {
+    assert_equals(new URL('///.//x?q=a b#f', 'file:///C:/dir/').href, 'file:////x?q=a%20b#f');
+    assert_equals(new URL('file:////a/./b').href, 'file:////a/b');
+    assert_equals(new URL('file://0177.0.0.1/.//x').href, 'file://127.0.0.1//x');
+    assert_equals(new URLSearchParams('a=\ud800').get('a'), '\ufffd');
+    assert_equals(new URLSearchParams([['\udc00', 'x']]).toString(), '%EF%BF%BD=x');
+    const e = assert_throws('TypeError', () => new URL('nope'));
+    assert_equals(e.code, 'ERR_INVALID_URL'); assert_equals(e.message, 'Invalid URL'); assert_equals(e.input, 'nope');
+  });
   test('URLSearchParams: sorts stably by name', () => {
     const p = new URLSearchParams('c=3&a=1&b=2&a=0');
     p.sort();
@@ -260,6 +269,24 @@
     assert_throws('TypeError', () => new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff])));
     assert_equals(new TextEncoder().encoding, 'utf-8');
   });
+  test('TextDecoder: the Encoding Standard UTF-8 decoder (maximal subparts, BOM, fatal, stream)', () => {
+    // One U+FFFD per maximal subpart of an invalid sequence: C3 | F0 | ED | A9 is four.
+    assert_equals(new TextDecoder().decode(new Uint8Array([195, 240, 237, 169])), '\ufffd'.repeat(4));
+    assert_equals(new TextDecoder().decode(new Uint8Array([0xe2, 0x82, 0x41, 0xf0, 0x9f, 0x98])), '\ufffdA\ufffd');
+    assert_equals(new TextDecoder().decode(new Uint8Array([0xed, 0xa0, 0x80])), '\ufffd'.repeat(3), 'a surrogate');
+    assert_equals(new TextDecoder().decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])), 'A', 'the BOM dropped');
+    assert_equals(new TextDecoder('utf-8', { ignoreBOM: true }).decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])), '\ufeffA');
+    const d = new TextDecoder();
+    assert_equals(d.decode(new Uint8Array([0xe2, 0x82]), { stream: true }) + d.decode(new Uint8Array([0xac])), '€', 'streamed');
+    const e = assert_throws('TypeError', () => new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xc3, 0x28])));
+    assert_equals(e.code, 'ERR_ENCODING_INVALID_ENCODED_DATA');
+    assert_equals(new TextDecoder(' UTF8 ').encoding, 'utf-8'); assert_throws('RangeError', () => new TextDecoder('no-such-encoding'));
+    assert_equals(new TextDecoder('utf-16le').decode(new Uint8Array([0xff, 0xfe, 0x3d, 0xd8, 0x00, 0xde, 0x00, 0xdc])), '😀\ufffd', 'UTF-16LE');
+    assert_equals(new TextDecoder('latin1').encoding, 'windows-1252');
+    assert_equals(new TextDecoder('latin1').decode(new Uint8Array([0x80, 0xe9, 0x9f])), '€éŸ', 'windows-1252');
+    const into = new TextEncoder().encodeInto('a😀b', new Uint8Array(3));
+    assert_equals(`${into.read},${into.written}`, '1,1', 'encodeInto writes whole characters');
+  });
   test('structuredClone: deep copies with cycles, Map, Set, Date; refuses functions', () => {
     const o = { n: 1, d: new Date(0), m: new Map([['k', { v: 2 }]]), s: new Set([1]), arr: [1, { x: 2 }], u8: new Uint8Array([1, 2]) };
     o.self = o;
@@ -267,9 +294,10 @@
     assert_true(c !== o && c.self === c, 'cycle kept');
     assert_equals(c.d.getTime(), 0); assert_equals(c.m.get('k').v, 2); assert_true(c.m.get('k') !== o.m.get('k'), 'deep');
     assert_equals(c.s.has(1), true); assert_equals(c.arr[1].x, 2); assert_equals(c.u8[1], 2);
-    let threw = false;
-    try { structuredClone(() => 1); } catch { threw = true; }
-    assert_true(threw, 'a function cannot be cloned');
+    const e = assert_throws('DataCloneError', () => structuredClone(() => 1), 'a function cannot be cloned');
+    assert_true(e instanceof DOMException, 'a DOMException'); assert_equals(e.code, 25); assert_equals(e.message, '() => 1 could not be cloned.');
+    assert_throws('DataCloneError', () => structuredClone({ s: Symbol('x') }), 'nor a symbol');
+    assert_throws('DataCloneError', () => structuredClone(new WeakMap()), 'nor a WeakMap');
   });
   test('atob and btoa', () => {
     assert_equals(btoa('hello'), 'aGVsbG8='); assert_equals(atob('aGVsbG8='), 'hello');
@@ -322,6 +350,15 @@
     assert_equals((1.005).toLocaleString('en-US', { maximumFractionDigits: 2 }), '1.01');
     assert_equals((123456789n).toLocaleString('en-US'), '123,456,789');
     assert_equals((-0).toLocaleString(), '-0'); assert_equals(NaN.toLocaleString(), 'NaN');
+  });
+  test('Intl.NumberFormat v3: scientific and engineering currency, plural names', () => {
+    const f = (o, v) => new Intl.NumberFormat('en-US', o).format(v);
+    assert_equals(f({ style: 'currency', currency: 'EUR', notation: 'scientific' }, 0), '€0E0');
+    assert_equals(f({ style: 'currency', currency: 'INR', currencyDisplay: 'name', notation: 'scientific' }, 123456789), '1.235E8 Indian rupees');
+    assert_equals(f({ style: 'currency', currency: 'USD', notation: 'engineering' }, 12345), '$12.345E3');
+    assert_equals(f({ style: 'currency', currency: 'USD', currencyDisplay: 'name', maximumFractionDigits: 0 }, -1), '-1 US dollar');
+    assert_equals(f({ style: 'currency', currency: 'CHF' }, NaN), 'CHFNaN');
+    assert_equals(f({ style: 'currency', currency: 'USD', notation: 'compact', compactDisplay: 'long' }, 1234), '$1.2K');
   });
   test('Intl.NumberFormat: currency, percent, compact, unit, formatToParts', () => {
     assert_equals(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(1234.5), '$1,234.50');

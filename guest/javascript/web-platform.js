@@ -3,8 +3,10 @@
 // packages it imports, into the warm-up (warmup.js imports it), so they are parsed and set up once,
 // before the snapshot, and cost a run nothing.
 //
-//   URL, URLSearchParams                        core-js (WHATWG URL: parsing, relative resolution,
-//                                               searchParams, canParse, parse)
+//   TextEncoder, TextDecoder                    web/encoding.js: the Encoding Standard's decoders for UTF-8,
+//                                               UTF-16LE/BE, windows-1252 (fatal, ignoreBOM, stream)
+//   URL, URLSearchParams                        web/url.js: whatwg-url, the WHATWG URL Standard's reference
+//                                               implementation (parse, canParse, searchParams), Node's errors
 //   crypto (Crypto, SubtleCrypto)               getRandomValues, randomUUID from the kernel's generator;
 //                                               subtle.digest SHA-1/256/384/512 (@noble/hashes)
 //   Event, CustomEvent, EventTarget,            web/events.js
@@ -16,19 +18,15 @@
 //   navigator (userAgent, language, hardwareConcurrency), reportError
 // QuickJS's own: DOMException, atob, btoa, performance.now, queueMicrotask (performance.timeOrigin made a
 // Unix time here).
-// The warm-up's own: timers, console, process, TextEncoder, TextDecoder, structuredClone.
-import 'core-js/actual/url/index.js';
-import 'core-js/actual/url-search-params/index.js';
+// The warm-up's own: timers, console, process, structuredClone.
+import './web/encoding.js';
+import './web/url.js';
 import './web/events.js';
 import './web/blob.js';
 import './web/crypto.js';
 import './web/intl.js';
 import { define, reportError } from './web/util.js';
 
-// core-js keeps its shared state on a global of its own; it need not show among the user's globals.
-if (Object.getOwnPropertyDescriptor(globalThis, '__core-js_shared__')?.configurable) {
-  Object.defineProperty(globalThis, '__core-js_shared__', { enumerable: false });
-}
 // QuickJS's performance.timeOrigin is a reading of the monotonic clock, not a Unix time; the standard's is
 // the Unix time at which performance.now() was 0. Worked out at a run's first look, never in the warm-up
 // (a restored guest's monotonic clock resumes from the snapshot, its wall clock from the host's time).

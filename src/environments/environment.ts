@@ -14,8 +14,8 @@ export interface RunOptions {
 /**
  * Output a program wrote, handed to `onOutput` as it is written: each stream's chunks in the order written,
  * whole characters, all of it (the result's `output` is still capped), every chunk before the call resolves.
- * Across the two streams the order is as exact as the environment can know (see the README's "Streaming
- * output").
+ * Across the two streams the order is as exact as the environment can know (see docs/api.md,
+ * "Streaming output").
  */
 export interface OutputChunk {
   /** The stream the program wrote it to. */

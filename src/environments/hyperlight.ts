@@ -22,7 +22,7 @@ import {
   type NativeWorkloadImage,
   type NativeWorkloadResult,
   type NativeWorkloadToolCall,
-} from '../native-addon.js'
+} from '../native/addon.js'
 import { guardedOutput, lastLine, type ExecutionEnvironment, type RunOptions, type WarmUpResult } from './environment.js'
 
 /** Options of the hyperlight environment; the tool fills in its defaults. */

@@ -125,6 +125,8 @@ const CURRENCY = {
   SGD: ['SGD', '$', 'Singapore dollar', 'Singapore dollars'], ZAR: ['ZAR', 'R', 'South African rand', 'South African rand'],
   TWD: ['NT$', '$', 'New Taiwan dollar', 'New Taiwan dollars'], THB: ['THB', '฿', 'Thai baht', 'Thai baht'],
   VND: ['₫', '₫', 'Vietnamese dong', 'Vietnamese dong'], PHP: ['₱', '₱', 'Philippine peso', 'Philippine pesos'],
+  KWD: ['KWD', 'KWD', 'Kuwaiti dinar', 'Kuwaiti dinars'], BHD: ['BHD', 'BHD', 'Bahraini dinar', 'Bahraini dinars'],
+  OMR: ['OMR', 'OMR', 'Omani rial', 'Omani rials'], JOD: ['JOD', 'JOD', 'Jordanian dinar', 'Jordanian dinars'],
   BTC: ['BTC', 'BTC', 'BTC', 'BTC'],
 };
 const CURRENCY_DIGITS = { BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
@@ -158,6 +160,7 @@ const PER = { short: '/', narrow: '/', long: ' per ' };
 const SPEED = {
   'kilometer-per-hour': ['# km/h', '#km/h', '# kilometer per hour', '# kilometers per hour'],
   'mile-per-hour': ['# mph', '#mph', '# mile per hour', '# miles per hour'],
+  'mile-per-gallon': ['# mpg', '#mpg', '# mile per gallon', '# miles per gallon'],
   'meter-per-second': ['# m/s', '#m/s', '# meter per second', '# meters per second'],
 };
 
@@ -199,10 +202,11 @@ export class NumberFormat {
     r.minimumIntegerDigits = getNumberOption(o, 'minimumIntegerDigits', 1, 21, 1);
     const notation = getOption(o, 'notation', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
     const cDigits = r.style === 'currency' ? CURRENCY_DIGITS[r.currency] ?? 2 : 0;
-    // The defaults (as V8 has them): a currency's own digits, else none to three (percent: none); compact
+    // The defaults (ECMA-402's SetNumberFormatDigitOptions, Intl.NumberFormat v3): a currency's own digits in
+    // standard notation only (scientific $1.235E8, not $1.23E8), else none to three (percent: none); compact
     // notation without digit options rounds its own way (below).
-    const mnfdDefault = r.style === 'currency' ? cDigits : 0;
-    const mxfdDefault = r.style === 'currency' ? cDigits : r.style === 'percent' ? 0 : 3;
+    const mnfdDefault = r.style === 'currency' && notation === 'standard' ? cDigits : 0;
+    const mxfdDefault = r.style === 'currency' && notation === 'standard' ? cDigits : r.style === 'percent' ? 0 : 3;
     const mnsd = o.minimumSignificantDigits, mxsd = o.maximumSignificantDigits;
     const mnfd = o.minimumFractionDigits, mxfd = o.maximumFractionDigits;
     let roundingPriority = getOption(o, 'roundingPriority', ['auto', 'morePrecision', 'lessPrecision'], 'auto');
@@ -319,7 +323,8 @@ function roundWith(o, d) {
 function groupDigits(int, o, compactOrMin2) {
   const g = o.useGrouping;
   if (!g) return [int];
-  if ((g === 'min2' || compactOrMin2) && int.length < 5) return [int];
+  // ICU's "auto" in compact notation is min2 (CLDR's compact patterns ask for it): 0000.000, 12,345.000.
+  if ((g === 'min2' || compactOrMin2 || (g === 'auto' && o.notation === 'compact')) && int.length < 5) return [int];
   const groups = [];
   for (let i = int.length; i > 0; i -= 3) groups.unshift(int.slice(Math.max(0, i - 3), i));
   return groups;
@@ -331,6 +336,8 @@ function formatNumberToParts(o, value) {
   const parts = [];
   let number = [];
   let compact = null, exponent = null;
+  // English plural "one": the number shown is exactly 1, whatever its sign (-1 US dollar, 1E0 byte, not 1.0 bytes).
+  let isOne = false;
   if (d.nan) number = [{ type: 'nan', value: 'NaN' }];
   else if (d.inf) number = [{ type: 'infinity', value: '∞' }];
   else {
@@ -344,7 +351,10 @@ function formatNumberToParts(o, value) {
         if (!isZero(r.d) && r.d.exp - 1 >= 3 && i < compactUnits.length - 1) { i++; continue; }
         break;
       }
-      if (i >= 0) compact = o.compactDisplay === 'long' ? compactUnits[i][2] : compactUnits[i][1];
+      // CLDR has no long compact currency patterns for English: $1.2K whatever compactDisplay says, unless the
+      // currency is spelled out (1.2 thousand US dollars).
+      const long = o.compactDisplay === 'long' && (o.style !== 'currency' || o.currencyDisplay === 'name');
+      if (i >= 0) compact = long ? compactUnits[i][2] : compactUnits[i][1];
     } else if (o.notation === 'scientific' || o.notation === 'engineering') {
       let e = isZero(d) ? 0 : d.exp - 1;
       if (o.notation === 'engineering') e = Math.floor(e / 3) * 3;
@@ -362,6 +372,7 @@ function formatNumberToParts(o, value) {
     let frac = rawFrac.padEnd(r.minFrac, '0');
     if (o.trailingZeroDisplay === 'stripIfInteger' && /^0*$/.test(frac)) frac = '';
     const intDigits = int.padStart(o.minimumIntegerDigits, '0');
+    isOne = int === '1' && !frac && compact === null && !exponent;
     const groups = groupDigits(intDigits, o, false);
     groups.forEach((g, i) => { if (i) number.push({ type: 'group', value: ',' }); number.push({ type: 'integer', value: g }); });
     if (frac) number.push({ type: 'decimal', value: '.' }, { type: 'fraction', value: frac });
@@ -388,13 +399,13 @@ function formatNumberToParts(o, value) {
     const info = CURRENCY[o.currency];
     const accounting = o.currencySign === 'accounting' && sign === '-';
     if (o.currencyDisplay === 'name') {
-      const one = number.length === 1 && number[0].value === '1' && !d.neg;
-      const name = info ? info[one ? 2 : 3] : o.currency;
+      const name = info ? info[isOne ? 2 : 3] : o.currency;
       return [...signPart, ...number, { type: 'literal', value: ' ' }, { type: 'currency', value: name }];
     }
     const symbol = o.currencyDisplay === 'code' || !info ? o.currency : info[o.currencyDisplay === 'narrowSymbol' ? 1 : 0];
     const cur = [{ type: 'currency', value: symbol }];
-    if (/[A-Za-z]$/.test(symbol)) cur.push({ type: 'literal', value: NBSP });
+    // The space between a symbol ending in a letter and the number is there only before a digit (CHF 1.00, CHFNaN).
+    if (/[A-Za-z]$/.test(symbol) && !d.nan && !d.inf) cur.push({ type: 'literal', value: NBSP });
     if (accounting) return [{ type: 'literal', value: '(' }, ...cur, ...number, { type: 'literal', value: ')' }];
     return [...signPart, ...cur, ...number];
   }
@@ -402,7 +413,7 @@ function formatNumberToParts(o, value) {
   if (o.style === 'unit') {
     const [a, b] = o.unit.split('-per-');
     const which = { short: 0, narrow: 1, long: 2 }[o.unitDisplay];
-    const one = number.length === 1 && number[0].value === '1';
+    const one = isOne;
     const pattern = (u, plural) => (SPEED[u] ?? UNITS[u])[which === 2 ? (plural ? 3 : 2) : which];
     let text = pattern(SPEED[o.unit] ? o.unit : a, !one);
     if (b && !SPEED[o.unit]) {
@@ -526,6 +537,14 @@ const ZONES = [
   ['Australia/Adelaide', 'au', 570, '', 'Australian Central Standard Time/Australian Central Daylight Time'],
   ...['Sydney', 'Melbourne', 'Hobart'].map((c) => [`Australia/${c}`, 'au', 600, '', 'Australian Eastern Standard Time/Australian Eastern Daylight Time']),
   ['Pacific/Auckland', 'nz', 720, '', 'New Zealand Standard Time/New Zealand Daylight Time'],
+  ['Pacific/Chatham', 'nz', 765, '', 'Chatham Standard Time/Chatham Daylight Time'],
+  ['Pacific/Fiji', null, 720, '', 'Fiji Standard Time'],
+  ['Pacific/Kiritimati', null, 840, '', 'Line Islands Time'],
+  ['America/St_Johns', 'us', -210, '', 'Newfoundland Standard Time/Newfoundland Daylight Time'],
+  ['America/Santiago', 'cl', -240, '', 'Chile Standard Time/Chile Summer Time'],
+  ['Atlantic/Azores', 'eu', -60, '', 'Azores Standard Time/Azores Summer Time'],
+  ['Atlantic/Reykjavik', null, 0, 'GMT', 'Greenwich Mean Time'],
+  ['Africa/Cairo', 'eg', 120, '', 'Eastern European Standard Time/Eastern European Summer Time'],
 ];
 const ZONE_ALIASES = { 'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Saigon': 'Asia/Ho_Chi_Minh', 'Europe/Kiev': 'Europe/Kyiv',
   'US/Eastern': 'America/New_York', 'US/Central': 'America/Chicago', 'US/Mountain': 'America/Denver', 'US/Pacific': 'America/Los_Angeles',
@@ -533,6 +552,31 @@ const ZONE_ALIASES = { 'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Saigon': 'Asia/Ho_
   'Asia/Istanbul': 'Europe/Istanbul', 'Turkey': 'Europe/Istanbul', 'W-SU': 'Europe/Moscow', 'PRC': 'Asia/Shanghai', 'Hongkong': 'Asia/Hong_Kong',
   'Singapore': 'Asia/Singapore', 'ROK': 'Asia/Seoul', 'GB': 'Europe/London', 'NZ': 'Pacific/Auckland', 'America/Buenos_Aires': 'America/Argentina/Buenos_Aires' };
 // lower-case name → [the name as written in the database (an alias keeps its own), the zone]
+// ICU's generic names for most zones are the place's ("France Time", "Perth Time"): shortGeneric is
+// "<place> Time" for these (the others keep their metazone's, such as "PT"), and so is longGeneric for the
+// British Isles ("United Kingdom Time", as ICU has no generic name for GMT/BST).
+const LOCATION = {
+  'America/Bogota': 'Colombia', 'America/Lima': 'Peru', 'America/Caracas': 'Venezuela',
+  'America/Sao_Paulo': 'São Paulo', 'America/Argentina/Buenos_Aires': 'Buenos Aires',
+  'Europe/London': 'United Kingdom', 'Europe/Dublin': 'Ireland', 'Europe/Lisbon': 'Portugal',
+  'Europe/Paris': 'France', 'Europe/Berlin': 'Germany', 'Europe/Madrid': 'Spain', 'Europe/Rome': 'Italy',
+  'Europe/Amsterdam': 'Netherlands', 'Europe/Brussels': 'Belgium', 'Europe/Vienna': 'Austria',
+  'Europe/Zurich': 'Switzerland', 'Europe/Stockholm': 'Sweden', 'Europe/Oslo': 'Norway',
+  'Europe/Copenhagen': 'Denmark', 'Europe/Warsaw': 'Poland', 'Europe/Prague': 'Czechia',
+  'Europe/Budapest': 'Hungary', 'Europe/Athens': 'Greece', 'Europe/Helsinki': 'Finland', 'Europe/Kyiv': 'Ukraine',
+  'Europe/Bucharest': 'Romania', 'Europe/Moscow': 'Moscow', 'Europe/Istanbul': 'Türkiye', 'Africa/Lagos': 'Nigeria',
+  'Africa/Johannesburg': 'South Africa', 'Africa/Nairobi': 'Kenya', 'Asia/Riyadh': 'Saudi Arabia',
+  'Asia/Tehran': 'Iran', 'Asia/Dubai': 'United Arab Emirates', 'Asia/Karachi': 'Pakistan', 'Asia/Kolkata': 'India',
+  'Asia/Kathmandu': 'Nepal', 'Asia/Dhaka': 'Bangladesh', 'Asia/Bangkok': 'Thailand', 'Asia/Ho_Chi_Minh': 'Vietnam',
+  'Asia/Jakarta': 'Jakarta', 'Asia/Shanghai': 'China', 'Asia/Hong_Kong': 'Hong Kong SAR China',
+  'Asia/Singapore': 'Singapore', 'Asia/Taipei': 'Taiwan', 'Asia/Manila': 'Philippines', 'Australia/Perth': 'Perth',
+  'Asia/Seoul': 'South Korea', 'Asia/Tokyo': 'Japan', 'Australia/Brisbane': 'Brisbane',
+  'Australia/Adelaide': 'Adelaide', 'Australia/Sydney': 'Sydney', 'Australia/Melbourne': 'Melbourne',
+  'Australia/Hobart': 'Hobart', 'Pacific/Auckland': 'New Zealand', 'Pacific/Chatham': 'Chatham Islands',
+  'Pacific/Fiji': 'Fiji', 'Pacific/Kiritimati': 'Kiritimati', 'America/St_Johns': 'St. John’s',
+  'America/Santiago': 'Chile', 'Atlantic/Azores': 'Azores', 'Africa/Cairo': 'Egypt',
+};
+const LOCATION_LONG_GENERIC = new Set(['Europe/London', 'Europe/Dublin']);
 const zoneByLowerName = new Map([...ZONES.map((z) => [z[0].toLowerCase(), [z[0], z]]),
   ...Object.entries(ZONE_ALIASES).map(([alias, name]) => [alias.toLowerCase(), [alias, ZONES.find((z) => z[0] === name)]])]);
 
@@ -542,6 +586,8 @@ const sunday = (year, month, n) => {
   const last = new Date(Date.UTC(year, month + 1, 0)); return last.getUTCDate() - last.getUTCDay();
 };
 const HOUR = 3600000;
+const lastWeekday = (year, month, wd) => { const last = new Date(Date.UTC(year, month + 1, 0)); return last.getUTCDate() - ((last.getUTCDay() - wd + 7) % 7); };
+const weekdayFrom = (year, month, day, wd) => day + ((wd - new Date(Date.UTC(year, month, day)).getUTCDay() + 7) % 7);
 // Whether daylight time is in effect at `t` under `rule`, for a zone whose standard offset is `std` minutes.
 function isDaylight(rule, std, t) {
   const year = new Date(t + std * 60000).getUTCFullYear(), at = (m, d, h) => Date.UTC(year, m, d) + h * HOUR - std * 60000;
@@ -550,13 +596,19 @@ function isDaylight(rule, std, t) {
     case 'eu': return t >= Date.UTC(year, 2, sunday(year, 2, -1), 1) && t < Date.UTC(year, 9, sunday(year, 9, -1), 1); // 1:00 UTC
     case 'au': return !(t >= at(3, sunday(year, 3, 1), 2) && t < at(9, sunday(year, 9, 1), 2)); // April to October is standard
     case 'nz': return !(t >= at(3, sunday(year, 3, 1), 2) && t < at(8, sunday(year, 8, -1), 2));
+    // Chile: standard from the first Sunday on or after April 2 (03:00 UTC) to the one after September 2 (04:00 UTC).
+    case 'cl': return !(t >= Date.UTC(year, 3, weekdayFrom(year, 3, 2, 0), 3) && t < Date.UTC(year, 8, weekdayFrom(year, 8, 2, 0), 4));
+    // Egypt, since 2023: the last Friday of April, 00:00, to the end of the last Thursday of October (summer time).
+    case 'eg': return year >= 2023 && t >= at(3, lastWeekday(year, 3, 5), 0) && t < at(9, lastWeekday(year, 9, 4), 24) - HOUR;
     default: return false;
   }
 }
 
 const fixedZone = (id, minutes, short, long) => ({
   id, offset: () => minutes,
-  name: (t, style) => (style === 'short' && short) || (style === 'long' && long) || offsetText(minutes, style === 'longOffset' || (style === 'long' && !long)),
+  name: (t, style) => (style === 'short' && short) || (style === 'long' && long)
+    || (minutes === 0 && (style === 'shortGeneric' || style === 'shortOffset') ? 'GMT+0'
+      : offsetText(minutes, style === 'longOffset' || style === 'longGeneric' || (style === 'long' && !long))),
 });
 
 // The time zone a name means, as { id, offset(t) → minutes east of UTC, name(t, style) }, or a RangeError.
@@ -580,7 +632,7 @@ function timeZoneOf(name) {
   if (!zone) {
     throw new RangeError(`Invalid time zone specified: ${s} (this sandbox knows UTC, Etc/GMT±N, offsets such as "+05:30" and ${ZONES.length} named zones)`);
   }
-  const [, rule, std, shorts, longs] = zone;
+  const [canonical, rule, std, shorts, longs] = zone;
   const id = given; // as ECMA-402 has it now: the identifier asked for, its case normalized
   const [shortStd, shortDst] = shorts.split('/'), [longStd, longDst] = longs.split('/');
   const offset = (t) => std + (rule && isDaylight(rule, std, t) ? 60 : 0);
@@ -593,8 +645,12 @@ function timeZoneOf(name) {
         case 'short': return short || offsetText(minutes, false);
         case 'long': return long;
         // Generic names (ICU's are often a country's: "France Time"), as close as this table comes.
-        case 'shortGeneric': return rule === 'us' ? shortStd.replace(/S(T)$/, '$1') : shortStd || offsetText(minutes, false);
-        case 'longGeneric': return rule ? longStd.replace(/ Standard Time$/, ' Time') : longStd;
+        case 'shortGeneric':
+          if (LOCATION[canonical]) return `${LOCATION[canonical]} Time`;
+          return rule === 'us' ? shortStd.replace(/S(T)$/, '$1') : shortStd || offsetText(minutes, false);
+        case 'longGeneric':
+          if (LOCATION_LONG_GENERIC.has(canonical)) return `${LOCATION[canonical]} Time`;
+          return rule ? longStd.replace(/ Standard Time$/, ' Time') : longStd;
         case 'longOffset': return offsetText(minutes, true);
         default: return offsetText(minutes, false);
       }
@@ -715,6 +771,13 @@ const STYLE_FIELDS = {
   },
 };
 
+// ICU's English day periods: midnight to noon is morning (there is no "at night" before six); noon is the
+// whole twelve o'clock hour unless the minutes or seconds shown say it is past.
+function dayPeriodText(f, hours, minutes, seconds) {
+  if (hours === 12 && (!f.minute || minutes === 0) && (!f.second || seconds === 0)) return f.dayPeriod === 'narrow' ? 'n' : 'noon';
+  return hours < 12 ? 'in the morning' : hours < 18 ? 'in the afternoon' : hours < 21 ? 'in the evening' : 'at night';
+}
+
 function formatDateToParts(o, tz, t) {
   let f = o;
   if (o.dateStyle || o.timeStyle) {
@@ -767,8 +830,10 @@ function formatDateToParts(o, tz, t) {
     const h = hc === 'h12' ? hours % 12 || 12 : hc === 'h11' ? hours % 12 : hc === 'h24' ? hours || 24 : hours;
     const pieces = [];
     if (f.hour) pieces.push({ type: 'hour', value: f.hour === '2-digit' ? two(h) : String(h) });
-    if (f.minute) pieces.push({ type: 'minute', value: f.minute === '2-digit' ? two(minutes) : String(minutes) });
-    if (f.second) pieces.push({ type: 'second', value: f.second === '2-digit' ? two(seconds) : String(seconds) });
+    // A minute or a second on its own is a bare number in ICU's en patterns ('m', 's'), even when 2-digit.
+    const alone = [f.hour, f.minute, f.second].filter(Boolean).length === 1 && !f.fractionalSecondDigits;
+    if (f.minute) pieces.push({ type: 'minute', value: f.minute === '2-digit' && !alone ? two(minutes) : String(minutes) });
+    if (f.second) pieces.push({ type: 'second', value: f.second === '2-digit' && !alone ? two(seconds) : String(seconds) });
     pieces.forEach((p, i) => { if (i) time.push(lit(':')); time.push(p); });
     if (f.fractionalSecondDigits) {
       if (pieces.length) time.push(lit('.'));
@@ -776,16 +841,11 @@ function formatDateToParts(o, tz, t) {
     }
     if (f.hour && (hc === 'h12' || hc === 'h11')) {
       let period = hours < 12 ? 'AM' : 'PM';
-      if (f.dayPeriod) {
-        period = hours === 12 && minutes === 0 ? 'noon' : hours >= 6 && hours < 12 ? 'in the morning' : hours >= 12 && hours < 18
-          ? 'in the afternoon' : hours >= 18 && hours < 21 ? 'in the evening' : 'at night';
-        if (f.dayPeriod === 'narrow' && period === 'noon') period = 'n';
-      }
+      if (f.dayPeriod) period = dayPeriodText(f, hours, minutes, seconds);
       time.push(lit(' '), { type: 'dayPeriod', value: period });
     }
   } else if (f.dayPeriod) {
-    time.push({ type: 'dayPeriod', value: hours >= 6 && hours < 12 ? 'in the morning' : hours >= 12 && hours < 18 ? 'in the afternoon'
-      : hours >= 18 && hours < 21 ? 'in the evening' : 'at night' });
+    time.push({ type: 'dayPeriod', value: dayPeriodText(f, hours, minutes, seconds) });
   }
   if (f.timeZoneName) {
     const name = f.timeZoneName === 'shortOffset' && offset === 0 ? 'GMT+0' : tz.name(t, f.timeZoneName);

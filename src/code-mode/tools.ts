@@ -5,17 +5,17 @@
  * turn per call.
  *
  * This module turns what users already have into the plain `(args) => Promise<result>` functions the native
- * addon's `runCode(..., { tools })` takes: a function, a {@link ToolDefinition}, a Vercel AI SDK `tool()`, an
+ * addon's `runCode(..., { tools })` takes (for `CodeExecutionTool` and the package's `NanvixSandbox` alike): a function, a {@link ToolDefinition}, a Vercel AI SDK `tool()`, an
  * OpenAI Agents SDK function tool, a LangChain tool (MCP servers' tools come through `toolsFromMcpClient`).
- * Each call's arguments are checked against the tool's schema before it runs (`src/tool-arguments.ts`), and the
- * schemas become the signatures the model reads (`src/tool-signatures.ts`).
+ * Each call's arguments are checked against the tool's schema before it runs (`src/code-mode/tool-arguments.ts`), and the
+ * schemas become the signatures the model reads (`src/code-mode/tool-signatures.ts`).
  */
 import { randomUUID } from 'node:crypto'
 
-import { InvalidConfigError } from './errors.js'
-import { RESERVED_TOOL_NAMES, TOOL_NAME_PATTERN, TOOL_NAME_RULE } from './generated/core-facts.js'
+import { InvalidConfigError } from '../errors.js'
+import { RESERVED_TOOL_NAMES, TOOL_NAME_PATTERN, TOOL_NAME_RULE } from '../generated/core-facts.js'
 import { acceptsNull, isPlainObject, isSchemaObject, requiredNames, rootObjectSchema, type JsonSchema } from './json-schema.js'
-import { requireOptionalPeer } from './optional-peer.js'
+import { requireOptionalPeer } from '../optional-peer.js'
 import { argumentSchemaOf, type ArgumentSchema } from './tool-arguments.js'
 import type { SignatureSource } from './tool-signatures.js'
 
@@ -151,6 +151,15 @@ export function normalizeCodeModeTools(tools: unknown): CodeModeToolEntry[] {
     seen.add(name)
     return normalizeTool(name, tool)
   })
+}
+
+/**
+ * The functions the native addon's `tools` (of `runCode`'s options and of `SandboxConfig`) take, by name: each
+ * normalised tool's `call`. The one conversion from what users give to what the addon calls, used by
+ * `CodeExecutionTool` and by the package's `NanvixSandbox` alike.
+ */
+export function nativeToolFunctions(entries: readonly CodeModeToolEntry[]): Record<string, CodeModeToolEntry['call']> {
+  return Object.fromEntries(entries.map((tool) => [tool.name, tool.call]))
 }
 
 function normalizeTool(name: string, tool: unknown): CodeModeToolEntry {

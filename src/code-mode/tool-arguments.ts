@@ -11,7 +11,7 @@
  */
 import { z } from 'zod'
 
-import { InvalidConfigError, errorMessageOf } from './errors.js'
+import { InvalidConfigError, errorMessageOf } from '../errors.js'
 import {
   acceptsNull,
   isPlainObject,

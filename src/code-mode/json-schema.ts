@@ -1,7 +1,7 @@
 /**
  * JSON Schema as code mode reads it: the type of a schema object and the few walks the signatures and the
  * argument checks need ($ref, "does it accept null", "the schema at this path"). Not a validator: checking a
- * value against a schema is zod's job (`src/tool-arguments.ts`).
+ * value against a schema is zod's job (`src/code-mode/tool-arguments.ts`).
  */
 
 /**

@@ -16,7 +16,7 @@
  * - Cancellation: `notifications/cancelled`, or the client closing the request's stream, aborts the run.
  * - Shutdown: `close(graceMs)` stops accepting (503), lets calls in flight finish within the grace period,
  *   then aborts the rest.
- * - Persistent (`persistent: true` in the options): the tool takes a `session` argument, see `mcp-sessions.ts`.
+ * - Persistent (`persistent: true` in the options): the tool takes a `session` argument, see `sessions.ts`.
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -25,11 +25,11 @@ import { isIP } from 'node:net'
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 
-import { CodeExecutionTool, type CodeExecutionToolOptions } from './code-execution-tool.js'
-import { InvalidConfigError } from './errors.js'
-import { createMcpServer } from './mcp-server.js'
-import { McpSessions } from './mcp-sessions.js'
-import { toCodeExecutionTool, type ToolSource } from './adapters/tool-source.js'
+import { CodeExecutionTool, type CodeExecutionToolOptions } from '../code-execution-tool.js'
+import { InvalidConfigError } from '../errors.js'
+import { createMcpServer } from './server.js'
+import { McpSessions } from './sessions.js'
+import { toCodeExecutionTool, type ToolSource } from '../adapters/tool-source.js'
 
 /** The address bound by default: loopback only. */
 export const DEFAULT_HTTP_HOST = '127.0.0.1'

@@ -12,23 +12,23 @@
  * of its own: clients ask their user as their settings say, guided by the tool's annotations.
  *
  * A call whose request carries a `progressToken` gets `notifications/progress` while it runs (see
- * `mcp-progress.ts`); a cancelled request (`notifications/cancelled`, or over HTTP a closed request stream)
- * aborts the run. Over HTTP (`serveMcpOverHttp` in `mcp-http.ts`) persistent state is addressed by a `session`
- * argument instead (see `mcp-sessions.ts`).
+ * `progress.ts`); a cancelled request (`notifications/cancelled`, or over HTTP a closed request stream)
+ * aborts the run. Over HTTP (`serveMcpOverHttp` in `http.ts`) persistent state is addressed by a `session`
+ * argument instead (see `sessions.ts`).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv'
 import { z } from 'zod'
 
-import { CodeExecutionTool } from './code-execution-tool.js'
-import { errorResult, formatExecutionResult, LANGUAGES, ENVIRONMENTS, type ExecutionResult } from './execution-result.js'
-import { toCodeExecutionTool, type ToolSource } from './adapters/tool-source.js'
-import { reportProgress } from './mcp-progress.js'
-import type { McpSessions } from './mcp-sessions.js'
+import { CodeExecutionTool } from '../code-execution-tool.js'
+import { errorResult, formatExecutionResult, LANGUAGES, ENVIRONMENTS, type ExecutionResult } from '../execution-result.js'
+import { toCodeExecutionTool, type ToolSource } from '../adapters/tool-source.js'
+import { reportProgress } from './progress.js'
+import type { McpSessions } from './sessions.js'
 
 /** The package version the server reports. */
-const SERVER_VERSION: string = (require('../package.json') as { version: string }).version
+const SERVER_VERSION: string = (require('../../package.json') as { version: string }).version
 
 /**
  * One JSON Schema validator for every server made here: the SDK builds an Ajv instance per server otherwise,
@@ -201,4 +201,3 @@ export async function serveMcpOverStdio(source?: ToolSource): Promise<{ server: 
   return served
 }
 
-export { serveMcpOverHttp, type McpHttpOptions, type McpHttpServer } from './mcp-http.js'

@@ -15,14 +15,14 @@
  * It is what codemode's `createCodeTool`, `codeMcpServer` and `openApiMcpServer` take as `executor`. The code
  * runs as JavaScript (QuickJS) in the micro-VM, with no network unless `network.allow` opens destinations, no
  * host files and no host environment; each provider is a global of the code (`codemode.*`, `github.*`, …)
- * whose functions run here, in this process (`src/codemode-channel.ts` says how).
+ * whose functions run here, in this process (`src/codemode/channel.ts` says how).
  */
-import { ExecutionErrorCode, InvalidConfigError, errorCodeOf, errorMessageOf } from './errors.js'
-import { networkOption, type NetworkOptions } from './code-execution-tool.js'
-import { lastLine } from './environments/environment.js'
-import { MAX_CODE_BYTES } from './generated/core-facts.js'
-import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, wholeNumber } from './limits.js'
-import { loadNativeAddon, type NativeAddonLoader, type NativeSandbox, type NativeSandboxConfig, type NativeWorkloadResult } from './native-addon.js'
+import { ExecutionErrorCode, InvalidConfigError, errorCodeOf, errorMessageOf } from '../errors.js'
+import { networkOption, type NetworkOptions } from '../code-execution-tool.js'
+import { lastLine } from '../environments/environment.js'
+import { MAX_CODE_BYTES } from '../generated/core-facts.js'
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, wholeNumber } from '../limits.js'
+import { loadNativeAddon, type NativeAddonLoader, type NativeSandbox, type NativeSandboxConfig, type NativeWorkloadResult } from '../native/addon.js'
 import {
   CHANNEL_TOOL,
   CodemodeChannel,
@@ -33,11 +33,11 @@ import {
   type ChannelOutcome,
   type CodemodeFunction,
   type CodemodeToolCaller,
-} from './codemode-channel.js'
-import { RESERVED_WORDS, isIdentifier, normalizeCode, sanitizeToolName } from './codemode-code.js'
+} from './channel.js'
+import { RESERVED_WORDS, isIdentifier, normalizeCode, sanitizeToolName } from './code.js'
 
-export type { CodemodeFunction, CodemodeToolCaller } from './codemode-channel.js'
-export type { NetworkOptions } from './code-execution-tool.js'
+export type { CodemodeFunction, CodemodeToolCaller } from './channel.js'
+export type { NetworkOptions } from '../code-execution-tool.js'
 
 /**
  * A namespace of functions the code can call, as codemode resolves a tool provider (its `ResolvedProvider`):

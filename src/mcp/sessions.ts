@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto'
 
-import type { CodeExecutionTool } from './code-execution-tool.js'
-import { ExecutionErrorCode } from './errors.js'
+import type { CodeExecutionTool } from '../code-execution-tool.js'
+import { ExecutionErrorCode } from '../errors.js'
 
 /** Sessions open at once by default, per server. */
 export const DEFAULT_MAX_SESSIONS = 16

@@ -1,5 +1,5 @@
 /**
- * How `MicroVmExecutor` (`src/codemode.ts`) runs codemode's code in the JavaScript guest: the program it runs
+ * How `MicroVmExecutor` (`src/codemode/executor.ts`) runs codemode's code in the JavaScript guest: the program it runs
  * ({@link guestProgram}) and the host's end of the one code-mode tool that program calls
  * ({@link CodemodeChannel}).
  *

@@ -7,9 +7,9 @@
  * const tool = new CodeExecutionTool({ environment: 'hyperlight', tools: await toolsFromMcpClient(client) })
  * ```
  */
-import { InvalidConfigError } from './errors.js'
-import { isToolName, type ToolDefinition } from './code-mode.js'
-import { isPlainObject } from './json-schema.js'
+import { InvalidConfigError } from '../errors.js'
+import { isToolName, type ToolDefinition } from '../code-mode/tools.js'
+import { isPlainObject } from '../code-mode/json-schema.js'
 
 /** A tool as an MCP server lists it. */
 export interface McpToolListing {

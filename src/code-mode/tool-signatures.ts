@@ -4,7 +4,7 @@
  * (`tools.getWeather(city: str)`). Compact by design: nested objects past a few levels become `object`/`dict`,
  * and long descriptions are cut.
  */
-import { PYTHON_KEYWORDS } from './generated/core-facts.js'
+import { PYTHON_KEYWORDS } from '../generated/core-facts.js'
 import {
   isPlainObject,
   isSchemaObject,
@@ -259,12 +259,14 @@ function tsKey(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key)
 }
 
+// A string literal is JSON's: every JSON string is a valid TypeScript and Python string literal too (quotes,
+// backslashes, newlines and control characters escaped), so neither language needs an escaper of its own.
 function tsLiteral(value: unknown): string {
-  return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : (JSON.stringify(value) ?? 'unknown')
+  return JSON.stringify(value) ?? 'unknown'
 }
 
 function pyLiteral(value: unknown): string {
-  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+  if (typeof value === 'string') return JSON.stringify(value)
   if (value === true) return 'True'
   if (value === false) return 'False'
   if (value === null) return 'None'
