@@ -52,13 +52,13 @@ const files = sources()
 
 describe('one fact in one place', () => {
   it('reads every layer (the scan cannot pass by reading nothing)', () => {
-    for (const file of ['src/codemode/channel.ts', 'crates/sandbox/src/host_calls.rs', 'guest/javascript/warmup.js', 'guest/python/warmup.py', 'crates/binding/src/lib.rs']) {
+    for (const file of ['src/codemode/channel.ts', 'crates/sandbox/src/host/host_calls.rs', 'guest/javascript/warmup.js', 'guest/python/warmup.py', 'crates/binding/src/lib.rs']) {
       expect(files).toContain(file)
     }
     // The patterns below find the definitions they allow, so they would find a copy.
-    expect(copies(['crates/sandbox/src/host_calls.rs'], /\b69_?620\b/)).toHaveLength(1)
+    expect(copies(['crates/sandbox/src/host/host_calls.rs'], /\b69_?620\b/)).toHaveLength(1)
     expect(copies(['crates/sandbox/src/error.rs'], /"ERR_TOOL_LIMIT"/)).toHaveLength(1)
-    expect(copies(['crates/sandbox/src/host_calls.rs'], /"lci\.more"/)).toHaveLength(1)
+    expect(copies(['crates/sandbox/src/host/host_calls.rs'], /"lci\.more"/)).toHaveLength(1)
   })
 
   it('writes every error code once: in crates/sandbox/src/error.rs', () => {
@@ -74,21 +74,21 @@ describe('one fact in one place', () => {
 
   it('names the host functions once: in the core, for the guests through their generated modules', () => {
     const names = Object.values(HOST_FUNCTIONS).map((n) => n.replace('.', '\\.')).join('|')
-    const definitions = ['crates/sandbox/src/tools.rs', 'crates/sandbox/src/fetch.rs', 'crates/sandbox/src/host_calls.rs']
+    const definitions = ['crates/sandbox/src/host/tools.rs', 'crates/sandbox/src/host/fetch.rs', 'crates/sandbox/src/host/host_calls.rs']
     expect(copies(files, new RegExp(`['"\`](${names})['"\`]`), definitions)).toEqual([])
     expect(readFileSync(join(ROOT, 'guest/javascript/warmup.js'), 'utf8')).toContain("from './generated/facts.js'")
     expect(readFileSync(join(ROOT, 'guest/build.sh'), 'utf8')).toContain('PYTHON_WARMUP=("$GUEST/python/generated/lci_facts.py" "$GUEST/python/warmup.py")')
   })
 
-  it('names the keys of a host call\'s reply once: in crates/sandbox/src/host_calls.rs', () => {
+  it('names the keys of a host call\'s reply once: in crates/sandbox/src/host/host_calls.rs', () => {
     const warmUps = ['guest/javascript/warmup.js', 'guest/python/warmup.py']
     expect(copies(warmUps, /['"](ok|more|last)['"]|\.(ok|more|last)\b/)).toEqual([])
   })
 
-  it('states the size of a host call and of its pieces once: in crates/sandbox/src/host_calls.rs', () => {
-    expect(copies(files, /\b69[_,]?6(19|20)\b/, ['crates/sandbox/src/host_calls.rs'])).toEqual([])
+  it('states the size of a host call and of its pieces once: in crates/sandbox/src/host/host_calls.rs', () => {
+    expect(copies(files, /\b69[_,]?6(19|20)\b/, ['crates/sandbox/src/host/host_calls.rs'])).toEqual([])
     const users = files.filter((f) => /^(guest\/(javascript\/warmup\.js|python|python-data)|src\/codemode|crates\/sandbox\/src\/)/.test(f))
-    expect(copies(users, /\b[26]0[_,]?000\b/, ['crates/sandbox/src/host_calls.rs'])).toEqual([])
+    expect(copies(users, /\b[26]0[_,]?000\b/, ['crates/sandbox/src/host/host_calls.rs'])).toEqual([])
   })
 
   it('checks whole-number options against the core\'s ranges, worded as the core words them (config.rs tests the same text)', () => {

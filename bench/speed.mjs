@@ -4,7 +4,7 @@
 //   guest) and our core crate (`Sandbox::run_code`), both from target/release/lci-bench-engine (bench/engine),
 //   then in this process the napi binding (`NanvixSandbox.runCode`) and the tool (`CodeExecutionTool.execute`).
 // Each of ours is a warm run with a pause between runs, as between an agent's calls, in which the pool restores
-// the used guest ahead of the next request (crates/sandbox/src/pool.rs). Figures are medians; absolute times
+// the used guest ahead of the next request (crates/sandbox/src/guest/pool.rs). Figures are medians; absolute times
 // under emulation are ~50-100x those of hardware KVM: read the ratios against the engine's restore + run.
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'

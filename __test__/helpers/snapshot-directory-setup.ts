@@ -8,7 +8,7 @@
 // entry and the data guests.
 //
 // The snapshot directory is on, as for users. It was off for a while: a combined run of the micro-VM files
-// with it on outlived its time limit. The likely cause was the pool's (crates/sandbox/src/pool.rs): every run
+// with it on outlived its time limit. The likely cause was the pool's (crates/sandbox/src/guest/pool.rs): every run
 // made a new guest from the snapshot, which for a snapshot loaded from disk is a file mapping faulted in
 // afresh; with that fixed the whole micro-VM suite took 505 s with the directory on (in one VM, Node 24),
 // against 701 s with it off in the CI run before.

@@ -1,4 +1,4 @@
-// Guests restored ahead of the request (crates/sandbox/src/pool.rs): a run hands its guest back and returns,
+// Guests restored ahead of the request (crates/sandbox/src/guest/pool.rs): a run hands its guest back and returns,
 // the guest is restored afterwards and waits in the pool. Whatever a run leaves behind — globals, files in
 // /tmp and /output, an interpreter it broke — must never reach a later run, however soon it starts.
 import { describe, expect, it } from 'vitest'

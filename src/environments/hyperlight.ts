@@ -364,7 +364,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
 
 /** The images of a run as results carry them: in the order shown, their bytes base64-encoded. */
 function toExecutionImages(images: readonly NativeWorkloadImage[]): ExecutionImage[] {
-  // The guest shows PNG or SVG only (crates/sandbox/src/rich.rs).
+  // The guest shows PNG or SVG only (crates/sandbox/src/lang/rich.rs).
   return images.map((image) => ({ mimeType: image.mimeType as ImageMimeType, data: image.data.toString('base64') }))
 }
 

@@ -164,7 +164,7 @@ fn from_disk(language: Language, mode: &str, dir: &std::path::Path) {
     let loaded = hyperlight_unikraft::load_snapshot(dir).unwrap_or_else(|e| fail(&format!("load: {e}")));
     let load = t.elapsed();
     let t = Instant::now();
-    let mut guest = lci_sandbox::host_calls::register(SandboxBuilder::from_snapshot(loaded.clone()))
+    let mut guest = lci_sandbox::engine::register(SandboxBuilder::from_snapshot(loaded.clone()))
         .echo_output(false)
         .boot()
         .unwrap_or_else(|e| fail(&format!("start from the snapshot: {e}")));
@@ -216,7 +216,7 @@ fn subject(language: Language) -> (Vec<PathBuf>, images::GuestImage, &'static st
 
 /// The bare engine on `image`, booted and warmed up as our guests are, and its snapshot.
 fn boot_warm(image: &images::GuestImage) -> (hyperlight_unikraft::AppSandbox, std::sync::Arc<hyperlight_unikraft::Snapshot>) {
-    let mut builder = lci_sandbox::host_calls::register(SandboxBuilder::from_initrd(&image.rootfs)).echo_output(false);
+    let mut builder = lci_sandbox::engine::register(SandboxBuilder::from_initrd(&image.rootfs)).echo_output(false);
     if let Some(mb) = image.memory_mb {
         builder = builder.scratch_mb(mb);
     }

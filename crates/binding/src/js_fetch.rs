@@ -1,5 +1,5 @@
 //! The JavaScript guest's `fetch`, made by Node: `js/fetch.js` carries out each exchange the core
-//! has admitted (crates/sandbox/src/fetch.rs), connecting only to the addresses the core checked.
+//! has admitted (crates/sandbox/src/host/fetch.rs), connecting only to the addresses the core checked.
 
 use lci_sandbox::fetch::{FetchHandler, Incoming, Outgoing};
 use napi::bindgen_prelude::*;

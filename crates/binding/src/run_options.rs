@@ -7,7 +7,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use napi::tokio::sync::Notify;
 
 use lci_sandbox::{RunOptions, StopReason, StopSwitch};
 use napi::bindgen_prelude::*;
@@ -71,8 +70,6 @@ pub struct RunOptionsShape {
 pub struct AbortWatch {
   signal: ObjectRef<false>,
   listener: FunctionRef<(), ()>,
-  /// Woken by the abort, for a run still waiting for its turn (no thread waits for it).
-  pub aborted: Arc<Notify>,
 }
 
 impl AbortWatch {
@@ -162,18 +159,17 @@ fn watch_signal(env: &Env, signal: &Object) -> Result<(StopSwitch, Option<AbortW
     switch.stop(StopReason::Cancelled);
     return Ok((switch, None));
   }
-  let aborted = Arc::new(Notify::new());
   let on_abort = {
-    let (switch, aborted) = (switch.clone(), aborted.clone());
+    // Thrown, the switch also takes a run still waiting for its turn out of the line.
+    let switch = switch.clone();
     env.create_function_from_closure::<(), (), _>("abortRun", move |_| {
       switch.stop(StopReason::Cancelled);
-      aborted.notify_one();
       Ok(())
     })?
   };
   let add: Function<FnArgs<(String, Function<(), ()>)>, ()> =
     signal.get("addEventListener")?.ok_or_else(|| Error::from_reason("not an AbortSignal"))?;
-  let watch = AbortWatch { signal: signal.create_ref::<false>()?, listener: on_abort.create_ref()?, aborted };
+  let watch = AbortWatch { signal: signal.create_ref::<false>()?, listener: on_abort.create_ref()? };
   add.apply(signal, FnArgs::from(("abort".to_string(), on_abort)))?;
   Ok((switch, Some(watch)))
 }

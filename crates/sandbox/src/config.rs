@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::error::{ErrorCode, SandboxError};
-use crate::network::AllowList;
-use crate::tools::{ToolLimits, MAX_TOOL_BYTES_LIMIT, MAX_TOOL_CALLS_LIMIT};
+use crate::host::network::AllowList;
+use crate::host::tools::{ToolLimits, MAX_TOOL_BYTES_LIMIT, MAX_TOOL_CALLS_LIMIT};
 
 /// How long a run may take when no `timeoutMs` is given.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,8 +33,8 @@ pub const RANGES: &[(&str, f64, f64)] = &[
     ("maxToolCalls", 1.0, MAX_TOOL_CALLS_LIMIT as f64),
     ("maxToolBytes", 1.0, MAX_TOOL_BYTES_LIMIT as f64),
     ("maxConcurrency", 1.0, MAX_CONCURRENCY as f64),
-    ("poolSize", 1.0, crate::pool::MAX_POOL_SIZE as f64),
-    ("maxCodeBytes", 1.0, hyperlight_unikraft::CALL_PAYLOAD_MAX as f64),
+    // guest::pool::MAX_POOL_SIZE is MAX_CONCURRENCY (named here, not imported: the pool imports this module).
+    ("poolSize", 1.0, MAX_CONCURRENCY as f64),
 ];
 
 /// The message of a value out of its range, with `{field}`, `{min}`, `{max}` and `{value}` to fill in:

@@ -11,10 +11,9 @@ use std::fmt::Write;
 
 use crate::config;
 use crate::error::ErrorCode;
-use crate::host_calls;
-use crate::tools;
-use crate::images::PythonImage;
-use crate::language::{FileKind, Language, ALIASES, EXTENSIONS, SOURCE_EXTENSIONS};
+use crate::guest::images::PythonImage;
+use crate::host::{host_calls, tools};
+use crate::lang::language::{FileKind, Language, ALIASES, EXTENSIONS, SOURCE_EXTENSIONS};
 
 /// Where the module lives, from the repository's root.
 pub const TYPESCRIPT_MODULE: &str = "src/generated/core-facts.ts";
@@ -27,7 +26,7 @@ pub const PYTHON_GUEST_MODULE: &str = "guest/python/generated/lci_facts.py";
 fn host_functions() -> [(&'static str, &'static str); 4] {
     [
         ("TOOL", tools::HOST_FUNCTION),
-        ("FETCH", crate::fetch::HOST_FUNCTION),
+        ("FETCH", crate::host::fetch::HOST_FUNCTION),
         ("MORE", host_calls::MORE_FUNCTION),
         ("UPLOAD", host_calls::UPLOAD_FUNCTION),
     ]
@@ -123,7 +122,7 @@ pub fn typescript() -> String {
     let _ = writeln!(w, "/** Which image runs Python (`SandboxConfig.pythonImage`): `standard` (CPython and its standard library) or `data` (plus numpy, pandas, scipy, scikit-learn, matplotlib…). */\nexport type PythonImage = {}\n", images.join(" | "));
     let _ = writeln!(w, "/** Every `pythonImage`, in the order they are documented. */\nexport const PYTHON_IMAGES: readonly PythonImage[] = [{}]\n", images.join(", "));
     let limits: [(&str, &str, f64); 19] = [
-        ("MAX_CODE_BYTES", "The largest code one run carries, in bytes (UTF-8).", hyperlight_unikraft::CALL_PAYLOAD_MAX as f64),
+        ("MAX_CODE_BYTES", "The largest code one run carries, in bytes (UTF-8).", crate::guest::engine::MAX_CALL_BYTES as f64),
         ("DEFAULT_TIMEOUT_MS", "Time limit of one run when none is given, in milliseconds.", config::DEFAULT_TIMEOUT.as_millis() as f64),
         ("MAX_TIMEOUT_MS", "The largest `timeoutMs` accepted.", config::MAX_TIMEOUT_MS),
         ("SANDBOX_DEFAULT_MAX_OUTPUT_BYTES", "Output a `NanvixSandbox` run keeps per stream when `maxOutputBytes` is not given.", config::DEFAULT_MAX_OUTPUT_BYTES as f64),
@@ -132,16 +131,16 @@ pub fn typescript() -> String {
         ("MIN_MEMORY_MB", "The smallest `memoryMb` accepted.", config::MEMORY_MB_RANGE.0),
         ("MAX_MEMORY_MB", "The largest `memoryMb` accepted.", config::MEMORY_MB_RANGE.1),
         ("MAX_CONCURRENCY", "The largest `maxConcurrency` accepted.", config::MAX_CONCURRENCY as f64),
-        ("MAX_POOL_SIZE", "The largest `poolSize` accepted.", crate::pool::MAX_POOL_SIZE as f64),
-        ("DATA_IMAGE_MEMORY_MB", "Guest memory in MiB of the data Python image when `memoryMb` is not given.", crate::images::DATA_IMAGE_MEMORY_MB as f64),
-        ("MAX_IMAGES", "The most images one run hands back (`images`); past it the run is reported `truncated`.", crate::rich::MAX_IMAGES as f64),
-        ("MAX_IMAGE_BYTES", "The most bytes of images one run hands back, together; past it the run is reported `truncated`.", crate::rich::MAX_IMAGE_BYTES as f64),
-        ("DEFAULT_MAX_TOOL_CALLS", "How many tool calls one run may make when `maxToolCalls` is not given.", crate::tools::DEFAULT_MAX_TOOL_CALLS as f64),
-        ("MAX_TOOL_CALLS", "The largest `maxToolCalls` accepted.", crate::tools::MAX_TOOL_CALLS_LIMIT as f64),
-        ("DEFAULT_MAX_TOOL_BYTES", "How many bytes may cross between one run and its tools (arguments and results) when `maxToolBytes` is not given.", crate::tools::DEFAULT_MAX_TOOL_BYTES as f64),
-        ("MAX_TOOL_BYTES", "The largest `maxToolBytes` accepted.", crate::tools::MAX_TOOL_BYTES_LIMIT as f64),
-        ("MAX_FETCH_BYTES", "The largest request body and the largest response body (decoded) one `fetch` from the JavaScript guest carries, in bytes.", crate::fetch::MAX_FETCH_BYTES as f64),
-        ("MAX_VALUE_BYTES", "The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out.", crate::rich::MAX_VALUE_BYTES as f64),
+        ("MAX_POOL_SIZE", "The largest `poolSize` accepted.", crate::guest::pool::MAX_POOL_SIZE as f64),
+        ("DATA_IMAGE_MEMORY_MB", "Guest memory in MiB of the data Python image when `memoryMb` is not given.", crate::guest::images::DATA_IMAGE_MEMORY_MB as f64),
+        ("MAX_IMAGES", "The most images one run hands back (`images`); past it the run is reported `truncated`.", crate::lang::rich::MAX_IMAGES as f64),
+        ("MAX_IMAGE_BYTES", "The most bytes of images one run hands back, together; past it the run is reported `truncated`.", crate::lang::rich::MAX_IMAGE_BYTES as f64),
+        ("DEFAULT_MAX_TOOL_CALLS", "How many tool calls one run may make when `maxToolCalls` is not given.", crate::host::tools::DEFAULT_MAX_TOOL_CALLS as f64),
+        ("MAX_TOOL_CALLS", "The largest `maxToolCalls` accepted.", crate::host::tools::MAX_TOOL_CALLS_LIMIT as f64),
+        ("DEFAULT_MAX_TOOL_BYTES", "How many bytes may cross between one run and its tools (arguments and results) when `maxToolBytes` is not given.", crate::host::tools::DEFAULT_MAX_TOOL_BYTES as f64),
+        ("MAX_TOOL_BYTES", "The largest `maxToolBytes` accepted.", crate::host::tools::MAX_TOOL_BYTES_LIMIT as f64),
+        ("MAX_FETCH_BYTES", "The largest request body and the largest response body (decoded) one `fetch` from the JavaScript guest carries, in bytes.", crate::host::fetch::MAX_FETCH_BYTES as f64),
+        ("MAX_VALUE_BYTES", "The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out.", crate::lang::rich::MAX_VALUE_BYTES as f64),
     ];
     for (name, doc, value) in limits {
         let _ = writeln!(w, "/** {doc} */\nexport const {name} = {value}\n");
@@ -149,7 +148,7 @@ pub fn typescript() -> String {
     let _ = writeln!(
         w,
         "/** Where warm snapshots go when `snapshotDirectory` is not given, as the help text says it. */\nexport const DEFAULT_SNAPSHOT_DIRECTORY = {}\n",
-        quoted(crate::snapshot_cache::DEFAULT_DIRECTORY_TEXT)
+        quoted(crate::guest::snapshot_cache::DEFAULT_DIRECTORY_TEXT)
     );
     let _ = writeln!(w, "/** The stable codes of failures that keep a program from running (`WorkloadResult.errorCode`), each with when it is given. */");
     let _ = writeln!(w, "export const SANDBOX_ERROR_CODES = {{");
@@ -194,6 +193,8 @@ pub fn typescript() -> String {
     for (field, min, max) in config::RANGES {
         let _ = writeln!(w, "  {field}: {{ min: {min}, max: {max} }},");
     }
+    // The tool's own `maxCodeBytes` (the core has no such option): at most what one run carries.
+    let _ = writeln!(w, "  maxCodeBytes: {{ min: 1, max: {} }},", crate::guest::engine::MAX_CALL_BYTES);
     let _ = writeln!(w, "}} as const\n");
     let _ = writeln!(w, "/** The name of a whole-number option with a range in {{@link CONFIG_RANGES}}. */\nexport type ConfigField = keyof typeof CONFIG_RANGES\n");
     let _ = writeln!(w, "/** The message of a value out of its range, with `{{field}}`, `{{min}}`, `{{max}}` and `{{value}}` to fill in. */\nexport const OUT_OF_RANGE_MESSAGE = {}", quoted(config::OUT_OF_RANGE_MESSAGE));

@@ -98,16 +98,36 @@ pub struct RunOutcome {
     /// The `repr` of the value of the program's last expression (Python), as a notebook shows it.
     pub value: Option<String>,
     /// The images the program showed (Python: matplotlib figures, `display()`), in order.
-    pub images: Vec<crate::rich::Image>,
+    pub images: Vec<Image>,
     /// The tool calls the program made (code mode), in order.
-    pub tool_calls: Vec<crate::tools::ToolCall>,
+    pub tool_calls: Vec<ToolCall>,
     /// The guest the run used, handed back to be restored when this outcome is dropped.
     pub guest: HeldGuest,
 }
 
+/// One tool call a run made (code mode: [`crate::host::tools`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolCall {
+    /// The tool.
+    pub name: String,
+    /// Whether it returned a result (not an error, a refusal or a stop).
+    pub ok: bool,
+    /// How long the guest waited for it.
+    pub duration: Duration,
+}
+
+/// An image a run showed (a Python run: [`crate::lang::rich`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// `image/png` or `image/svg+xml`.
+    pub mime_type: String,
+    /// The encoded image.
+    pub data: Vec<u8>,
+}
+
 /// The guest a run used, held by its outcome so that it is restored once the caller has the result
 /// (when the outcome is dropped, or [`HeldGuest::release`]d), not while the result is on its way:
-/// the restore would compete with it for the CPU (see [`crate::pool`]). A copy of an outcome holds
+/// the restore would compete with it for the CPU (see [`crate::guest::pool`]). A copy of an outcome holds
 /// none, and outcomes compare equal whatever they hold.
 #[derive(Default)]
 pub struct HeldGuest(Option<Box<dyn Send>>);

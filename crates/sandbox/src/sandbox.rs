@@ -7,21 +7,21 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::compile::{self, Compiled};
+use crate::lang::compile::{self, Compiled};
 use crate::config::Limits;
 use crate::dirs::Directories;
-use crate::engine::{Guest, Program, RunRequest, WarmGuest};
-use crate::streaming::{OutputChunk, OutputStream};
-use crate::fetch::{FetchHandler, Fetcher};
-use crate::host_calls::Grants;
+use crate::guest::engine::{shared_warm_guest, PinnedGuest, Program, RunRequest, WarmGuest};
+use crate::guest::streaming::{OutputChunk, OutputStream};
+use crate::host::fetch::{FetchHandler, Fetcher};
+use crate::host::host_calls::Grants;
 use crate::error::{ErrorCode, SandboxError};
-use crate::images;
-use crate::language::{FileKind, Language};
+use crate::guest::images;
+use crate::lang::language::{FileKind, Language};
 use crate::outcome::{Ending, RunOutcome};
-use crate::permits::Permits;
 use crate::runlog::RunLog;
-use crate::snapshot_cache::{self, SnapshotCache};
-use crate::watchdog::StopSwitch;
+use crate::turns::{Turn, Turns};
+use crate::guest::snapshot_cache::{self, SnapshotCache};
+use crate::stop::StopSwitch;
 
 /// What a sandbox is made from.
 #[derive(Clone, Default)]
@@ -39,13 +39,13 @@ pub struct SandboxOptions {
     /// Which image runs Python; `None`: the data image when installed, else the standard one.
     pub python_image: Option<images::PythonImage>,
     /// How many clean guests of each language wait, restored ahead of the request
-    /// ([`crate::pool`]); `max_concurrency` when `None`.
+    /// ([`crate::guest::pool`]); `max_concurrency` when `None`.
     pub pool_size: Option<usize>,
     /// Who makes the JavaScript guest's `fetch` requests (the binding: Node); `None`, or an empty
     /// `limits.network`: every fetch is refused.
     pub fetch_handler: Option<Arc<dyn FetchHandler>>,
     /// Where warm snapshots are saved for later processes and loaded from (see
-    /// [`crate::snapshot_cache`]).
+    /// [`crate::guest::snapshot_cache`]).
     pub snapshot_directory: SnapshotDirectory,
 }
 
@@ -63,7 +63,7 @@ pub enum SnapshotDirectory {
 }
 
 /// What one run is given besides its code.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct RunOptions {
     /// Files the program can read under `/input` (relative path, content).
     pub files: Vec<(String, Vec<u8>)>,
@@ -74,14 +74,14 @@ pub struct RunOptions {
     /// Thrown to cancel the run.
     pub switch: StopSwitch,
     /// The tools the code may call (code mode).
-    pub tools: Option<Arc<crate::tools::Tools>>,
-    /// Where the program's output goes as it is written (see [`crate::streaming`]); a C or C++
+    pub tools: Option<Arc<crate::host::tools::Tools>>,
+    /// Where the program's output goes as it is written (see [`crate::guest::streaming`]); a C or C++
     /// compile error's messages go there too, as standard error.
-    pub on_output: Option<crate::streaming::OutputSink>,
+    pub on_output: Option<crate::guest::streaming::OutputSink>,
+    /// The run's turn among the sandbox's [`Sandbox::turns`], when its caller waited for it already
+    /// (the binding waits as a future); `None`: the run waits for one on its thread.
+    pub turn: Option<Turn>,
 }
-
-/// A language's warm guest, booted at most once at a time.
-type GuestSlot = Arc<Mutex<Option<Arc<WarmGuest>>>>;
 
 /// Runs programs in micro-VMs, one warm guest per language.
 pub struct Sandbox {
@@ -92,10 +92,16 @@ pub struct Sandbox {
     /// The guests' `fetch`, when the network is open and someone makes the requests.
     fetcher: Option<Arc<Fetcher>>,
     log: RunLog,
-    permits: Permits,
+    /// At most `max_concurrency` runs at once.
+    turns: Turns,
     max_concurrency: usize,
     pool_size: usize,
-    guests: Mutex<HashMap<&'static str, GuestSlot>>,
+    /// The warm guests its runs used, by image, kept alive for as long as the sandbox lives (the
+    /// process's one cache of them, [`shared_warm_guest`], holds them weakly).
+    held: Mutex<HashMap<&'static str, Arc<WarmGuest>>>,
+    /// The image each language runs, found on its first run: finding one reads its warm-up code
+    /// (hundreds of KiB for JavaScript), which a warm run should not pay for.
+    images: Mutex<HashMap<Language, Arc<images::GuestImage>>>,
     /// Where warm snapshots are saved and loaded; `None`: nowhere.
     snapshots: Option<SnapshotCache>,
 }
@@ -110,10 +116,10 @@ impl Sandbox {
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
         let pool_size = match options.pool_size {
-            Some(n) if n == 0 || n > crate::pool::MAX_POOL_SIZE => {
+            Some(n) if n == 0 || n > crate::guest::pool::MAX_POOL_SIZE => {
                 return Err(SandboxError::new(
                     ErrorCode::InvalidConfig,
-                    format!("poolSize must be from 1 to {}", crate::pool::MAX_POOL_SIZE),
+                    format!("poolSize must be from 1 to {}", crate::guest::pool::MAX_POOL_SIZE),
                 ))
             }
             Some(n) => n,
@@ -136,10 +142,11 @@ impl Sandbox {
             dirs,
             image_roots: options.image_roots,
             python_image: options.python_image,
-            permits: Permits::new(max_concurrency),
+            turns: Turns::new(max_concurrency),
             max_concurrency,
             pool_size,
-            guests: Mutex::new(HashMap::new()),
+            held: Mutex::new(HashMap::new()),
+            images: Mutex::new(HashMap::new()),
             snapshots,
         })
     }
@@ -152,6 +159,12 @@ impl Sandbox {
     /// How many runs may be in flight at once.
     pub fn max_concurrency(&self) -> usize {
         self.max_concurrency
+    }
+
+    /// The turns its runs take, `max_concurrency` at once: wait for one ([`Turns::wait`]) and hand it
+    /// to the run ([`RunOptions::turn`]) to wait without a thread.
+    pub fn turns(&self) -> &Turns {
+        &self.turns
     }
 
     /// The directory the run log is written to.
@@ -181,7 +194,7 @@ impl Sandbox {
                 self.run_code(&code, language, options)
             }
             FileKind::Binary => {
-                crate::elf::check_static_pie(&path.display().to_string(), &bytes)?;
+                crate::lang::elf::check_static_pie(&path.display().to_string(), &bytes)?;
                 self.run_program(Language::C, Program::Binary(bytes), options, None)
             }
         }
@@ -201,7 +214,7 @@ impl Sandbox {
         session: Option<&SessionState>,
     ) -> Result<RunOutcome, SandboxError> {
         let started = Instant::now();
-        let RunOptions { files, output_directory, stdin, switch, tools, on_output } = options;
+        let RunOptions { files, output_directory, stdin, switch, tools, on_output, turn } = options;
         // The outcome of a run stopped before its program started (waiting for a slot, compiling).
         let stopped = || {
             let reason = switch.reason().unwrap_or(crate::StopReason::Cancelled);
@@ -209,7 +222,7 @@ impl Sandbox {
             outcome.duration = started.elapsed();
             outcome
         };
-        let Some(_permit) = self.permits.acquire_unless_stopped(&switch) else {
+        let Some(_turn) = turn.or_else(|| self.turns.wait_blocking(&switch)) else {
             return Ok(stopped());
         };
         let program = match (language, program) {
@@ -229,9 +242,9 @@ impl Sandbox {
                     }
                 }
             }
-            (Language::JavaScript, Program::Code(code)) => Program::Code(crate::javascript::entry(code)),
+            (Language::JavaScript, Program::Code(code)) => Program::Code(crate::lang::javascript::entry(code)),
             (Language::Python, Program::Code(code)) => {
-                Program::Call { function: crate::rich::PYTHON_RUNNER.into(), input: crate::rich::python_call_input(&code) }
+                Program::Call { function: crate::lang::rich::PYTHON_RUNNER.into(), input: crate::lang::rich::python_call_input(&code) }
             }
             (_, program) => program,
         };
@@ -269,8 +282,11 @@ impl Sandbox {
     /// boots. Returns whether there was anything to let go of; a directory that cannot be emptied is
     /// [`ErrorCode::Engine`].
     pub fn clear_cache(&self, disk: bool) -> Result<bool, SandboxError> {
-        let slots: Vec<GuestSlot> = self.guests.lock().unwrap().drain().map(|(_, s)| s).collect();
-        let mut any = slots.iter().fold(false, |any, slot| slot.lock().unwrap().take().is_some() || any);
+        let held: Vec<Arc<WarmGuest>> = self.held.lock().unwrap().drain().map(|(_, warm)| warm).collect();
+        let mut any = !held.is_empty();
+        drop(held);
+        // The next run finds its image again, as its first did (one installed since is taken).
+        self.images.lock().unwrap().clear();
         if let (true, Some(cache)) = (disk, &self.snapshots) {
             let removed = cache.clear().map_err(|e| {
                 SandboxError::new(ErrorCode::Engine, format!("cannot empty the snapshot directory {}: {e}", cache.directory().display()))
@@ -288,18 +304,22 @@ impl Sandbox {
         self.warm_guest(language).map(|(_, warmed)| warmed)
     }
 
-    /// The warm guest of `language`: this sandbox's, or one another sandbox of this process with the
-    /// same image and guest settings already booted, or a new one (concurrent first runs wait for one
-    /// boot). Returns how long the boot took when this call did it.
+    /// The warm guest of `language`, from the process's one cache of them ([`shared_warm_guest`]):
+    /// one this sandbox or another of this process with the same image and guest settings already
+    /// warmed, or a new one (concurrent first runs wait for one boot). Returns how long the warm-up
+    /// took when this call did it.
     fn warm_guest(&self, language: Language) -> Result<(Arc<WarmGuest>, Option<(std::time::Duration, crate::outcome::WarmedFrom)>), SandboxError> {
-        let slot = self.guests.lock().unwrap().entry(language.image()).or_default().clone();
-        let mut warm = slot.lock().unwrap();
-        if let Some(guest) = warm.as_ref() {
-            return Ok((guest.clone(), None));
-        }
-        let image = images::locate(language, self.python_image, &self.image_roots)?;
-        let (guest, boot) = crate::engine::shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
-        *warm = Some(guest.clone());
+        let found = self.images.lock().unwrap().get(&language).cloned();
+        let image = match found {
+            Some(image) => image,
+            None => {
+                let image = Arc::new(images::locate(language, self.python_image, &self.image_roots)?);
+                self.images.lock().unwrap().insert(language, image.clone());
+                image
+            }
+        };
+        let (guest, boot) = shared_warm_guest(&image, &self.limits, self.pool_size, self.snapshots.as_ref())?;
+        self.held.lock().unwrap().insert(language.image(), guest.clone());
         Ok((guest, boot))
     }
 }
@@ -328,7 +348,7 @@ fn save_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), SandboxErro
 /// A session's guest: none until its first run, and none again once closed.
 #[derive(Default)]
 struct SessionState {
-    guest: Mutex<Option<Guest>>,
+    guest: Mutex<Option<PinnedGuest>>,
     closed: std::sync::atomic::AtomicBool,
 }
 

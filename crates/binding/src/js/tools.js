@@ -1,15 +1,20 @@
+// @ts-check
 // The tools of one run (code mode), made on the JavaScript thread from the sandbox's `tools` and the
 // run's own (`options.tools`, which win by name). The thread that drives the guest calls `call` with
 // `{"name": ..., "args": {...}}` as JSON text and waits for the result's JSON text; `abort` is called
 // when the run stops while a tool runs. Each tool gets its argument object and `{ signal }`, an
 // AbortSignal that aborts then, so a tool can cancel its own work.
-(sandboxTools, runTools) => {
+/** @type {import('./contracts').GatherTools} */
+((sandboxTools, runTools) => {
+  /** @type {Record<string, import('./contracts').Tool>} */
   const tools = Object.assign(Object.create(null), sandboxTools ?? {}, runTools ?? {})
   for (const [name, tool] of Object.entries(tools)) {
     if (typeof tool !== 'function') throw new TypeError(`tools.${name} must be a function`)
   }
   const controller = new AbortController()
+  /** @param {string} callJson */
   const run = async (callJson) => {
+    /** @type {{ name: string, args: unknown }} */
     const { name, args } = JSON.parse(callJson)
     const result = await tools[name](args, { signal: controller.signal })
     if (result === undefined) return 'null'
@@ -21,6 +26,7 @@
   // never settle (nothing holds its resolvers) is otherwise garbage, and V8 collects it with the callbacks
   // the waiting thread is answered by: under Node 24 the call then failed with "oneshot canceled" instead of
   // waiting, as a tool that never answers must, until the run's time limit.
+  /** @type {Set<Promise<string>>} */
   const pending = new Set()
   return {
     names: Object.keys(tools),
@@ -36,4 +42,4 @@
       controller.abort(new DOMException(reason, 'AbortError'))
     },
   }
-}
+})

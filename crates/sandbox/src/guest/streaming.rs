@@ -28,7 +28,7 @@
 
 use std::sync::Arc;
 
-use hyperlight_unikraft::CapturedOutput;
+use crate::guest::Written;
 
 /// Which stream a chunk of output was written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,7 @@ impl OutputSink {
 
     /// Hands on what one step of a run captured: its `transcript` and its `stderr` (see the
     /// module's doc for how they are split).
-    pub fn send_step(&self, transcript: &CapturedOutput, stderr: &CapturedOutput) {
+    pub fn send_step(&self, transcript: &Written, stderr: &Written) {
         for chunk in split_step(&transcript.text, &stderr.text) {
             self.send(chunk);
         }
@@ -246,7 +246,7 @@ mod tests {
             let got = got.clone();
             OutputSink::new(move |c| got.lock().unwrap().push(c))
         };
-        let step = |text: &str| CapturedOutput { text: text.into(), omitted: 0 };
+        let step = |text: &str| Written { text: text.into(), omitted: 0 };
         sink.send_step(&step("a\n"), &step(""));
         sink.send_step(&step("E\n"), &step("E\n"));
         sink.send_step(&step("b\n"), &step(""));

@@ -8,8 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::memfs::{MemFs, Quota};
-use crate::outcome::Ending;
+use crate::outcome::{Ending, Image};
 
 /// The guest function that runs Python code (see `guest/python/warmup.py`).
 pub const PYTHON_RUNNER: &str = "_lci_run";
@@ -21,17 +20,6 @@ pub const MAX_IMAGES: usize = 10;
 pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
 /// The most bytes of a value's `repr` kept (the rest is replaced by a note of how much was left out).
 pub const MAX_VALUE_BYTES: usize = 16 * 1024;
-/// The quota of [`RESULTS_DIR`]: the images, each one file.
-pub const RESULTS_QUOTA: Quota = Quota { entries: MAX_IMAGES, bytes: MAX_IMAGE_BYTES as u64 };
-
-/// An image a run showed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
-    /// `image/png` or `image/svg+xml`.
-    pub mime_type: String,
-    /// The encoded image.
-    pub data: Vec<u8>,
-}
 
 /// What a run hands back besides its output.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,7 +44,7 @@ pub fn python_call_input(code: &str) -> String {
     .to_string()
 }
 
-/// The input of the runner's call for the touch run of a restored guest ([`crate::images::GuestImage::touch`]):
+/// The input of the runner's call for the touch run of a restored guest ([`crate::guest::images::GuestImage::touch`]):
 /// `code` run as a cell is, with `touch` set so the runner leaves no trace of it (the next cell is still
 /// `<cell 1>`).
 pub fn python_touch_input(code: &str) -> String {
@@ -66,9 +54,10 @@ pub fn python_touch_input(code: &str) -> String {
 }
 
 /// How a runner call that came back (`Ending::Returned`) really ended, and what it handed back: its
-/// reply's status becomes the ending (0 stays `Returned`), its images are read from `results`. Any
+/// reply's status becomes the ending (0 stays `Returned`), its images are taken from `results` (the
+/// files the runner wrote under [`RESULTS_DIR`], by path). Any
 /// other ending, or a reply that is not the runner's, is kept as it is, with nothing handed back.
-pub fn settle(ending: Ending, reply: Option<&[u8]>, results: &MemFs) -> (Ending, RichResult) {
+pub fn settle(ending: Ending, reply: Option<&[u8]>, results: Vec<(String, Vec<u8>)>) -> (Ending, RichResult) {
     let Some(reply) = (ending == Ending::Returned).then_some(reply).flatten() else {
         return (ending, RichResult::default());
     };
@@ -76,7 +65,7 @@ pub fn settle(ending: Ending, reply: Option<&[u8]>, results: &MemFs) -> (Ending,
         return (ending, RichResult::default());
     };
     let status = reply["status"].as_i64().unwrap_or(0) as i32;
-    let mut files = results.take_files();
+    let mut files = results;
     let mut rich = RichResult {
         value: reply["value"].as_str().map(str::to_owned),
         images: Vec::new(),
@@ -97,12 +86,8 @@ pub fn settle(ending: Ending, reply: Option<&[u8]>, results: &MemFs) -> (Ending,
 mod tests {
     use super::*;
 
-    fn results_with(files: &[(&str, &[u8])]) -> MemFs {
-        let fs = MemFs::new(RESULTS_QUOTA);
-        for (name, data) in files {
-            fs.put(name, data.to_vec(), 0o644).unwrap();
-        }
-        fs
+    fn results_with(files: &[(&str, &[u8])]) -> Vec<(String, Vec<u8>)> {
+        files.iter().map(|(name, data)| (name.to_string(), data.to_vec())).collect()
     }
 
     #[test]
@@ -119,7 +104,7 @@ mod tests {
         let fs = results_with(&[("0.png", b"first"), ("1.svg", b"<svg/>")]);
         let reply = br#"{"status": 0, "value": "42", "images": [{"file": "0.png", "mimeType": "image/png"},
             {"file": "1.svg", "mimeType": "image/svg+xml"}], "truncated": true}"#;
-        let (ending, rich) = settle(Ending::Returned, Some(reply), &fs);
+        let (ending, rich) = settle(Ending::Returned, Some(reply), fs);
         assert_eq!(ending, Ending::Returned);
         assert_eq!(rich.value.as_deref(), Some("42"));
         assert_eq!(
@@ -134,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_failed_status_in_the_reply_is_the_runs_status() {
-        let (ending, rich) = settle(Ending::Returned, Some(br#"{"status": 3, "value": null, "images": []}"#), &results_with(&[]));
+        let (ending, rich) = settle(Ending::Returned, Some(br#"{"status": 3, "value": null, "images": []}"#), results_with(&[]));
         assert_eq!(ending, Ending::Status(3));
         assert_eq!(rich, RichResult::default());
     }
@@ -142,15 +127,15 @@ mod tests {
     #[test]
     fn other_endings_and_foreign_replies_are_kept_as_they_are() {
         let fs = results_with(&[("0.png", b"x")]);
-        assert_eq!(settle(Ending::Status(1), Some(br#"{"status": 0}"#), &fs).0, Ending::Status(1));
-        assert_eq!(settle(Ending::Returned, None, &fs), (Ending::Returned, RichResult::default()));
-        assert_eq!(settle(Ending::Returned, Some(b"not json"), &fs), (Ending::Returned, RichResult::default()));
+        assert_eq!(settle(Ending::Status(1), Some(br#"{"status": 0}"#), fs.clone()).0, Ending::Status(1));
+        assert_eq!(settle(Ending::Returned, None, fs.clone()), (Ending::Returned, RichResult::default()));
+        assert_eq!(settle(Ending::Returned, Some(b"not json"), fs.clone()), (Ending::Returned, RichResult::default()));
     }
 
     #[test]
     fn an_image_the_reply_names_but_the_mount_lacks_is_left_out() {
         let reply = br#"{"status": 0, "images": [{"file": "0.png", "mimeType": "image/png"}]}"#;
-        let (_, rich) = settle(Ending::Returned, Some(reply), &results_with(&[]));
+        let (_, rich) = settle(Ending::Returned, Some(reply), results_with(&[]));
         assert!(rich.images.is_empty());
     }
 }

@@ -7,37 +7,14 @@
 //! at the end, cost each warm run a few milliseconds under emulation (on a run of ten or so).
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
 
 use crate::outcome::StopReason;
+pub use crate::stop::StopSwitch;
 
 /// How often a stop is re-sent to a guest that has not yet been interrupted.
 const KILL_RETRY: Duration = Duration::from_millis(10);
-
-/// A shared switch that asks a run to stop. Cloning it gives another handle to the same switch.
-#[derive(Debug, Clone, Default)]
-pub struct StopSwitch {
-    /// Why the run must stop, once it must.
-    stop: Arc<Mutex<Option<StopReason>>>,
-}
-
-impl StopSwitch {
-    /// Ask the run to stop for `reason`; the first reason given is the one reported.
-    pub fn stop(&self, reason: StopReason) {
-        self.stop.lock().unwrap().get_or_insert(reason);
-        // The watcher interrupts the guest now rather than at its next deadline (its lock taken, so
-        // the wake-up cannot fall between its look at this switch and its wait).
-        if let Some(watcher) = WATCHER.get() {
-            let _watches = watcher.lock();
-            watcher.changed.notify_all();
-        }
-    }
-
-    /// Why the run must stop, if it must.
-    pub fn reason(&self) -> Option<StopReason> {
-        *self.stop.lock().unwrap()
-    }
-}
 
 /// What interrupts a guest's vCPU: its interrupt handle's `kill`.
 pub type Interrupt = Box<dyn Fn() + Send + Sync>;
@@ -92,7 +69,7 @@ impl Watcher {
             let mut stopped = Vec::new();
             for watch in &watches.1 {
                 if watch.switch.reason().is_none() && now >= watch.deadline {
-                    *watch.switch.stop.lock().unwrap() = Some(StopReason::Timeout);
+                    watch.switch.time_out();
                 }
                 let next = match watch.switch.reason() {
                     Some(_) => {
@@ -125,6 +102,18 @@ impl Watcher {
     }
 }
 
+/// Wakes the watcher (a switch was thrown), its lock taken so the wake-up cannot fall between its
+/// look at the switches and its wait.
+struct WakeWatcher;
+
+impl Wake for WakeWatcher {
+    fn wake(self: Arc<Self>) {
+        let watcher = Watcher::get();
+        let _watches = watcher.lock();
+        watcher.changed.notify_all();
+    }
+}
+
 /// Watches one run: stops it at `deadline` and, once stopped, interrupts the guest until the run
 /// loop returns. Dropping it ends the watch.
 pub struct Watchdog {
@@ -144,6 +133,8 @@ impl Watchdog {
         watches.1.push(Watch { id, target: target.clone(), deadline, switch: switch.clone() });
         drop(watches);
         watcher.changed.notify_all();
+        // A thrown switch has the watcher interrupt the guest now rather than at its next deadline.
+        switch.wake_on_stop(Waker::from(Arc::new(WakeWatcher)));
         Watchdog { switch, id, target }
     }
 
@@ -169,18 +160,15 @@ impl Drop for Watchdog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::wait_until;
+    use crate::guest::Guest;
+    use crate::test_support::{wait_until, FakeGuest};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// An interrupt that counts how often it was sent.
+    /// An interrupt that counts how often it was sent: a fake guest's ([`FakeGuest`]).
     fn counted() -> (Arc<AtomicUsize>, Interrupt) {
-        let count = Arc::new(AtomicUsize::new(0));
-        let sent = count.clone();
-        (count, Box::new(move || {
-            sent.fetch_add(1, Ordering::SeqCst);
-        }))
+        let guest = FakeGuest::default();
+        (guest.interrupts.clone(), guest.interrupter())
     }
-
 
     #[test]
     fn a_run_past_its_deadline_is_stopped_and_interrupted_until_its_watch_ends_and_never_after() {

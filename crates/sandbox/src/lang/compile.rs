@@ -1,6 +1,6 @@
 //! Compiling C and C++ on the host into a static-PIE binary the exec guest runs: `gcc`/`g++`
 //! `-static-pie`, started without a shell, in a private directory, inside the compile jail
-//! ([`crate::jail`]: only the toolchain readable, only that directory writable, no sockets, CPU,
+//! ([`crate::lang::jail`]: only the toolchain readable, only that directory writable, no sockets, CPU,
 //! memory and file-size limits, a clean environment), with no input and a wall-clock limit; a stop
 //! (timeout, cancellation) kills the compiler's whole process group.
 
@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{ErrorCode, SandboxError};
-use crate::jail::{self, Jail, COMPILE_LIMITS};
-use crate::language::Language;
-use crate::watchdog::StopSwitch;
+use crate::lang::jail::{self, Jail, COMPILE_LIMITS};
+use crate::lang::language::Language;
+use crate::stop::StopSwitch;
 
 /// How long a compilation may take.
 pub const COMPILE_TIMEOUT: Duration = Duration::from_secs(180);
@@ -168,7 +168,7 @@ mod tests {
     fn c_and_cpp_compile_to_static_pie_and_leave_no_files() {
         let c = build(Language::C, "#include <stdio.h>\n#include <math.h>\nint main(void){printf(\"%f\", sqrt(2.0));return 3;}");
         let Compiled::Binary(bin) = c else { panic!("{c:?}") };
-        crate::elf::check_static_pie("c", &bin).unwrap();
+        crate::lang::elf::check_static_pie("c", &bin).unwrap();
         let cpp = build(
             Language::Cpp,
             "#include <iostream>\n#include <vector>\n#include <map>\n#include <thread>\n#include <cmath>\nint main(){std::vector<int> v{1,2};std::map<int,int> m;std::thread t([]{});t.join();try{throw 1;}catch(int){}std::cout<<v.size()<<std::sqrt(2.0)<<std::endl;}",

@@ -6,12 +6,12 @@
 //! run's time limit and its cancellation end the wait.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::Value;
 
 use crate::error::ErrorCode;
-use crate::host_calls::with_active;
+use crate::outcome::ToolCall;
 
 /// The host function the guests' `tools` object calls, with the tool's name and its argument object.
 pub const HOST_FUNCTION: &str = "lci.tool";
@@ -120,66 +120,77 @@ impl std::fmt::Debug for Tools {
     }
 }
 
-/// One tool call a run made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolCall {
-    /// The tool.
-    pub name: String,
-    /// Whether it returned a result (not an error, a refusal or a stop).
-    pub ok: bool,
-    /// How long the guest waited for it.
-    pub duration: Duration,
+/// A run's tools and what it has used of them so far.
+#[derive(Debug, Default)]
+pub struct ToolRun {
+    /// Its tools; `None`: every call is refused.
+    pub tools: Option<Arc<Tools>>,
+    /// How much it may use them.
+    pub limits: ToolLimits,
+    /// The calls made so far.
+    pub calls: Vec<ToolCall>,
+    /// The bytes that crossed between the code and its tools so far.
+    pub bytes: usize,
 }
 
-/// The host function every guest calls (`[name, args]` as JSON): runs the tool of the run this thread
-/// drives, within its limits, and returns its result's JSON text.
-pub fn host_function(call: &str) -> Result<String, String> {
+/// The run a tool call arrives for (on the thread that drives it: [`crate::host::host_calls`]).
+pub struct CallingRun<'a> {
+    /// Its tools and their use.
+    pub tools: &'a mut ToolRun,
+    /// The argument it uploaded in pieces since its last call; the call takes it.
+    pub upload: &'a mut String,
+    /// Whether it must stop now.
+    pub stopped: &'a dyn Fn() -> bool,
+}
+
+/// The host function every guest calls (`[name, args]` as JSON): runs the tool of `run` (`None`: no run
+/// is in progress), within its limits, and returns its result's JSON text.
+pub fn host_function(call: &str, run: Option<CallingRun<'_>>) -> Result<String, String> {
     let (name, args) = match serde_json::from_str::<Value>(call) {
         Ok(Value::Array(a)) if (1..=2).contains(&a.len()) && a[0].is_string() => (a[0].as_str().unwrap_or_default().to_string(), a.get(1).cloned()),
         _ => return Err("a tool call is tools.NAME(args): the call could not be read".into()),
     };
-    with_active(|mut run| {
-        // `[name]` alone: the arguments were uploaded in pieces just before (crate::host_calls).
-        let uploaded = run.as_deref_mut().map(|r| r.take_upload()).unwrap_or_default();
+    let mut run = run;
+    {
+        // `[name]` alone: the arguments were uploaded in pieces just before (crate::host::host_calls).
+        let uploaded = run.as_mut().map(|r| std::mem::take(r.upload)).unwrap_or_default();
         let args = match args {
             Some(args) => args,
             None => serde_json::from_str(&uploaded).map_err(|_| "the tool's arguments could not be read".to_string())?,
         };
-        let Some((run, tools)) = run.and_then(|run| run.grants.tools.clone().map(|tools| (run, tools))) else {
+        let Some((run, tools)) = run.and_then(|run| run.tools.tools.clone().map(|tools| (run, tools))) else {
             return Err(format!("no tool {name:?}: this run was given no tools"));
         };
         if !tools.names.iter().any(|n| *n == name) {
             let known = if tools.names.is_empty() { "none".to_string() } else { tools.names.join(", ") };
             return Err(format!("no tool {name:?}: this run's tools are {known}"));
         }
-        let limits = run.grants.tool_limits;
-        if run.calls.len() >= limits.max_calls {
+        let limits = run.tools.limits;
+        if run.tools.calls.len() >= limits.max_calls {
             return Err(format!("{}: this run may make at most {} tool calls", ErrorCode::ToolLimit, limits.max_calls));
         }
         let too_many_bytes = || format!("{}: at most {} bytes may cross between this run and its tools", ErrorCode::ToolLimit, limits.max_bytes);
         let args = if args.is_null() { "{}".to_string() } else { args.to_string() };
-        run.tool_bytes += args.len();
-        if run.tool_bytes > limits.max_bytes {
+        run.tools.bytes += args.len();
+        if run.tools.bytes > limits.max_bytes {
             return Err(too_many_bytes());
         }
         let started = Instant::now();
-        let mut result = tools.handler.call(&name, &args, &run.stopped());
+        let mut result = tools.handler.call(&name, &args, run.stopped);
         if let Ok(text) = &result {
-            run.tool_bytes += text.len();
-            if run.tool_bytes > limits.max_bytes {
+            run.tools.bytes += text.len();
+            if run.tools.bytes > limits.max_bytes {
                 result = Err(too_many_bytes());
             }
         }
-        run.calls.push(ToolCall { name, ok: result.is_ok(), duration: started.elapsed() });
+        run.tools.calls.push(ToolCall { name, ok: result.is_ok(), duration: started.elapsed() });
         result
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host_calls::{Grants, RunGuard};
-    use crate::watchdog::StopSwitch;
 
     /// Echoes its arguments, or fails for the tool named "fails".
     struct Echo;
@@ -193,49 +204,58 @@ mod tests {
         }
     }
 
-    fn install(limits: Option<(usize, usize)>) -> RunGuard {
-        let tools = Tools::new(vec!["echo".into(), "fails".into()], Arc::new(Echo));
-        let tool_limits = limits.map(|(max_calls, max_bytes)| ToolLimits { max_calls, max_bytes }).unwrap_or_default();
-        let grants = Grants { tools: Some(Arc::new(tools)), tool_limits, fetch: None };
-        RunGuard::install(grants, StopSwitch::default(), Instant::now() + Duration::from_secs(60))
+    /// A run with the tools `echo` and `fails`, within `limits` (calls, bytes) or the defaults.
+    struct Run {
+        tools: ToolRun,
+        upload: String,
+    }
+
+    impl Run {
+        fn new(limits: Option<(usize, usize)>) -> Run {
+            let tools = Tools::new(vec!["echo".into(), "fails".into()], Arc::new(Echo));
+            let limits = limits.map(|(max_calls, max_bytes)| ToolLimits { max_calls, max_bytes }).unwrap_or_default();
+            Run { tools: ToolRun { tools: Some(Arc::new(tools)), limits, ..Default::default() }, upload: String::new() }
+        }
+
+        fn call(&mut self, call: &str) -> Result<String, String> {
+            host_function(call, Some(CallingRun { tools: &mut self.tools, upload: &mut self.upload, stopped: &|| false }))
+        }
     }
 
     #[test]
     fn a_call_reaches_the_runs_tool_and_is_recorded() {
-        let guard = install(None);
-        assert_eq!(host_function(r#"["echo", {"city": "Paris"}]"#).unwrap(), r#"{"tool":"echo","args":{"city":"Paris"}}"#);
-        assert_eq!(host_function(r#"["fails", {}]"#).unwrap_err(), "it failed");
-        let calls = guard.finish();
+        let mut run = Run::new(None);
+        assert_eq!(run.call(r#"["echo", {"city": "Paris"}]"#).unwrap(), r#"{"tool":"echo","args":{"city":"Paris"}}"#);
+        assert_eq!(run.call(r#"["fails", {}]"#).unwrap_err(), "it failed");
+        let calls = &run.tools.calls;
         assert_eq!(calls.iter().map(|c| (c.name.as_str(), c.ok)).collect::<Vec<_>>(), [("echo", true), ("fails", false)]);
     }
 
     #[test]
     fn arguments_uploaded_in_pieces_reach_the_tool() {
-        let guard = install(None);
-        crate::host_calls::with_active(|run| run.unwrap().upload_for_test(r#"{"city": "Paris"}"#));
-        assert_eq!(host_function(r#"["echo"]"#).unwrap(), r#"{"tool":"echo","args":{"city":"Paris"}}"#);
-        drop(guard);
+        let mut run = Run::new(None);
+        run.upload.push_str(r#"{"city": "Paris"}"#);
+        assert_eq!(run.call(r#"["echo"]"#).unwrap(), r#"{"tool":"echo","args":{"city":"Paris"}}"#);
+        assert!(run.upload.is_empty(), "the call took the upload");
     }
 
     #[test]
     fn an_unknown_tool_or_a_run_without_tools_is_refused_by_name() {
-        let guard = install(None);
-        let e = host_function(r#"["nope", {}]"#).unwrap_err();
+        let mut run = Run::new(None);
+        let e = run.call(r#"["nope", {}]"#).unwrap_err();
         assert!(e.contains("\"nope\"") && e.contains("echo, fails"), "{e}");
-        drop(guard);
-        assert!(host_function(r#"["echo", {}]"#).unwrap_err().contains("given no tools"));
+        assert!(host_function(r#"["echo", {}]"#, None).unwrap_err().contains("given no tools"));
     }
 
     #[test]
     fn past_the_limits_calls_are_refused_with_err_tool_limit() {
-        let guard = install(Some((2, 1_000)));
-        host_function(r#"["echo", {}]"#).unwrap();
-        host_function(r#"["echo", {}]"#).unwrap();
-        assert!(host_function(r#"["echo", {}]"#).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
-        drop(guard);
-        let _guard = install(Some((100, 40)));
+        let mut run = Run::new(Some((2, 1_000)));
+        run.call(r#"["echo", {}]"#).unwrap();
+        run.call(r#"["echo", {}]"#).unwrap();
+        assert!(run.call(r#"["echo", {}]"#).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
+        let mut run = Run::new(Some((100, 40)));
         let big = format!(r#"["echo", {{"s": "{}"}}]"#, "x".repeat(50));
-        assert!(host_function(&big).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
+        assert!(run.call(&big).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! here, one admitted hop at a time.
 //!
 //! Bodies cross as base64 and are at most [`MAX_FETCH_BYTES`] each way; a request body longer than
-//! one host call arrives first in pieces ([`crate::host_calls::UPLOAD_FUNCTION`]). Each request waits no longer than the
+//! one host call arrives first in pieces ([`crate::host::host_calls::UPLOAD_FUNCTION`]). Each request waits no longer than the
 //! run's deadline and gives up when the run is cancelled.
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -24,8 +24,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use url::{Host, Url};
 
-use crate::host_calls::with_active;
-use crate::network::{self, AllowList};
+use crate::host::network::{self, AllowList};
 
 /// The host function the guest's `fetch` calls, with one request object.
 pub const HOST_FUNCTION: &str = "lci.fetch";
@@ -283,14 +282,27 @@ impl Fetcher {
     }
 }
 
-/// The host function the guest's `fetch` calls (`[request]` as JSON): the response as JSON text.
-pub fn host_function(call: &str) -> Result<String, String> {
+/// The run a fetch arrives for (on the thread that drives it: [`crate::host::host_calls`]).
+pub struct FetchingRun<'a> {
+    /// Its fetch; `None`: the network is off.
+    pub fetcher: Option<Arc<Fetcher>>,
+    /// The body it uploaded in pieces since its last call; the call takes it.
+    pub upload: &'a mut String,
+    /// When the run must end: no request waits longer.
+    pub deadline: Instant,
+    /// Whether it must stop now.
+    pub stopped: &'a dyn Fn() -> bool,
+}
+
+/// The host function the guest's `fetch` calls (`[request]` as JSON) for `run` (`None`: no run is in
+/// progress): the response as JSON text.
+pub fn host_function(call: &str, run: Option<FetchingRun<'_>>) -> Result<String, String> {
     let parsed: Value = serde_json::from_str(call).map_err(|_| "the fetch request could not be read".to_string())?;
     let request = &parsed[0];
-    with_active(|run| {
+    {
         let run = run.ok_or("no run is in progress")?;
-        let uploaded = run.take_upload();
-        let Some(fetcher) = run.grants.fetch.clone() else {
+        let uploaded = std::mem::take(run.upload);
+        let Some(fetcher) = run.fetcher.clone() else {
             return Err("the network is off: this sandbox may reach no hosts (SandboxConfig.network.allow)".to_string());
         };
         // The body in base64: in the request, or uploaded in pieces just before it.
@@ -316,7 +328,7 @@ pub fn host_function(call: &str) -> Result<String, String> {
             body,
             redirect,
         };
-        let exchange = fetcher.fetch(request, run.deadline, &run.stopped())?;
+        let exchange = fetcher.fetch(request, run.deadline, run.stopped)?;
         Ok(json!({
             "status": exchange.response.status,
             "statusText": exchange.response.status_text,
@@ -326,7 +338,7 @@ pub fn host_function(call: &str) -> Result<String, String> {
             "body": BASE64.encode(&exchange.response.body),
         })
         .to_string())
-    })
+    }
 }
 
 fn normalize_method(method: &str) -> Result<String, String> {

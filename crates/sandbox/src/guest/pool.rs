@@ -235,11 +235,13 @@ impl<R: Restorer> Drop for Pool<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::wait_until;
+    use crate::guest::{Exec, Guest};
+    use crate::test_support::{wait_until, FakeGuest};
     use crate::error::ErrorCode;
     use std::time::{Duration, Instant};
 
-    /// Guests that are numbers: a fresh one is 0, a used one anything else, a restored one 0 again.
+    /// Fake guests ([`FakeGuest`]): a fresh one has run nothing, a used one has, a restored one has again
+    /// run nothing.
     struct Counting {
         made: AtomicUsize,
         restored: AtomicUsize,
@@ -254,27 +256,37 @@ mod tests {
     }
 
     impl Restorer for Arc<Counting> {
-        type Guest = u32;
-        fn fresh(&self) -> Result<u32, SandboxError> {
+        type Guest = FakeGuest;
+        fn fresh(&self) -> Result<FakeGuest, SandboxError> {
             self.made.fetch_add(1, Ordering::SeqCst);
-            Ok(0)
+            Ok(FakeGuest::default())
         }
-        fn restore(&self, guest: &mut u32) -> Result<(), SandboxError> {
+        fn restore(&self, guest: &mut FakeGuest) -> Result<(), SandboxError> {
             std::thread::sleep(self.restore_delay);
             if self.fail_restores.load(Ordering::SeqCst) {
                 return Err(SandboxError::new(ErrorCode::Engine, "restore failed"));
             }
             self.restored.fetch_add(1, Ordering::SeqCst);
-            *guest = 0;
+            guest.submitted.clear();
             Ok(())
         }
     }
 
 
+    /// Runs something in `guest`, as a run or a session would.
+    fn use_it(guest: &mut FakeGuest) {
+        guest.submit(Exec::Code("x = 1".into())).unwrap();
+    }
+
+    /// Whether `guest` is as the snapshot left it: it has run nothing.
+    fn clean(guest: &FakeGuest) -> bool {
+        guest.submitted.is_empty()
+    }
+
     #[test]
     fn fills_up_to_its_size_ahead_of_any_request() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
-        let pool = Pool::new(counting.clone(), 0, 3);
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 3);
         wait_until(|| pool.idle() == 3);
         assert_eq!(counting.made.load(Ordering::SeqCst), 2, "the first guest plus two new ones");
     }
@@ -282,24 +294,24 @@ mod tests {
     #[test]
     fn a_used_guest_is_never_handed_out_before_it_is_restored() {
         let counting = Arc::new(Counting::new(Duration::from_millis(30)));
-        let pool = Pool::new(counting.clone(), 0, 1);
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 1);
         for round in 1..=20u32 {
             let mut guest = pool.take().unwrap();
-            assert_eq!(*guest, 0, "round {round}: a clean guest");
-            *guest = round;
+            assert!(clean(&guest), "round {round}: a clean guest");
+            use_it(&mut guest);
         }
     }
 
     #[test]
     fn give_back_returns_before_the_restore_is_done() {
         let counting = Arc::new(Counting::new(Duration::from_millis(300)));
-        let pool = Pool::new(counting.clone(), 0, 1);
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 1);
         let mut guest = pool.take().unwrap();
-        *guest += 1;
+        use_it(&mut guest);
         let started = Instant::now();
         drop(guest);
         assert!(started.elapsed() < Duration::from_millis(300), "the restore happens off the caller's path");
-        assert_eq!(*pool.take().unwrap(), 0, "the next run takes a clean guest");
+        assert!(clean(&pool.take().unwrap()), "the next run takes a clean guest");
         wait_until(|| counting.restored.load(Ordering::SeqCst) == 1);
     }
 
@@ -307,21 +319,21 @@ mod tests {
     fn a_guest_that_fails_to_restore_is_dropped_and_a_new_one_made() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
         counting.fail_restores.store(true, Ordering::SeqCst);
-        let pool = Pool::new(counting.clone(), 0, 1);
-        *pool.take().unwrap() += 7;
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 1);
+        use_it(&mut pool.take().unwrap());
         wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
         assert_eq!(counting.made.load(Ordering::SeqCst), 1, "a new guest replaced the one that failed");
         assert_eq!(pool.idle(), 1, "ahead of the next run");
-        assert_eq!(*pool.take().unwrap(), 0, "never the used guest");
+        assert!(clean(&pool.take().unwrap()), "never the used guest");
     }
 
     #[test]
     fn a_run_s_guest_is_restored_for_the_next_run_not_replaced_by_a_new_one() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
-        let pool = Pool::new(counting.clone(), 0, 2);
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 2);
         wait_until(|| pool.idle() == 2);
-        for round in 1..=10u32 {
-            *pool.take().unwrap() += round;
+        for _ in 0..10 {
+            use_it(&mut pool.take().unwrap());
             wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
         }
         assert_eq!(counting.made.load(Ordering::SeqCst), 1, "only the one made to fill the pool at first");
@@ -332,9 +344,9 @@ mod tests {
     #[test]
     fn a_lent_guest_is_restored_only_once_let_go() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
-        let pool = Pool::new(counting.clone(), 0, 1);
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 1);
         let mut guest = pool.take().unwrap();
-        *guest = 9;
+        use_it(&mut guest);
         std::thread::sleep(Duration::from_millis(50));
         assert_eq!(counting.restored.load(Ordering::SeqCst), 0, "held by the run's outcome: not yet restored");
         drop(guest);
@@ -344,11 +356,12 @@ mod tests {
     #[test]
     fn a_guest_taken_to_keep_is_replaced_at_once_and_kept_again_only_with_room() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
-        let pool = Pool::new(counting.clone(), 0, 1);
-        let kept = pool.take_to_keep().unwrap();
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 1);
+        let mut kept = pool.take_to_keep().unwrap();
         wait_until(|| pool.idle() == 1);
         assert_eq!(counting.made.load(Ordering::SeqCst), 1, "a new guest in its place");
-        pool.give_back_kept(kept + 3);
+        use_it(&mut kept);
+        pool.give_back_kept(kept);
         wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
         assert_eq!(pool.idle(), 1, "the pool was full: the session's guest is let go once restored");
     }
@@ -356,10 +369,10 @@ mod tests {
     #[test]
     fn keeps_no_more_than_its_size() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
-        let pool = Pool::new(counting.clone(), 0, 2);
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 2);
         let mut taken: Vec<_> = (0..5).map(|_| pool.take().unwrap()).collect();
         for guest in &mut taken {
-            **guest += 1;
+            use_it(guest);
         }
         drop(taken);
         wait_until(|| pool.shared.state.lock().unwrap().pending == 0);
@@ -369,7 +382,7 @@ mod tests {
     #[test]
     fn grows_when_asked() {
         let counting = Arc::new(Counting::new(Duration::ZERO));
-        let pool = Pool::new(counting.clone(), 0, 1);
+        let pool = Pool::new(counting.clone(), FakeGuest::default(), 1);
         pool.grow_to(4);
         wait_until(|| pool.idle() == 4);
     }

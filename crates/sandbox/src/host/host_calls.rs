@@ -1,8 +1,8 @@
-//! The host functions a run's code may call — its tools ([`crate::tools`]) and, in JavaScript,
-//! `fetch` ([`crate::fetch`]) — and what they share: the grants of the run this thread drives, and
+//! The host functions a run's code may call — its tools ([`crate::host::tools`]) and, in JavaScript,
+//! `fetch` ([`crate::host::fetch`]) — and what they share: the grants of the run this thread drives, and
 //! replies longer than one host call carries.
 //!
-//! Every guest has the same host functions, registered once with the engine ([`register`]); a call
+//! Every guest has the same host functions ([`FUNCTIONS`]), registered once with the engine; a call
 //! arrives on the thread that drives its guest, so the run's grants live in a thread-local installed
 //! for the run ([`RunGuard`]). One snapshot therefore serves runs with different grants, and parallel
 //! runs never see each other's.
@@ -17,11 +17,10 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
-use hyperlight_unikraft::SandboxBuilder;
-
-use crate::fetch::{self, Fetcher};
-use crate::tools::{self, ToolCall, ToolLimits, Tools};
-use crate::watchdog::StopSwitch;
+use crate::host::fetch::{self, Fetcher, FetchingRun};
+use crate::host::tools::{self, CallingRun, ToolLimits, ToolRun, Tools};
+use crate::outcome::ToolCall;
+use crate::stop::StopSwitch;
 
 /// The host function a guest calls for the next piece of a long reply.
 pub const MORE_FUNCTION: &str = "lci.more";
@@ -72,14 +71,13 @@ impl std::fmt::Debug for Grants {
 }
 
 /// The run this thread drives: what it may call, how to tell it must stop, and what it has called.
-pub(crate) struct ActiveRun {
-    pub grants: Grants,
+struct ActiveRun {
     pub switch: StopSwitch,
     pub deadline: Instant,
-    /// The tool calls made so far.
-    pub calls: Vec<ToolCall>,
-    /// The bytes that crossed between the code and its tools so far.
-    pub tool_bytes: usize,
+    /// Its tools and what it has used of them.
+    pub tools: ToolRun,
+    /// Its fetch; `None`: the network is off.
+    pub fetch: Option<Arc<Fetcher>>,
     /// An argument the code is sending in pieces, for its next call.
     upload: String,
     /// The pieces of a long reply not yet taken.
@@ -93,12 +91,8 @@ impl ActiveRun {
         move || switch.reason().is_some() || Instant::now() >= deadline
     }
 
-    #[cfg(test)]
-    pub fn upload_for_test(&mut self, text: &str) {
-        self.upload.push_str(text);
-    }
-
     /// The argument uploaded in pieces since the last call, taken (empty when none was).
+    #[cfg(test)]
     pub fn take_upload(&mut self) -> String {
         std::mem::take(&mut self.upload)
     }
@@ -109,7 +103,7 @@ thread_local! {
 }
 
 /// Runs `f` with the run this thread drives, or `None` on a thread that drives none.
-pub(crate) fn with_active<T>(f: impl FnOnce(Option<&mut ActiveRun>) -> T) -> T {
+fn with_active<T>(f: impl FnOnce(Option<&mut ActiveRun>) -> T) -> T {
     ACTIVE.with(|a| f(a.borrow_mut().as_mut()))
 }
 
@@ -120,15 +114,15 @@ impl RunGuard {
     /// Installs `grants` for a run that stops at `deadline` or when `switch` is thrown.
     pub fn install(grants: Grants, switch: StopSwitch, deadline: Instant) -> RunGuard {
         ACTIVE.with(|a| {
-            *a.borrow_mut() =
-                Some(ActiveRun { grants, switch, deadline, calls: Vec::new(), tool_bytes: 0, upload: String::new(), pending: VecDeque::new() });
+            let tools = ToolRun { tools: grants.tools, limits: grants.tool_limits, ..Default::default() };
+            *a.borrow_mut() = Some(ActiveRun { switch, deadline, tools, fetch: grants.fetch, upload: String::new(), pending: VecDeque::new() });
         });
         RunGuard(())
     }
 
     /// The tool calls the run made, in order; the grants are uninstalled.
     pub fn finish(self) -> Vec<ToolCall> {
-        ACTIVE.with(|a| a.borrow_mut().take()).map(|a| a.calls).unwrap_or_default()
+        ACTIVE.with(|a| a.borrow_mut().take()).map(|a| a.tools.calls).unwrap_or_default()
     }
 }
 
@@ -138,13 +132,39 @@ impl Drop for RunGuard {
     }
 }
 
-/// `builder` with every host function a run's code may call.
-pub fn register(builder: SandboxBuilder) -> SandboxBuilder {
-    builder
-        .host_function(tools::HOST_FUNCTION, |call: &str| envelope(tools::host_function(call)))
-        .host_function(fetch::HOST_FUNCTION, |call: &str| envelope(fetch::host_function(call)))
-        .host_function(UPLOAD_FUNCTION, |call: &str| upload_piece(call).map(|()| "null".to_string()))
-        .host_function(MORE_FUNCTION, |_: &str| next_piece())
+/// A host function: a call's argument text in, its reply text out (or the guest's exception).
+pub type HostFunction = fn(&str) -> Result<String, String>;
+
+/// Every host function a run's code may call, by name, for the engine to register with every guest
+/// ([`crate::guest::engine::register`]).
+pub const FUNCTIONS: [(&str, HostFunction); 4] = [
+    (tools::HOST_FUNCTION, |call| envelope(call_tool(call))),
+    (fetch::HOST_FUNCTION, |call| envelope(call_fetch(call))),
+    (UPLOAD_FUNCTION, |call| upload_piece(call).map(|()| "null".to_string())),
+    (MORE_FUNCTION, |_| next_piece()),
+];
+
+/// A tool call (`[name, args]`) of the run this thread drives.
+fn call_tool(call: &str) -> Result<String, String> {
+    with_active(|run| match run {
+        Some(run) => {
+            let stopped = run.stopped();
+            tools::host_function(call, Some(CallingRun { tools: &mut run.tools, upload: &mut run.upload, stopped: &stopped }))
+        }
+        None => tools::host_function(call, None),
+    })
+}
+
+/// A fetch (`[request]`) of the run this thread drives.
+fn call_fetch(call: &str) -> Result<String, String> {
+    with_active(|run| match run {
+        Some(run) => {
+            let stopped = run.stopped();
+            let fetching = FetchingRun { fetcher: run.fetch.clone(), upload: &mut run.upload, deadline: run.deadline, stopped: &stopped };
+            fetch::host_function(call, Some(fetching))
+        }
+        None => fetch::host_function(call, None),
+    })
 }
 
 /// A reply of JSON text `value` in its envelope: whole, or its first piece with the rest kept for

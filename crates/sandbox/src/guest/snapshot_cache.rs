@@ -32,7 +32,7 @@ use hyperlight_unikraft::{Snapshot, SNAPSHOT_KEY};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ErrorCode, SandboxError};
-use crate::images::GuestImage;
+use crate::guest::images::GuestImage;
 
 /// The folder under the user's cache directory (`$XDG_CACHE_HOME`, else `~/.cache`) that is ours.
 pub const CACHE_FOLDER: &str = "local-code-interpreter";

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{ErrorCode, SandboxError};
-use crate::language::Language;
+use crate::lang::language::Language;
 
 /// The environment variable that names a directory holding image folders (`guest-<image>/` or
 /// `local-code-interpreter-guest-<image>/`), searched before anything else.
@@ -72,7 +72,7 @@ pub struct GuestImage {
     /// default for its driver.
     pub memory_mb: Option<usize>,
     /// Whether its runs are calls of the Python runner, which hands back values and images through
-    /// the results mount ([`crate::rich`]).
+    /// the results mount ([`crate::lang::rich`]).
     pub rich_results: bool,
     /// A program that does nothing, run in each guest restored ahead of the request: the pages a run
     /// needs (mapped copy-on-write from the snapshot, so gone after a restore) are faulted back in then,

@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use hyperlight_unikraft::CapturedOutput;
+use crate::guest::Written;
 
 /// The engine's limit between two drains for a run that keeps `max_bytes`: wide enough that a guest
 /// rarely writes past it between two steps of the run loop (what it writes past it is lost from the
@@ -59,7 +59,7 @@ impl HeadTail {
 
     /// Takes what the engine captured since the last drain: its text, and what it had to leave out
     /// (counted as omitted from the middle).
-    pub fn absorb(&mut self, captured: CapturedOutput) {
+    pub fn absorb(&mut self, captured: Written) {
         self.push(captured.text.as_bytes());
         self.omitted += captured.omitted;
     }
@@ -152,7 +152,7 @@ mod tests {
     #[test]
     fn what_the_engine_left_out_counts_as_omitted() {
         let mut s = HeadTail::new(100);
-        s.absorb(CapturedOutput { text: "kept".into(), omitted: 42 });
+        s.absorb(Written { text: "kept".into(), omitted: 42 });
         assert!(s.truncated());
         assert!(s.text().contains("42 bytes of output omitted"), "{}", s.text());
     }
