@@ -86,6 +86,13 @@ export declare class Session {
    * `NanvixSandbox.runCode` does (`errorCode: 'ERR_SESSION_CLOSED'` after `close()`).
    */
   runCode(code: string, options?: RunOptions): Promise<WorkloadResult>
+  /**
+   * Where a server in the session's guest that listens on `port` (one of `network.expose`) is
+   * reached from this host: `http://127.0.0.1:NNNNN`, a loopback port the host picked. Answers while
+   * the run that serves is running. Throws `ERR_PORT_NOT_EXPOSED` for a port not exposed,
+   * `ERR_PORT_NOT_LISTENING` when nothing in the guest listens on it (yet).
+   */
+  portEndpoint(port: number): string
   /** Drops the session's state: the next run starts from the clean snapshot. */
   reset(): Promise<void>
   /** Ends the session and gives its micro-VM back, clean. Resolves to whether it was open. */
@@ -158,9 +165,24 @@ export interface NetworkConfig {
    * (`*.example.com`), an IP address or a CIDR range, optionally with `:port` (`[v6]:port` for IPv6).
    * A name not covered is never resolved; a listed name's other ports, and every address not
    * covered, are refused. Loopback and cloud-metadata addresses are refused whatever the list says.
-   * An entry of another form throws `ERR_INVALID_CONFIG`.
+   * Broad entries (`0.0.0.0/0`, `::/0`, `*.example.com`) mean the public internet: a private address
+   * (RFC 1918, CGNAT, unique-local, link-local) is reached only through an entry inside its block or
+   * its exact name, and this host's own addresses only through that single address or exact name.
+   * An entry of another form throws `ERR_INVALID_CONFIG`. Default: none (no destination).
    */
-  allow: Array<string>
+  allow?: Array<string>
+  /**
+   * Guest ports a server in the guest may listen on, each served on this host's loopback at a port
+   * the host picks (`session.portEndpoint(port)` says where). Every other `listen`/`accept` fails in
+   * the guest with EACCES: no inbound connection reaches a guest otherwise. At most
+   * `MAX_EXPOSED_PORTS`.
+   */
+  expose?: Array<number>
+  /**
+   * How many host sockets one guest may hold at once; past it the guest gets EMFILE. Default
+   * `DEFAULT_MAX_SOCKETS`, at most `MAX_SOCKETS`.
+   */
+  maxSockets?: number
 }
 
 /**

@@ -125,6 +125,7 @@ describe('CodeExecutionTool surface', () => {
     expect(tool.network?.allow).toEqual(['api.example.com', '*.example.org:443'])
     expect(Object.isFrozen(tool.network) && Object.isFrozen(tool.network?.allow)).toBe(true)
     expect(new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard' }).network).toBeUndefined()
+    expect(new CodeExecutionTool({ environment: 'hyperlight', pythonImage: 'standard', network: { allow, maxSockets: 32 } }).network).toEqual({ allow, maxSockets: 32 })
     for (const [network, message] of [
       [null, /network must be an object \{ allow: string\[\] \}, got null/],
       [['api.example.com'], /network must be an object \{ allow: string\[\] \}, got an array/],
@@ -135,6 +136,9 @@ describe('CodeExecutionTool surface', () => {
       [{ allow: [null] }, /network.allow\[0\] must be a string, got null/],
       // eslint-disable-next-line no-sparse-arrays
       [{ allow: ['a.example', , 'b.example'] }, /network.allow\[1\] must be a string, got undefined/],
+      [{ allow: [], maxSockets: 0 }, /network.maxSockets must be a whole number from 1 to 1024, got 0/],
+      [{ allow: [], maxSockets: 2.5 }, /network.maxSockets must be a whole number/],
+      [{ allow: [], maxSockets: '8' }, /network.maxSockets must be a whole number/],
     ] as const) {
       const bad = () => new CodeExecutionTool({ environment: 'hyperlight', network: network as never })
       expect(bad).toThrow(InvalidConfigError)

@@ -121,6 +121,14 @@ describe("NanvixSandbox (the package's)", () => {
     expect(() => new NanvixSandbox({ tools: { lookup: 42 as never } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }))
   })
 
+  it("a session's portEndpoint is the addon's, with its codes (the real addon)", async () => {
+    const { createRequire } = await import('node:module')
+    loader.load = () => createRequire(import.meta.url)('../index.js')
+    const session = new NanvixSandbox({ network: { expose: [8000] } }).session('python')
+    expect(() => session.portEndpoint(9000)).toThrow(expect.objectContaining({ code: 'ERR_PORT_NOT_EXPOSED' }))
+    expect(() => session.portEndpoint(8000)).toThrow(expect.objectContaining({ code: 'ERR_PORT_NOT_LISTENING' }))
+  })
+
   it('a session is made by NanvixSandbox.session only', () => {
     expect(() => new (Session as unknown as new (key: symbol, native: unknown) => unknown)(Symbol('create session'), {})).toThrow(TypeError)
   })

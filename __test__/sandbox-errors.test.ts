@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MAX_POOL_SIZE } from '../src/generated/core-facts'
+import { MAX_EXPOSED_PORTS, MAX_POOL_SIZE, MAX_SOCKETS } from '../src/generated/core-facts'
 import { native } from './helpers/native'
 
 const { NanvixSandbox, probeHypervisor } = native
@@ -30,6 +30,12 @@ describe('NanvixSandbox input errors', () => {
     [{ memoryMb: 1 }, 'memoryMb'],
     [{ maxOutputBytes: Number.NaN }, 'maxOutputBytes'],
     [{ logDirectory: '/proc/no-such-place/logs' }, 'logDirectory'],
+    [{ network: { maxSockets: 0 } }, 'network.maxSockets'],
+    [{ network: { maxSockets: MAX_SOCKETS + 1 } }, 'network.maxSockets'],
+    [{ network: { expose: [0] } }, 'network.expose'],
+    [{ network: { expose: [65536] } }, 'network.expose'],
+    [{ network: { expose: [80.5] } }, 'network.expose'],
+    [{ network: { expose: Array.from({ length: MAX_EXPOSED_PORTS + 1 }, (_, i) => 8000 + i) } }, 'network.expose'],
   ])('the constructor throws ERR_INVALID_CONFIG for %j', (config, field) => {
     let error: NodeJS.ErrnoException | undefined
     try {
@@ -39,6 +45,14 @@ describe('NanvixSandbox input errors', () => {
     }
     expect(error?.code).toBe('ERR_INVALID_CONFIG')
     expect(error?.message).toContain(field)
+  })
+
+  it('portEndpoint of a session says which port is not exposed and which has nothing listening yet, before any micro-VM', () => {
+    const sandbox = new NanvixSandbox({ network: { expose: [8000] } })
+    const session = sandbox.session('python')
+    expect(() => session.portEndpoint(9000)).toThrow(expect.objectContaining({ code: 'ERR_PORT_NOT_EXPOSED', message: expect.stringContaining('9000') }))
+    expect(() => session.portEndpoint(8000)).toThrow(expect.objectContaining({ code: 'ERR_PORT_NOT_LISTENING' }))
+    expect(() => session.portEndpoint(-1)).toThrow(expect.objectContaining({ code: 'ERR_PORT_NOT_EXPOSED' }))
   })
 
   it('takes no config at all, with per-instance directories of its own', () => {

@@ -27,9 +27,12 @@ export interface NetworkOptions {
    * The destinations allowed, each a host name (`api.example.com`), a name's subdomains (`*.example.com`),
    * an IP address or a CIDR range, optionally with `:port` (`[v6]:port` for IPv6). A name not covered is
    * never resolved; every address not covered is refused, and loopback and cloud-metadata addresses are
-   * refused whatever the list says.
+   * refused whatever the list says. Broad entries (`0.0.0.0/0`, `::/0`, `*.example.com`) mean the public
+   * internet: private addresses and this host's own are reached only through entries that name them.
    */
   allow: readonly string[]
+  /** How many host sockets one guest may hold at once (EMFILE past it); unset: `DEFAULT_MAX_SOCKETS`. */
+  maxSockets?: number
 }
 
 /** Options of {@link CodeExecutionTool}. Every one is optional. */
@@ -355,8 +358,9 @@ export class CodeExecutionTool {
 }
 
 /**
- * The `network` option checked for shape (an object whose `allow` is an array of strings), as a frozen copy;
- * the entries' form is the sandbox's to check (the Rust core's `network.allow` rules), when it is made.
+ * The `network` option checked for shape (an object whose `allow` is an array of strings, and `maxSockets` a
+ * whole number in range when given), as a frozen copy; the entries' form is the sandbox's to check (the Rust
+ * core's `network.allow` rules), when it is made.
  */
 export function networkOption(network: unknown): Readonly<NetworkOptions> | undefined {
   if (network === undefined) return undefined
@@ -368,7 +372,12 @@ export function networkOption(network: unknown): Readonly<NetworkOptions> | unde
   const entries: unknown[] = Array.from(allow)
   const bad = entries.findIndex((entry) => typeof entry !== 'string')
   if (bad !== -1) throw new InvalidConfigError(`network.allow[${bad}] must be a string, got ${kindOf(entries[bad])}`)
-  return Object.freeze({ allow: Object.freeze(entries as string[]) })
+  const maxSockets: unknown = (network as { maxSockets?: unknown }).maxSockets
+  if (maxSockets === undefined) return Object.freeze({ allow: Object.freeze(entries as string[]) })
+  return Object.freeze({
+    allow: Object.freeze(entries as string[]),
+    maxSockets: wholeNumber('network.maxSockets', maxSockets as number, 0),
+  })
 }
 
 /** What a value is, for messages: `null`, `an array`, or its `typeof`. */

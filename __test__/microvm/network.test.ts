@@ -90,6 +90,16 @@ describe('network access from a micro-VM', () => {
     expect(r.output).toMatch(/^refused /)
   })
 
+  it("reads 0.0.0.0/0 as the public internet: this host's own address is reached only when listed, from Python and fetch", async () => {
+    const url = `http://${host}:${port(allowed)}/`
+    const broad = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 60_000, network: { allow: ['0.0.0.0/0', '::/0'] } })
+    expect((await broad.runCode(fetchAll([url]), 'python')).output).toMatch(/^refused /)
+    const js = await broad.runCode(`try { await fetch('${url}'); console.log('reached') } catch (e) { console.log(e.name, e.message) }`, 'javascript')
+    expect(js.output).toMatch(/^TypeError .*only an exact entry opens/)
+    const listed = new native.NanvixSandbox({ pythonImage: 'standard', timeoutMs: 60_000, network: { allow: ['0.0.0.0/0', host] } })
+    expect((await listed.runCode(fetchAll([url]), 'python')).output).toBe('hello from the allowed server\n')
+  })
+
   it('rejects a malformed entry when the sandbox is made', () => {
     expect(() => new native.NanvixSandbox({ network: { allow: ['http://example.com'] } })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_CONFIG', message: expect.stringContaining('http://example.com') }),

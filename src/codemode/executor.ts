@@ -146,7 +146,9 @@ export class MicroVmExecutor {
       maxOutputBytes: this.maxOutputBytes,
       ...(memoryMb !== undefined && { memoryMb }),
       ...(maxConcurrency !== undefined && { maxConcurrency }),
-      ...(this.network !== undefined && { network: { allow: [...this.network.allow] } }),
+      ...(this.network !== undefined && {
+        network: { allow: [...this.network.allow], ...(this.network.maxSockets !== undefined && { maxSockets: this.network.maxSockets }) },
+      }),
     }
     let addon
     try {

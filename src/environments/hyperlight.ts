@@ -40,7 +40,7 @@ export interface HyperlightEnvironmentOptions {
   /** Which image runs Python (validated by the tool); unset: the addon's default (`defaultPythonImage()`). */
   pythonImage?: PythonImage
   /** What the guests may reach (shape validated by the tool, entries by the sandbox when made); unset: nothing. */
-  network?: { readonly allow: readonly string[] }
+  network?: { readonly allow: readonly string[]; readonly maxSockets?: number }
   /** Keep state between calls: one session per language, as notebook interpreters do. */
   persistent?: boolean
   /** Where warm snapshots are saved for later processes (`false`: nowhere); unset: the addon's default. */
@@ -107,7 +107,9 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
       ...(options.tmpDirectory !== undefined && { tmpDirectory: options.tmpDirectory }),
       ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
       ...(options.pythonImage !== undefined && { pythonImage: options.pythonImage }),
-      ...(options.network !== undefined && { network: { allow: [...options.network.allow] } }),
+      ...(options.network !== undefined && {
+        network: { allow: [...options.network.allow], ...(options.network.maxSockets !== undefined && { maxSockets: options.network.maxSockets }) },
+      }),
       ...(options.snapshotDirectory !== undefined && { snapshotDirectory: options.snapshotDirectory }),
     }
   }

@@ -109,6 +109,21 @@ export const MAX_FETCH_BYTES = 16777216
 /** The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out. */
 export const MAX_VALUE_BYTES = 16384
 
+/** How many host sockets one guest may hold at once when `network.maxSockets` is not given; past it the guest gets EMFILE. */
+export const DEFAULT_MAX_SOCKETS = 256
+
+/** The largest `network.maxSockets` accepted. */
+export const MAX_SOCKETS = 1024
+
+/** The most ports `network.expose` may list. */
+export const MAX_EXPOSED_PORTS = 16
+
+/** The send and receive buffer size of each guest socket on the host, and the most a guest may set, in bytes. */
+export const SOCKET_BUFFER_BYTES = 262144
+
+/** The most pending connections an exposed port queues. */
+export const MAX_LISTEN_BACKLOG = 16
+
 /** Where warm snapshots go when `snapshotDirectory` is not given, as the help text says it. */
 export const DEFAULT_SNAPSHOT_DIRECTORY = '$LCI_SNAPSHOT_DIRECTORY (off: none), else $XDG_CACHE_HOME/local-code-interpreter/snapshots, else ~/.cache/local-code-interpreter/snapshots'
 
@@ -127,6 +142,8 @@ export const SANDBOX_ERROR_CODES = {
   ERR_COMPILER_NOT_FOUND: 'No gcc or g++ on PATH for C or C++.',
   ERR_SESSION_CLOSED: 'A run was asked of a session that was closed.',
   ERR_COMPILE_JAIL_UNAVAILABLE: 'C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable.',
+  ERR_PORT_NOT_EXPOSED: 'The port asked for (`session.portEndpoint`) is not in `network.expose`.',
+  ERR_PORT_NOT_LISTENING: 'Nothing in the session\'s guest listens on the exposed port asked for (yet).',
   ERR_ENGINE: 'The micro-VM engine failed in a way no other code describes (a corrupt image, say).',
 } as const
 
@@ -161,6 +178,10 @@ export const ERROR_CODES = {
   SessionClosed: 'ERR_SESSION_CLOSED',
   /** C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable. */
   CompileJailUnavailable: 'ERR_COMPILE_JAIL_UNAVAILABLE',
+  /** The port asked for (`session.portEndpoint`) is not in `network.expose`. */
+  PortNotExposed: 'ERR_PORT_NOT_EXPOSED',
+  /** Nothing in the session's guest listens on the exposed port asked for (yet). */
+  PortNotListening: 'ERR_PORT_NOT_LISTENING',
   /** The micro-VM engine failed in a way no other code describes (a corrupt image, say). */
   Engine: 'ERR_ENGINE',
   /** The input was not an object with a string `code`. */
@@ -228,6 +249,10 @@ export const EXECUTION_ERROR_CODES = {
   SessionClosed: 'ERR_SESSION_CLOSED',
   /** C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable. */
   CompileJailUnavailable: 'ERR_COMPILE_JAIL_UNAVAILABLE',
+  /** The port asked for (`session.portEndpoint`) is not in `network.expose`. */
+  PortNotExposed: 'ERR_PORT_NOT_EXPOSED',
+  /** Nothing in the session's guest listens on the exposed port asked for (yet). */
+  PortNotListening: 'ERR_PORT_NOT_LISTENING',
   /** The micro-VM engine failed in a way no other code describes (a corrupt image, say). */
   Engine: 'ERR_ENGINE',
   /** The input was not an object with a string `code`. */
@@ -295,14 +320,16 @@ export const UPLOAD_MAX = 25165824
 
 /** The range of every whole-number option, by name: what the core checks, and the tool before it. */
 export const CONFIG_RANGES = {
-  timeoutMs: { min: 1, max: 86400000 },
-  memoryMb: { min: 16, max: 16384 },
-  maxOutputBytes: { min: 1, max: 268435456 },
-  maxToolCalls: { min: 1, max: 10000000 },
-  maxToolBytes: { min: 1, max: 1073741824 },
-  maxConcurrency: { min: 1, max: 1024 },
-  poolSize: { min: 1, max: 1024 },
-  maxCodeBytes: { min: 1, max: 1044468 },
+  'timeoutMs': { min: 1, max: 86400000 },
+  'memoryMb': { min: 16, max: 16384 },
+  'maxOutputBytes': { min: 1, max: 268435456 },
+  'maxToolCalls': { min: 1, max: 10000000 },
+  'maxToolBytes': { min: 1, max: 1073741824 },
+  'maxConcurrency': { min: 1, max: 1024 },
+  'poolSize': { min: 1, max: 1024 },
+  'network.maxSockets': { min: 1, max: 1024 },
+  'network.expose': { min: 1, max: 65535 },
+  'maxCodeBytes': { min: 1, max: 1044468 },
 } as const
 
 /** The name of a whole-number option with a range in {@link CONFIG_RANGES}. */

@@ -162,6 +162,15 @@ export class Session {
     return this.#native.reset()
   }
 
+  /**
+   * Where a server in the session's guest listening on `port` (one of `network.expose`) is reached from this
+   * host: `http://127.0.0.1:NNNNN`, a loopback port the host picked. Answers while the serving run runs.
+   * Throws `ERR_PORT_NOT_EXPOSED` for a port not exposed, `ERR_PORT_NOT_LISTENING` while nothing listens on it.
+   */
+  portEndpoint(port: number): string {
+    return this.#native.portEndpoint(port)
+  }
+
   /** Ends the session and gives its micro-VM back, clean. Resolves to whether it was open. */
   close(): Promise<boolean> {
     return this.#native.close()

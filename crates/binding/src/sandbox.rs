@@ -43,7 +43,9 @@ impl NanvixSandbox {
         max_concurrency: c.max_concurrency,
         pool_size: c.pool_size,
         python_image: c.python_image.clone(),
-        network_allow: c.network.as_ref().map(|n| n.allow.clone()),
+        network_allow: c.network.as_ref().and_then(|n| n.allow.clone()),
+        network_expose: c.network.as_ref().and_then(|n| n.expose.clone()),
+        network_max_sockets: c.network.as_ref().and_then(|n| n.max_sockets),
         max_tool_calls: c.max_tool_calls,
         max_tool_bytes: c.max_tool_bytes,
         snapshot_directory: match &c.snapshot_directory {

@@ -59,6 +59,19 @@ impl Session {
     spawn(env, &self.turns, hooks, options, move |options| session.run_code(&code, options))
   }
 
+  /// Where a server in the session's guest that listens on `port` (one of `network.expose`) is
+  /// reached from this host: `http://127.0.0.1:NNNNN`, a loopback port the host picked. Answers while
+  /// the run that serves is running. Throws `ERR_PORT_NOT_EXPOSED` for a port not exposed,
+  /// `ERR_PORT_NOT_LISTENING` when nothing in the guest listens on it (yet).
+  #[napi]
+  pub fn port_endpoint(&self, env: Env, port: f64) -> Result<String> {
+    let port = u16::try_from(port as i64).ok().filter(|p| *p != 0 && f64::from(*p) == port).ok_or_else(|| {
+      coded(&env, &lci_sandbox::SandboxError::new(lci_sandbox::ErrorCode::PortNotExposed, format!("{port} is not a port (1 to 65535)")))
+    })?;
+    let addr = self.inner.port_endpoint(port).map_err(|e| coded(&env, &e))?;
+    Ok(format!("http://{addr}"))
+  }
+
   /// Drops the session's state: the next run starts from the clean snapshot.
   #[napi(ts_return_type = "Promise<void>")]
   pub fn reset<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {

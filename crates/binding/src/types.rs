@@ -96,8 +96,19 @@ pub struct NetworkConfig {
   /// (`*.example.com`), an IP address or a CIDR range, optionally with `:port` (`[v6]:port` for IPv6).
   /// A name not covered is never resolved; a listed name's other ports, and every address not
   /// covered, are refused. Loopback and cloud-metadata addresses are refused whatever the list says.
-  /// An entry of another form throws `ERR_INVALID_CONFIG`.
-  pub allow: Vec<String>,
+  /// Broad entries (`0.0.0.0/0`, `::/0`, `*.example.com`) mean the public internet: a private address
+  /// (RFC 1918, CGNAT, unique-local, link-local) is reached only through an entry inside its block or
+  /// its exact name, and this host's own addresses only through that single address or exact name.
+  /// An entry of another form throws `ERR_INVALID_CONFIG`. Default: none (no destination).
+  pub allow: Option<Vec<String>>,
+  /// Guest ports a server in the guest may listen on, each served on this host's loopback at a port
+  /// the host picks (`session.portEndpoint(port)` says where). Every other `listen`/`accept` fails in
+  /// the guest with EACCES: no inbound connection reaches a guest otherwise. At most
+  /// `MAX_EXPOSED_PORTS`.
+  pub expose: Option<Vec<f64>>,
+  /// How many host sockets one guest may hold at once; past it the guest gets EMFILE. Default
+  /// `DEFAULT_MAX_SOCKETS`, at most `MAX_SOCKETS`.
+  pub max_sockets: Option<f64>,
 }
 
 /// The result of one run. Every failure, the workload's (an exception, a non-zero exit, a timeout)

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::error::{ErrorCode, SandboxError};
 use crate::host::network::AllowList;
+use crate::host::sockets::{SocketPolicy, MAX_EXPOSED_PORTS, MAX_SOCKETS_LIMIT};
 use crate::host::tools::{ToolLimits, MAX_TOOL_BYTES_LIMIT, MAX_TOOL_CALLS_LIMIT};
 
 /// How long a run may take when no `timeoutMs` is given.
@@ -35,6 +36,9 @@ pub const RANGES: &[(&str, f64, f64)] = &[
     ("maxConcurrency", 1.0, MAX_CONCURRENCY as f64),
     // guest::pool::MAX_POOL_SIZE is MAX_CONCURRENCY (named here, not imported: the pool imports this module).
     ("poolSize", 1.0, MAX_CONCURRENCY as f64),
+    ("network.maxSockets", 1.0, MAX_SOCKETS_LIMIT as f64),
+    // Each port of `network.expose`.
+    ("network.expose", 1.0, 65535.0),
 ];
 
 /// The message of a value out of its range, with `{field}`, `{min}`, `{max}` and `{value}` to fill in:
@@ -53,6 +57,8 @@ pub struct Limits {
     pub max_output_bytes: usize,
     /// The destinations guests may reach; empty (the default): none, every socket is refused.
     pub network: AllowList,
+    /// What a guest may hold and serve on the host: its socket budget and exposed ports.
+    pub sockets: SocketPolicy,
     /// How much a run may use its tools (code mode).
     pub tools: ToolLimits,
 }
@@ -64,6 +70,7 @@ impl Default for Limits {
             memory_mb: None,
             max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
             network: AllowList::default(),
+            sockets: SocketPolicy::default(),
             tools: ToolLimits::default(),
         }
     }
@@ -117,6 +124,33 @@ pub fn whole(field: &str, value: f64) -> Result<u64, SandboxError> {
         return Err(SandboxError::new(ErrorCode::InvalidConfig, message));
     }
     Ok(value as u64)
+}
+
+/// Read here with the other limits, so the socket rules ([`crate::host::sockets`]) need nothing of
+/// this module's.
+impl SocketPolicy {
+    /// The policy from the numbers JavaScript passes (`network.maxSockets`, `network.expose`), each
+    /// optional; a value out of range is [`ErrorCode::InvalidConfig`], naming the field.
+    pub fn from_numbers(max_sockets: Option<f64>, expose: Option<&[f64]>) -> Result<SocketPolicy, SandboxError> {
+        let mut policy = SocketPolicy::default();
+        if let Some(n) = max_sockets {
+            policy.max_sockets = whole("network.maxSockets", n)? as usize;
+        }
+        if let Some(ports) = expose {
+            if ports.len() > MAX_EXPOSED_PORTS {
+                return Err(SandboxError::new(
+                    ErrorCode::InvalidConfig,
+                    format!("network.expose lists {} ports; at most {MAX_EXPOSED_PORTS} may be exposed", ports.len()),
+                ));
+            }
+            for &port in ports {
+                policy.expose.push(whole("network.expose", port)? as u16);
+            }
+            policy.expose.sort_unstable();
+            policy.expose.dedup();
+        }
+        Ok(policy)
+    }
 }
 
 #[cfg(test)]

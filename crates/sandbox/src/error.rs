@@ -29,6 +29,8 @@ macro_rules! with_error_codes {
                 CompilerNotFound = "ERR_COMPILER_NOT_FOUND": "No gcc or g++ on PATH for C or C++.";
                 SessionClosed = "ERR_SESSION_CLOSED": "A run was asked of a session that was closed.";
                 CompileJailUnavailable = "ERR_COMPILE_JAIL_UNAVAILABLE": "C or C++ cannot be compiled here: the compile jail (Landlock) is unavailable.";
+                PortNotExposed = "ERR_PORT_NOT_EXPOSED": "The port asked for (`session.portEndpoint`) is not in `network.expose`.";
+                PortNotListening = "ERR_PORT_NOT_LISTENING": "Nothing in the session's guest listens on the exposed port asked for (yet).";
                 Engine = "ERR_ENGINE": "The micro-VM engine failed in a way no other code describes (a corrupt image, say).";
             }
             tool {

@@ -121,7 +121,7 @@ pub fn typescript() -> String {
     let images: Vec<String> = PythonImage::ALL.iter().map(|i| format!("'{}'", i.name())).collect();
     let _ = writeln!(w, "/** Which image runs Python (`SandboxConfig.pythonImage`): `standard` (CPython and its standard library) or `data` (plus numpy, pandas, scipy, scikit-learn, matplotlib…). */\nexport type PythonImage = {}\n", images.join(" | "));
     let _ = writeln!(w, "/** Every `pythonImage`, in the order they are documented. */\nexport const PYTHON_IMAGES: readonly PythonImage[] = [{}]\n", images.join(", "));
-    let limits: [(&str, &str, f64); 19] = [
+    let limits: [(&str, &str, f64); 24] = [
         ("MAX_CODE_BYTES", "The largest code one run carries, in bytes (UTF-8).", crate::guest::engine::MAX_CALL_BYTES as f64),
         ("DEFAULT_TIMEOUT_MS", "Time limit of one run when none is given, in milliseconds.", config::DEFAULT_TIMEOUT.as_millis() as f64),
         ("MAX_TIMEOUT_MS", "The largest `timeoutMs` accepted.", config::MAX_TIMEOUT_MS),
@@ -141,6 +141,11 @@ pub fn typescript() -> String {
         ("MAX_TOOL_BYTES", "The largest `maxToolBytes` accepted.", crate::host::tools::MAX_TOOL_BYTES_LIMIT as f64),
         ("MAX_FETCH_BYTES", "The largest request body and the largest response body (decoded) one `fetch` from the JavaScript guest carries, in bytes.", crate::host::fetch::MAX_FETCH_BYTES as f64),
         ("MAX_VALUE_BYTES", "The most bytes of a run's `value` (the repr of its last expression) kept; the rest is replaced by a note of how much was left out.", crate::lang::rich::MAX_VALUE_BYTES as f64),
+        ("DEFAULT_MAX_SOCKETS", "How many host sockets one guest may hold at once when `network.maxSockets` is not given; past it the guest gets EMFILE.", crate::host::sockets::DEFAULT_MAX_SOCKETS as f64),
+        ("MAX_SOCKETS", "The largest `network.maxSockets` accepted.", crate::host::sockets::MAX_SOCKETS_LIMIT as f64),
+        ("MAX_EXPOSED_PORTS", "The most ports `network.expose` may list.", crate::host::sockets::MAX_EXPOSED_PORTS as f64),
+        ("SOCKET_BUFFER_BYTES", "The send and receive buffer size of each guest socket on the host, and the most a guest may set, in bytes.", crate::host::sockets::SOCKET_BUFFER_BYTES as f64),
+        ("MAX_LISTEN_BACKLOG", "The most pending connections an exposed port queues.", crate::host::sockets::MAX_LISTEN_BACKLOG as f64),
     ];
     for (name, doc, value) in limits {
         let _ = writeln!(w, "/** {doc} */\nexport const {name} = {value}\n");
@@ -191,10 +196,10 @@ pub fn typescript() -> String {
     let _ = writeln!(w, "/** The range of every whole-number option, by name: what the core checks, and the tool before it. */");
     let _ = writeln!(w, "export const CONFIG_RANGES = {{");
     for (field, min, max) in config::RANGES {
-        let _ = writeln!(w, "  {field}: {{ min: {min}, max: {max} }},");
+        let _ = writeln!(w, "  '{field}': {{ min: {min}, max: {max} }},");
     }
     // The tool's own `maxCodeBytes` (the core has no such option): at most what one run carries.
-    let _ = writeln!(w, "  maxCodeBytes: {{ min: 1, max: {} }},", crate::guest::engine::MAX_CALL_BYTES);
+    let _ = writeln!(w, "  'maxCodeBytes': {{ min: 1, max: {} }},", crate::guest::engine::MAX_CALL_BYTES);
     let _ = writeln!(w, "}} as const\n");
     let _ = writeln!(w, "/** The name of a whole-number option with a range in {{@link CONFIG_RANGES}}. */\nexport type ConfigField = keyof typeof CONFIG_RANGES\n");
     let _ = writeln!(w, "/** The message of a value out of its range, with `{{field}}`, `{{min}}`, `{{max}}` and `{{value}}` to fill in. */\nexport const OUT_OF_RANGE_MESSAGE = {}", quoted(config::OUT_OF_RANGE_MESSAGE));

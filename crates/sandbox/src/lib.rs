@@ -33,7 +33,7 @@ pub mod turns;
 // The paths the binding and bench/engine have always used, kept while the core's modules live in
 // folders by what they are (guest/, host/, lang/).
 pub use guest::{capture, engine, hypervisor, images, memfs, pinned, pool, snapshot_cache, stdin, streaming, watchdog};
-pub use host::{fetch, host_calls, network, tools};
+pub use host::{fetch, host_calls, network, sockets, tools};
 pub use lang::{compile, elf, jail, javascript, language, rich};
 
 #[cfg(test)]

@@ -350,6 +350,9 @@ fn save_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), SandboxErro
 struct SessionState {
     guest: Mutex<Option<PinnedGuest>>,
     closed: std::sync::atomic::AtomicBool,
+    /// The socket identity of the guest it holds (0: none), readable while a run holds `guest`, so
+    /// a server the run starts can be found ([`Session::port_endpoint`]).
+    guest_id: std::sync::atomic::AtomicU64,
 }
 
 impl SessionState {
@@ -362,6 +365,7 @@ impl SessionState {
             Some(g) => g,
             None => warm.checkout()?,
         };
+        self.guest_id.store(guest.id(), std::sync::atomic::Ordering::SeqCst);
         let result = guest.execute(request, warm.output_limit());
         let (mut outcome, alive) = match result {
             Ok(r) => r,
@@ -373,6 +377,7 @@ impl SessionState {
         if !alive {
             // Stopped or ended: its state is gone; the next run takes a clean guest, and the result
             // says so. This one is restored off the request path.
+            self.guest_id.store(0, std::sync::atomic::Ordering::SeqCst);
             warm.recycle(guest);
             outcome.session_reset = true;
             return Ok(outcome);
@@ -400,9 +405,19 @@ impl Session {
         self.sandbox.run_program(self.language, Program::Code(code.to_string()), options, Some(&self.state))
     }
 
+    /// Where the session's guest serves its exposed `port` (`network.expose`) on this host: a
+    /// loopback address and a port the host picked. [`ErrorCode::PortNotExposed`] when the port is not
+    /// exposed, [`ErrorCode::PortNotListening`] when nothing in the guest listens on it (yet). Answers
+    /// while a run is serving.
+    pub fn port_endpoint(&self, port: u16) -> Result<std::net::SocketAddr, SandboxError> {
+        let id = self.state.guest_id.load(std::sync::atomic::Ordering::SeqCst);
+        crate::host::sockets::endpoint((id != 0).then_some(id), &self.sandbox.limits().sockets, port)
+    }
+
     /// Drops the session's state: the next run starts from the clean snapshot.
     pub fn reset(&self) -> Result<(), SandboxError> {
         let mut held = self.state.guest.lock().unwrap();
+        self.state.guest_id.store(0, std::sync::atomic::Ordering::SeqCst);
         if let Some(guest) = held.take() {
             // The next run takes a clean guest; this one is restored for whoever runs next.
             let (warm, _) = self.sandbox.warm_guest(self.language)?;
@@ -415,6 +430,7 @@ impl Session {
     /// [`ErrorCode::SessionClosed`]. Returns whether it was open.
     pub fn close(&self) -> bool {
         let was_open = !self.state.closed.swap(true, std::sync::atomic::Ordering::SeqCst);
+        self.state.guest_id.store(0, std::sync::atomic::Ordering::SeqCst);
         if let Some(guest) = self.state.guest.lock().unwrap().take() {
             if let Ok((warm, _)) = self.sandbox.warm_guest(self.language) {
                 warm.recycle(guest);

@@ -9,6 +9,7 @@ use crate::config::{whole, Limits};
 use crate::error::SandboxError;
 use crate::guest::images::PythonImage;
 use crate::host::network::AllowList;
+use crate::host::sockets::SocketPolicy;
 use crate::sandbox::{SandboxOptions, SnapshotDirectory};
 
 /// `SandboxConfig`'s fields, as given (`None`: not given, the default).
@@ -32,6 +33,10 @@ pub struct Settings {
     pub python_image: Option<String>,
     /// `network.allow`.
     pub network_allow: Option<Vec<String>>,
+    /// `network.expose`.
+    pub network_expose: Option<Vec<f64>>,
+    /// `network.maxSockets`.
+    pub network_max_sockets: Option<f64>,
     /// `maxToolCalls`.
     pub max_tool_calls: Option<f64>,
     /// `maxToolBytes`.
@@ -49,6 +54,7 @@ impl Settings {
         if let Some(allow) = &self.network_allow {
             limits.network = AllowList::parse(allow)?;
         }
+        limits.sockets = SocketPolicy::from_numbers(self.network_max_sockets, self.network_expose.as_deref())?;
         // The ranges are config::RANGES' (generated for TypeScript too), by the field's name.
         let count = |field: &str, value: Option<f64>| -> Result<Option<usize>, SandboxError> {
             value.map(|n| whole(field, n).map(|n| n as usize)).transpose()

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use hyperlight_unikraft::{AppSandbox, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
+use hyperlight_unikraft::{AppSandbox, ListenPorts, Mount, SandboxBuilder, Snapshot, Yield, CALL_PAYLOAD_MAX};
 
 use crate::config::Limits;
 use crate::error::{ErrorCode, SandboxError};
@@ -30,6 +30,7 @@ use crate::stop::StopSwitch;
 use crate::guest::{Exec, Guest, Step, Written};
 use crate::host::host_calls;
 use crate::host::network::AllowList;
+use crate::host::sockets::{self, GuestId, SocketPolicy};
 use crate::lang::rich;
 use crate::outcome::{Ending, HeldGuest, RunOutcome, StopReason, WarmedFrom};
 
@@ -107,7 +108,7 @@ fn engine_mounts(mounts: &Mounts, with_results: bool) -> Vec<Mount> {
 
 /// A booted guest, made, restored and run on a thread of its own whichever thread asks: a vCPU run on
 /// another thread than the one it last ran on starts cold ([`crate::guest::pinned`]).
-pub struct PinnedGuest(Pinned<Vm<AppSandbox>>);
+pub struct PinnedGuest(Pinned<Vm<AppSandbox>>, GuestId);
 
 /// One language's snapshot and the clean guests restored from it, ahead of the request ([`Pool`]).
 pub struct WarmGuest {
@@ -127,6 +128,8 @@ struct Recipe {
     output_limit: usize,
     /// What its guests may reach.
     network: AllowList,
+    /// What its guests may hold and serve on the host.
+    sockets: SocketPolicy,
     /// Whether its guests get the results mount (a Python image).
     rich_results: bool,
     /// The image's trivial program, run in a guest just restored so the pages a run needs are mapped
@@ -142,6 +145,7 @@ impl Recipe {
             snapshot,
             output_limit: limits.max_output_bytes,
             network: limits.network.clone(),
+            sockets: limits.sockets.clone(),
             rich_results: image.rich_results,
             touch: image.touch.map(|code| match image.rich_results {
                 true => Exec::Call { function: rich::PYTHON_RUNNER.into(), input: rich::python_touch_input(code) },
@@ -157,20 +161,24 @@ impl Restorer for Recipe {
     /// A new guest started from the snapshot (it adds only the memory it writes to), touched.
     fn fresh(&self) -> Result<PinnedGuest, SandboxError> {
         let recipe = self.clone();
-        Pinned::start("lci-guest", move || {
+        let (id_sent, id) = std::sync::mpsc::sync_channel(1);
+        let pinned = Pinned::start("lci-guest", move || {
+            // Before the boot: the engine makes no socket before the guest asks, but nothing here
+            // should run unmarked on a guest's thread.
+            let _ = id_sent.send(sockets::mark_this_thread(&recipe.sockets));
             let mounts = Mounts::fresh();
             let builder = register(SandboxBuilder::from_snapshot(recipe.snapshot.clone()))
                 .mounts(engine_mounts(&mounts, recipe.rich_results))
                 .echo_output(false)
                 .output_limit(engine_window(recipe.output_limit));
-            let sandbox = with_network(builder, &recipe.network)
+            let sandbox = with_network(builder, &recipe.network, &recipe.sockets)
                 .boot()
                 .map_err(|e| engine_error("start a guest from the snapshot", &e))?;
             let mut vm = Vm { guest: sandbox, mounts };
             vm.touch(recipe.touch.clone())?;
             Ok(vm)
-        })
-        .map(PinnedGuest)
+        })?;
+        Ok(PinnedGuest(pinned, id.recv().unwrap_or(0)))
     }
 
     /// Brings `guest` back to the snapshot (a clean state, empty mounts) and touches it, on its thread.
@@ -189,12 +197,16 @@ impl WarmGuest {
     /// then keeps `pool_size` clean guests ready.
     pub fn boot(image: &GuestImage, limits: &Limits, pool_size: usize) -> Result<WarmGuest, SandboxError> {
         crate::guest::stdin::check_isolation()?;
+        sockets::check_isolation()?;
         hypervisor::check_device()?;
         let started = Instant::now();
         let (image_name, rootfs, warmup, rich_results) = (image.name, image.rootfs.clone(), image.warmup.clone(), image.rich_results);
         let (memory_mb, network, output_limit) = (limits.memory_mb.or(image.memory_mb), limits.network.clone(), limits.max_output_bytes);
+        let socket_policy = limits.sockets.clone();
+        let (id_sent, id) = std::sync::mpsc::sync_channel(1);
         // Booted on the thread that will drive it, as every guest is.
-        let first = PinnedGuest(Pinned::start("lci-guest", move || {
+        let first = Pinned::start("lci-guest", move || {
+            let _ = id_sent.send(sockets::mark_this_thread(&socket_policy));
             let mounts = Mounts::fresh();
             let mut builder = register(SandboxBuilder::from_initrd(&rootfs))
                 .mounts(engine_mounts(&mounts, rich_results))
@@ -203,7 +215,7 @@ impl WarmGuest {
             if let Some(mb) = memory_mb {
                 builder = builder.scratch_mb(mb);
             }
-            builder = with_network(builder, &network);
+            builder = with_network(builder, &network, &socket_policy);
             let mut sandbox = builder.boot().map_err(|e| hypervisor::boot_failure(&e))?;
             if let Some(code) = warmup {
                 // Driven as a run is, so a warm-up that never ends is stopped and reported, not waited for.
@@ -220,7 +232,8 @@ impl WarmGuest {
             let _ = Guest::take_stderr(&mut sandbox);
             let _ = Guest::take_output(&mut sandbox);
             Ok(Vm { guest: sandbox, mounts })
-        })?);
+        })?;
+        let first = PinnedGuest(first, id.recv().unwrap_or(0));
         let snapshot = first.0.with(|vm| vm.guest.snapshot().map_err(|e| engine_error("snapshot", &e)))??;
         let recipe = Recipe::new(snapshot, image, limits);
         let touch = recipe.touch.clone();
@@ -301,6 +314,11 @@ impl WarmGuest {
 }
 
 impl PinnedGuest {
+    /// Which guest this is for its sockets ([`sockets::endpoint`]).
+    pub fn id(&self) -> GuestId {
+        self.1
+    }
+
     /// Runs `request` in this guest as it is (a session's state stays), keeping at most `keep` bytes
     /// of each stream, beginning and end, on the guest's thread ([`Vm::execute`]). Returns the outcome
     /// and whether the guest can take another run without a restore (it has not exited, nor been
@@ -311,8 +329,14 @@ impl PinnedGuest {
 }
 
 /// `builder` with the network `allowed` opens: none when it is empty (every socket refused); else the
-/// allow list as the engine's filter, and the host's resolvers for the names on it.
-fn with_network(builder: SandboxBuilder, allowed: &AllowList) -> SandboxBuilder {
+/// allow list as the engine's filter, and the host's resolvers for the names on it. The exposed ports
+/// are the engine's listen ports (with no allow list: sockets that can serve on them and reach
+/// nothing); [`sockets`] binds them on loopback.
+fn with_network(builder: SandboxBuilder, allowed: &AllowList, socket_policy: &SocketPolicy) -> SandboxBuilder {
+    let builder = match socket_policy.exposed() {
+        [] => builder,
+        ports => builder.listen_ports(ListenPorts::from_ports(ports.iter().copied())),
+    };
     let Some(policy) = allowed.policy() else { return builder };
     let builder = builder.network(policy);
     match crate::host::network::resolv_conf() {
@@ -332,6 +356,7 @@ struct WarmKey {
     memory_mb: Option<usize>,
     output_limit: usize,
     network: AllowList,
+    sockets: SocketPolicy,
 }
 
 /// The warm guests of this process, by what they were booted from; held weakly, so one lives as long
@@ -353,6 +378,7 @@ pub fn shared_warm_guest(
         memory_mb: limits.memory_mb,
         output_limit: limits.max_output_bytes,
         network: limits.network.clone(),
+        sockets: limits.sockets.clone(),
     };
     let slot = SHARED.get_or_init(Default::default).lock().unwrap().entry(key).or_default().clone();
     let mut weak = slot.lock().unwrap();

@@ -255,9 +255,18 @@ impl Fetcher {
                 }
                 let wait = deadline.saturating_duration_since(Instant::now()).min(RESOLVE_TIMEOUT);
                 let addresses = resolve_within(self.resolve, name, port, wait)?;
-                let reachable: Vec<IpAddr> = addresses.iter().copied().filter(|ip| !network::never_reached(*ip)).collect();
+                // As the guest's sockets are judged: a private or this host's own address only when the
+                // exact name is listed (network::AllowList::admits).
+                let own = network::own_addresses();
+                let reachable: Vec<IpAddr> = addresses
+                    .iter()
+                    .copied()
+                    .filter(|ip| !network::never_reached(*ip) && self.allow.admits(SocketAddr::new(*ip, port), &[name], &own))
+                    .collect();
                 if reachable.is_empty() {
-                    return Err(format!("{name} resolves only to addresses the sandbox never reaches (loopback, link-local, metadata): {addresses:?}"));
+                    return Err(format!(
+                        "{name} resolves only to addresses the sandbox never reaches (loopback, link-local, metadata) or that only an exact entry opens (private ones, this host's own): {addresses:?}"
+                    ));
                 }
                 Ok((name.to_string(), port, reachable))
             }
@@ -275,8 +284,13 @@ impl Fetcher {
         if network::never_reached(ip) {
             return Err(never(ip));
         }
-        if !self.allow.covers_address(SocketAddr::new(ip, port)) {
-            return Err(refused(SocketAddr::new(ip, port).to_string()));
+        let addr = SocketAddr::new(ip, port);
+        if !self.allow.admits(addr, &[] as &[&str], &network::own_addresses()) {
+            return Err(match self.allow.covers_address(addr) {
+                // Covered by a broad entry, which means the public internet only.
+                true => format!("{addr} is a private address or this host's own, which only an exact entry opens (list it, or a range inside its block)"),
+                false => refused(addr.to_string()),
+            });
         }
         Ok((ip.to_string(), port, vec![ip]))
     }
@@ -431,6 +445,7 @@ mod tests {
         match name {
             "evil.example.test" => Ok(vec!["127.0.0.1".parse().unwrap(), "169.254.169.254".parse().unwrap()]),
             "mixed.example.test" => Ok(vec!["127.0.0.1".parse().unwrap(), "192.0.2.7".parse().unwrap()]),
+            "lan.example.test" => Ok(vec!["192.168.1.20".parse().unwrap()]),
             n if n.ends_with("example.test") => Ok(vec!["192.0.2.1".parse().unwrap()]),
             _ => Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no such name")),
         }
@@ -482,6 +497,20 @@ mod tests {
         assert!(sent.sent.lock().unwrap().is_empty());
         let _ = fetch(&f, get("http://mixed.example.test/"));
         assert_eq!(sent.sent.lock().unwrap()[0].addresses, vec!["192.0.2.7".parse::<IpAddr>().unwrap()], "only the reachable address is used");
+    }
+
+    #[test]
+    fn broad_entries_reach_no_private_address_an_exact_one_does() {
+        let (broad, sent) = fetcher(&["0.0.0.0/0", "*.example.test"], vec![]);
+        for url in ["http://192.168.1.20/", "http://10.0.0.1:8080/", "http://lan.example.test/"] {
+            let e = fetch(&broad, get(url)).unwrap_err();
+            assert!(e.contains("only an exact entry opens"), "{url}: {e}");
+        }
+        assert!(sent.sent.lock().unwrap().is_empty());
+        let (exact, sent) = fetcher(&["lan.example.test", "10.0.0.1"], vec![]);
+        let _ = fetch(&exact, get("http://lan.example.test/"));
+        let _ = fetch(&exact, get("http://10.0.0.1/"));
+        assert_eq!(sent.sent.lock().unwrap().len(), 2, "an exact name or address opens a private one");
     }
 
     #[test]

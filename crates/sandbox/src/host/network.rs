@@ -7,11 +7,20 @@
 //! is allowed when an entry names it, covers it, or covers a name the guest was told it has; a port
 //! given in the entry must match). The engine refuses loopback, unspecified and cloud-metadata
 //! addresses before asking, whatever the list says.
+//!
+//! Broad entries mean the internet, as SSRF guards read them: an address in a private block (RFC
+//! 1918, CGNAT 100.64.0.0/10, unique-local fc00::/7, link-local, benchmarking 198.18.0.0/15) is
+//! admitted only by an entry that lists it explicitly — the exact name it was resolved from, or an
+//! address or range inside that block — and one of this host's own interface addresses only by the
+//! exact name or that single address. So `0.0.0.0/0`, `::/0`, `*.example.com` and `10.0.0.0/7` reach
+//! public addresses only, never the user's LAN or the services of the machine the sandbox runs on.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use hyperlight_unikraft::{Destination, Filter, NetworkFilter, NetworkPolicy};
+use ipnet::IpNet;
 
 use crate::error::{ErrorCode, SandboxError};
 
@@ -22,8 +31,8 @@ enum Target {
     Name(String),
     /// The subdomains of a name (`*.example.com`: `a.example.com`, not `example.com`), lower case.
     Subdomains(String),
-    /// An address range: the address and how many leading bits must match.
-    Range(IpAddr, u8),
+    /// An address range (a single address: the whole length), host bits cleared.
+    Range(IpNet),
 }
 
 /// One entry of the allow list.
@@ -92,11 +101,33 @@ impl AllowList {
         })
     }
 
-    /// Whether an address or range entry covers `addr`.
+    /// Whether an address or range entry covers `addr` (whatever kind of address it is).
     pub(crate) fn covers_address(&self, addr: SocketAddr) -> bool {
+        let ip = canonical(addr.ip());
         self.rules.iter().any(|rule| {
-            (rule.port.is_none() || rule.port == Some(addr.port()))
-                && matches!(rule.target, Target::Range(net, bits) if in_range(addr.ip(), net, bits))
+            (rule.port.is_none() || rule.port == Some(addr.port())) && matches!(&rule.target, Target::Range(net) if net.contains(&ip))
+        })
+    }
+
+    /// Whether a guest may reach `addr`, which it was told belongs to `names` (none for an address it
+    /// used as such), with `own` this host's interface addresses. A public address: when an entry
+    /// covers it or one of its names. A private or link-local one: only by an entry inside its block
+    /// or the exact name. One of `own`: only by that single address or the exact name. (Loopback and
+    /// metadata are refused before this is asked: [`never_reached`].)
+    pub fn admits<S: AsRef<str>>(&self, addr: SocketAddr, names: &[S], own: &[IpAddr]) -> bool {
+        let ip = canonical(addr.ip());
+        let port_ok = |rule: &Rule| rule.port.is_none() || rule.port == Some(addr.port());
+        let special = own.iter().any(|o| canonical(*o) == ip);
+        let block = private_block(ip);
+        if !special && block.is_none() {
+            return self.covers_address(addr) || names.iter().any(|n| self.covers_name(n.as_ref(), Some(addr.port())));
+        }
+        let named = |n: &String| names.iter().any(|given| given.as_ref().trim_end_matches('.').eq_ignore_ascii_case(n));
+        self.rules.iter().filter(|r| port_ok(r)).any(|rule| match &rule.target {
+            Target::Name(n) => named(n),
+            Target::Subdomains(_) => false,
+            Target::Range(net) if special => net.prefix_len() == net.max_prefix_len() && net.contains(&ip),
+            Target::Range(net) => net.contains(&ip) && block.is_some_and(|b| b.contains(net)),
         })
     }
 }
@@ -107,9 +138,73 @@ impl NetworkFilter for AllowList {
     }
 
     fn allows(&self, destination: &Destination<'_>) -> bool {
-        let port = destination.addr.port();
-        self.covers_address(destination.addr) || destination.names.iter().any(|n| self.covers_name(n, Some(port)))
+        self.admits(destination.addr, destination.names, &own_addresses())
     }
+}
+
+/// The blocks an address in which is not the public internet (loopback, unspecified and metadata
+/// are [`never_reached`] instead): RFC 1918, CGNAT (RFC 6598), benchmarking (RFC 2544), IPv4 and
+/// IPv6 link-local, IPv6 unique-local (RFC 4193) and the deprecated site-local.
+const PRIVATE_BLOCKS: [&str; 9] =
+    ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "198.18.0.0/15", "169.254.0.0/16", "fc00::/7", "fe80::/10", "fec0::/10"];
+
+/// The private block `ip` is in, if it is in one.
+fn private_block(ip: IpAddr) -> Option<IpNet> {
+    PRIVATE_BLOCKS.iter().map(|b| b.parse::<IpNet>().expect("a valid block")).find(|b| b.contains(&ip))
+}
+
+/// `ip`, an IPv4-mapped IPv6 address as the IPv4 address it maps.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// How long this host's interface addresses are reused before they are listed again.
+const OWN_ADDRESSES_FRESH: Duration = Duration::from_secs(5);
+
+/// This host's interface addresses (getifaddrs), listed at most every [`OWN_ADDRESSES_FRESH`]:
+/// asked for every connect, and an interface that comes up is seen within seconds.
+pub fn own_addresses() -> Arc<Vec<IpAddr>> {
+    static CACHE: Mutex<Option<(Instant, Arc<Vec<IpAddr>>)>> = Mutex::new(None);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((at, list)) = cache.as_ref() {
+        if at.elapsed() < OWN_ADDRESSES_FRESH {
+            return list.clone();
+        }
+    }
+    let list = Arc::new(interface_addresses());
+    *cache = Some((Instant::now(), list.clone()));
+    list
+}
+
+fn interface_addresses() -> Vec<IpAddr> {
+    let mut found = Vec::new();
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    if unsafe { libc::getifaddrs(&mut head) } != 0 {
+        return found;
+    }
+    let mut at = head;
+    while !at.is_null() {
+        let ifa = unsafe { &*at };
+        if !ifa.ifa_addr.is_null() {
+            match libc::c_int::from(unsafe { (*ifa.ifa_addr).sa_family }) {
+                libc::AF_INET => {
+                    let sin = unsafe { &*ifa.ifa_addr.cast::<libc::sockaddr_in>() };
+                    found.push(IpAddr::V4(u32::from_be(sin.sin_addr.s_addr).into()));
+                }
+                libc::AF_INET6 => {
+                    let sin6 = unsafe { &*ifa.ifa_addr.cast::<libc::sockaddr_in6>() };
+                    found.push(IpAddr::V6(sin6.sin6_addr.s6_addr.into()));
+                }
+                _ => {}
+            }
+        }
+        at = ifa.ifa_next;
+    }
+    unsafe { libc::freeifaddrs(head) };
+    found
 }
 
 /// Whether `ip` is never reached whatever the list says, as the engine refuses it for guest sockets:
@@ -173,33 +268,21 @@ fn parse_rule(entry: &str) -> Option<Rule> {
     Some(Rule { target: if wild { Target::Subdomains(name) } else { Target::Name(name) }, port })
 }
 
+/// An address (`10.0.0.1`) or a CIDR range (`10.0.0.0/8`); an IPv4-mapped IPv6 one as IPv4, as
+/// addresses are judged.
 fn parse_range(text: &str) -> Option<Target> {
-    let (addr, bits) = match text.split_once('/') {
-        Some((a, b)) => (a, Some(b.parse::<u8>().ok()?)),
-        None => (text, None),
+    let net = match text.parse::<IpNet>() {
+        Ok(net) => net.trunc(),
+        Err(_) => IpNet::from(text.parse::<IpAddr>().ok()?),
     };
-    let ip: IpAddr = addr.parse().ok()?;
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    let bits = bits.unwrap_or(max);
-    (bits <= max).then_some(Target::Range(ip, bits))
-}
-
-fn in_range(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
-    let ip = match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-        v4 => v4,
+    let net = match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.addr().to_ipv4_mapped() {
+            Some(v4) => IpNet::new(IpAddr::V4(v4), v6.prefix_len() - 96).ok()?,
+            None => net,
+        },
+        _ => net,
     };
-    match (ip, net) {
-        (IpAddr::V4(a), IpAddr::V4(n)) => {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits as u32) };
-            u32::from(a) & mask == u32::from(n) & mask
-        }
-        (IpAddr::V6(a), IpAddr::V6(n)) => {
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits as u32) };
-            u128::from(a) & mask == u128::from(n) & mask
-        }
-        _ => false,
-    }
+    Some(Target::Range(net))
 }
 
 #[cfg(test)]
@@ -210,9 +293,55 @@ mod tests {
         AllowList::parse(entries).unwrap()
     }
 
+    /// This host's addresses in the tests below: one private, one public.
+    const OWN: [&str; 2] = ["10.99.0.1", "203.0.113.7"];
+
     fn allows(list: &AllowList, addr: &str, names: &[&str]) -> bool {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        list.allows(&Destination::new(addr.parse().unwrap(), false, &names))
+        let d = Destination::new(addr.parse().unwrap(), false, &names);
+        let own: Vec<IpAddr> = OWN.iter().map(|a| a.parse().unwrap()).collect();
+        list.admits(d.addr, d.names, &own)
+    }
+
+    #[test]
+    fn broad_entries_reach_public_addresses_only() {
+        for broad in [list(&["0.0.0.0/0", "::/0"]), list(&["*.example.com"]), list(&["10.0.0.0/7"])] {
+            assert!(!allows(&broad, "10.99.0.1:8099", &["a.example.com"]), "the host's own address");
+            assert!(!allows(&broad, "203.0.113.7:80", &["a.example.com"]), "the host's own public address");
+            for private in ["10.1.2.3:80", "172.16.0.1:80", "192.168.1.1:80", "100.64.0.1:80", "198.18.0.1:80", "[fd12::1]:80", "[fe80::1]:80", "[::ffff:192.168.1.1]:80"] {
+                assert!(!allows(&broad, private, &["a.example.com"]), "{private}");
+            }
+        }
+        assert!(allows(&list(&["0.0.0.0/0"]), "93.184.216.34:443", &[]));
+        assert!(allows(&list(&["::/0"]), "[2606:2800:220:1::1]:443", &[]));
+        assert!(allows(&list(&["*.example.com"]), "93.184.216.34:443", &["www.example.com"]));
+        // The bounds of the blocks: their neighbours are public.
+        assert!(allows(&list(&["0.0.0.0/0"]), "172.32.0.1:80", &[]) && allows(&list(&["0.0.0.0/0"]), "100.128.0.1:80", &[]));
+    }
+
+    #[test]
+    fn private_addresses_need_an_entry_inside_their_block_or_their_exact_name() {
+        assert!(allows(&list(&["10.0.0.0/8"]), "10.1.2.3:80", &[]));
+        assert!(allows(&list(&["192.168.1.0/24:8080"]), "192.168.1.9:8080", &[]) && !allows(&list(&["192.168.1.0/24:8080"]), "192.168.1.9:80", &[]));
+        assert!(allows(&list(&["fd12::/16"]), "[fd12::1]:80", &[]));
+        assert!(allows(&list(&["db.internal"]), "10.1.2.3:5432", &["db.internal"]));
+        assert!(!allows(&list(&["*.internal"]), "10.1.2.3:5432", &["db.internal"]), "a wildcard never reaches a private address");
+    }
+
+    #[test]
+    fn the_hosts_own_addresses_need_that_single_address_or_the_exact_name() {
+        assert!(!allows(&list(&["10.0.0.0/8"]), "10.99.0.1:8099", &[]), "a range is not enough for the host itself");
+        assert!(allows(&list(&["10.99.0.1"]), "10.99.0.1:8099", &[]));
+        assert!(allows(&list(&["10.99.0.1:8099"]), "10.99.0.1:8099", &[]) && !allows(&list(&["10.99.0.1:8099"]), "10.99.0.1:22", &[]));
+        assert!(allows(&list(&["203.0.113.7"]), "203.0.113.7:80", &[]) && !allows(&list(&["203.0.113.0/24"]), "203.0.113.7:80", &[]));
+        assert!(allows(&list(&["myhost.lan"]), "10.99.0.1:80", &["myhost.lan"]));
+    }
+
+    #[test]
+    fn this_hosts_addresses_are_listed_and_reused() {
+        let first = own_addresses();
+        assert!(first.iter().any(|ip| ip.is_loopback()), "{first:?}");
+        assert!(Arc::ptr_eq(&first, &own_addresses()));
     }
 
     #[test]
