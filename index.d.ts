@@ -140,9 +140,8 @@ export declare function clearSnapshotCache(directory?: string | undefined | null
 export declare function defaultPythonImage(): 'standard' | 'data' | null
 
 /**
- * The snapshot directory a sandbox uses when `snapshotDirectory` is not given:
- * `$XDG_CACHE_HOME/local-code-interpreter/snapshots`, else `~/.cache/local-code-interpreter/snapshots`;
- * `null` when neither variable is set.
+ * The snapshot directory a sandbox uses when `snapshotDirectory` is not given, as
+ * `DEFAULT_SNAPSHOT_DIRECTORY` (the generated facts) describes it; `null` when there is none.
  */
 export declare function defaultSnapshotDirectory(): string | null
 
@@ -154,7 +153,7 @@ export interface HypervisorProbe {
    * Why not, as an error code (`ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`,
    * `ERR_GUEST_IMAGE_MISSING`, …), when it did not.
    */
-  code?: string
+  code?: SandboxErrorCode
   /** What was tried and what happened. */
   message: string
 }
@@ -259,7 +258,7 @@ export interface SandboxConfig {
    * sandbox.
    */
   tmpDirectory?: string
-  /** Wall-clock limit of one run in milliseconds (boot excluded). Default 30000. */
+  /** Wall-clock limit of one run in milliseconds (boot excluded). Default `DEFAULT_TIMEOUT_MS`. */
   timeoutMs?: number
   /**
    * Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64,
@@ -268,7 +267,7 @@ export interface SandboxConfig {
   memoryMb?: number
   /**
    * Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
-   * Default 1 MiB.
+   * Default `SANDBOX_DEFAULT_MAX_OUTPUT_BYTES`.
    */
   maxOutputBytes?: number
   /**
@@ -312,12 +311,18 @@ export interface SandboxConfig {
   /**
    * Where each language's warm snapshot is saved for later processes, whose first run then loads
    * it instead of booting (entries are keyed by the image's content, its warm-up and the guest
-   * memory, written atomically and checked before use). Default: `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
-   * else `~/.cache/local-code-interpreter/snapshots` (none when it cannot be made); `false`: nowhere,
+   * memory, written atomically and checked before use). Default: `DEFAULT_SNAPSHOT_DIRECTORY` (the
+   * generated facts; `defaultSnapshotDirectory()` says which it is here; none when it cannot be made); `false`: nowhere,
    * every process boots. A given directory that cannot be made throws `ERR_INVALID_CONFIG`.
    */
   snapshotDirectory?: string | false
 }
+
+/**
+ * The stable code of a failure that keeps a program from running (`WorkloadResult.errorCode`,
+ * `error.code` of what the sandbox throws); `SANDBOX_ERROR_CODES` says when each is given.
+ */
+export type SandboxErrorCode = 'ERR_FILE_NOT_FOUND' | 'ERR_UNKNOWN_LANGUAGE' | 'ERR_NOT_SUPPORTED' | 'ERR_NO_HYPERVISOR' | 'ERR_HYPERVISOR_UNUSABLE' | 'ERR_GUEST_IMAGE_MISSING' | 'ERR_INVALID_CONFIG' | 'ERR_CODE_TOO_LARGE' | 'ERR_INVALID_PATH' | 'ERR_INVALID_BINARY' | 'ERR_COMPILER_NOT_FOUND' | 'ERR_SESSION_CLOSED' | 'ERR_COMPILE_JAIL_UNAVAILABLE' | 'ERR_PORT_NOT_EXPOSED' | 'ERR_PORT_NOT_LISTENING' | 'ERR_ENGINE'
 
 /** What `warmUp` did. */
 export interface WarmUp {
@@ -357,7 +362,7 @@ export interface WorkloadResult {
    * `SANDBOX_ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or
    * not.
    */
-  errorCode?: string
+  errorCode?: SandboxErrorCode
   /** The program's exit status; -1 when it produced none (stopped at the time limit, say). */
   exitCode: number
   /** Standard output and standard error in the order written, as a terminal shows them. */

@@ -841,3 +841,4 @@ module.exports.clearSnapshotCache = nativeBinding.clearSnapshotCache
 module.exports.defaultPythonImage = nativeBinding.defaultPythonImage
 module.exports.defaultSnapshotDirectory = nativeBinding.defaultSnapshotDirectory
 module.exports.probeHypervisor = nativeBinding.probeHypervisor
+module.exports.SandboxErrorCode = nativeBinding.SandboxErrorCode

@@ -1,7 +1,8 @@
 // The guest program of MicroVmExecutor and the host's end of its tool (src/codemode/channel.ts), run here in a
 // node:vm context that stands in for the JavaScript guest: a `tools` object whose one tool answers through the
-// channel with JSON on both sides and refuses, as the engine does, a call or a reply over 69,620 bytes. The
-// micro-VM test (__test__/microvm/codemode-executor.test.ts) runs the same program in the real guest.
+// channel with JSON on both sides, of any size, as the guest's tools and the core's host calls carry it (their
+// chunking is tested in crates/sandbox/src/host_calls.rs). The micro-VM test
+// (__test__/microvm/codemode-executor.test.ts) runs the same program in the real guest, through that chunking.
 import { createContext, runInContext } from 'node:vm'
 
 import { describe, expect, it } from 'vitest'
@@ -10,19 +11,14 @@ import {
   BINARY_TAG,
   CHANNEL_TOOL,
   CodemodeChannel,
-  PAYLOAD_BUDGET,
   decodeValue,
   encodeValue,
   guestProgram,
   linesOf,
-  pieces,
   type ChannelNamespace,
   type CodemodeFunction,
 } from '../src/codemode/channel'
 import { normalizeCode } from '../src/codemode/code'
-
-/** What hyperlight-unikraft lets one host call carry, each way. */
-const HOST_CALL_MAX = 69_620
 
 interface GuestRun {
   outcome: CodemodeChannel['outcome']
@@ -36,7 +32,7 @@ async function runGuest(
   code: string,
   functions: Record<string, CodemodeFunction>,
   more: Record<string, ChannelNamespace> = {},
-  { codeInPieces = false, prelude = '' } = {},
+  { codeAsDownload = false, prelude = '' } = {},
 ): Promise<GuestRun> {
   const namespaces = new Map<string, ChannelNamespace>([['codemode', { kind: 'functions', functions: new Map(Object.entries(functions)) }], ...Object.entries(more)])
   const channel = new CodemodeChannel(namespaces)
@@ -46,11 +42,7 @@ async function runGuest(
   const tools = {
     [CHANNEL_TOOL]: async (payload: unknown) => {
       run.calls++
-      const sent = JSON.stringify([CHANNEL_TOOL, payload])
-      if (Buffer.byteLength(sent) > HOST_CALL_MAX) throw new Error(`a call of ${Buffer.byteLength(sent)} bytes`)
-      const reply = JSON.stringify(await channel.handle(JSON.parse(JSON.stringify(payload))))
-      if (Buffer.byteLength(reply) > HOST_CALL_MAX - 1) throw new Error(`a reply of ${Buffer.byteLength(reply)} bytes`)
-      return JSON.parse(reply)
+      return JSON.parse(JSON.stringify(await channel.handle(JSON.parse(JSON.stringify(payload)))))
     },
   }
   const format = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')
@@ -68,7 +60,7 @@ async function runGuest(
   })
   const spec = { namespaces: [...namespaces.keys()], prelude }
   const normalized = normalizeCode(code)
-  runInContext(guestProgram(codeInPieces ? { ...spec, codeDownload: channel.offer(normalized) } : { ...spec, code: normalized }), context)
+  runInContext(guestProgram(codeAsDownload ? { ...spec, codeDownload: channel.offer(normalized) } : { ...spec, code: normalized }), context)
   await ended
   run.outcome = channel.outcome
   expect(runInContext('typeof tools', context)).toBe('undefined')
@@ -104,21 +96,25 @@ describe('the codemode guest program and its channel', () => {
     expect((await runGuest('async () => 10n', {})).outcome).toMatchObject({ error: expect.stringContaining('cannot be sent back as JSON') })
   })
 
-  it('carries arguments, results and the final value far larger than one host call, in pieces', async () => {
+  it('sends arguments, results and the final value of any size in one call each: the host calls do the chunking', async () => {
     const big = 'é"\n🙂'.repeat(60_000) // 300,000 UTF-16 units; JSON-escaped, about 840 KB
     const run = await runGuest('async () => { const s = await codemode.echo(await codemode.make()); return { s, n: s.length } }', {
       make: () => big,
       echo: (s: unknown) => s,
     })
     expect(run.outcome).toEqual({ result: { s: big, n: big.length } })
-    expect(run.calls).toBeGreaterThan(3 * 10)
+    expect(run.calls).toBe(3)
   })
 
-  it('takes code too large for the program through the channel, in pieces', async () => {
+  it('takes code too large for the program through the channel, once, and only once', async () => {
     const table = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `row ${i}` })))
-    const run = await runGuest(`async () => { const rows = ${table}; return rows.length + await codemode.one() }`, { one: () => 1 }, {}, { codeInPieces: true })
+    const run = await runGuest(`async () => { const rows = ${table}; return rows.length + await codemode.one() }`, { one: () => 1 }, {}, { codeAsDownload: true })
     expect(run.outcome).toEqual({ result: 20_001 })
-    expect(run.calls).toBeGreaterThan(1 + 10)
+    expect(run.calls).toBe(3)
+    const channel = new CodemodeChannel(new Map())
+    const id = channel.offer('async () => 1')
+    await expect(channel.handle({ op: 'take', id })).resolves.toEqual({ text: 'async () => 1' })
+    await expect(channel.handle({ op: 'take', id })).rejects.toThrow('nothing is left to take')
   })
 
   it('runs the providers\' preludes before the code, with the namespaces in scope; what they define comes first', async () => {
@@ -169,20 +165,12 @@ describe('the codemode guest program and its channel', () => {
     await expect(channel.handle({ op: 'end', text: '2' })).rejects.toThrow('sent already')
     expect(channel.outcome).toEqual({ result: 1 })
     await expect(channel.handle({ op: 'nope' })).rejects.toThrow('unknown codemode channel operation')
+    // The channel has no chunking of its own any more: the core's host calls do it.
+    await expect(channel.handle({ op: 'put', id: 1, text: 'x' })).rejects.toThrow('unknown codemode channel operation')
   })
 })
 
 describe('the pieces of the channel', () => {
-  it('splits a text into pieces that fit a call and join back, never splitting a surrogate pair', () => {
-    const text = `${'a'.repeat(70_000)}🙂${'"'.repeat(50_000)}🙂`
-    const parts = pieces(text, PAYLOAD_BUDGET)
-    expect(parts.join('')).toBe(text)
-    for (const part of parts) {
-      expect(Buffer.byteLength(JSON.stringify(part))).toBeLessThanOrEqual(PAYLOAD_BUDGET)
-      expect(part.isWellFormed()).toBe(true)
-    }
-  })
-
   it('encodes binary data with its tag and decodes it back', () => {
     const text = encodeValue({ b: Buffer.from('hi'), a: new Uint8Array([1]).buffer, n: 1 })!
     expect(JSON.parse(text)).toEqual({ b: { [BINARY_TAG]: 'Uint8Array', data: 'aGk=' }, a: { [BINARY_TAG]: 'ArrayBuffer', data: 'AQ==' }, n: 1 })

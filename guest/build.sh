@@ -125,14 +125,18 @@ fetch_debs() {
   [[ $libc == 2.36-* ]] || die "libc6 $libc is not Debian 12's glibc 2.36: the guest kernel lacks syscalls newer ones make"
 }
 
+# The Python warm-up, in the order it runs: the generated facts (crates/sandbox/src/facts.rs) first.
+PYTHON_WARMUP=("$GUEST/python/generated/lci_facts.py" "$GUEST/python/warmup.py")
+
 build_python() {
   local work=$CACHE/python pkg=$ROOT/npm/guest-python out=$ROOT/npm/guest-python/rootfs.cpio
   fetch_debs
   locate_sources
-  # The warm-up the engine runs before its snapshot ships next to the image, as JavaScript's does.
-  if ! cmp -s "$GUEST/python/warmup.py" "$pkg/warmup.py"; then
-    cp "$GUEST/python/warmup.py" "$pkg/warmup.py"
-    say "python: copied warmup.py"
+  # The warm-up the engine runs before its snapshot ships next to the image, as JavaScript's does: the
+  # facts generated from the Rust core (host functions, piece size), then warmup.py, which takes them.
+  if ! cat "${PYTHON_WARMUP[@]}" | cmp -s - "$pkg/warmup.py"; then
+    cat "${PYTHON_WARMUP[@]}" >"$pkg/warmup.py"
+    say "python: wrote warmup.py"
   fi
   local inputs=("${COMMON_INPUTS[@]}" "$CACHE/debs" "$GUEST/python" "$DRIVERS"/hl_*.h "$DRIVERS/python/hl_pydriver.c")
   if ! stale "$out" "${inputs[@]}"; then say "python: up to date ($(size "$out"))"; return 0; fi
@@ -209,8 +213,8 @@ build_python_data() {
   local work=$CACHE/python-data pkg=$ROOT/npm/guest-python-data out=$ROOT/npm/guest-python-data/rootfs.cpio
   local base=$CACHE/python/rootfs data=$GUEST/python-data lock=$GUEST/python-data/requirements.lock
   [ -f "$ROOT/npm/guest-python/rootfs.cpio" ] && [ -d "$base" ] || die "python-data builds on the python image: build it first (guest/build.sh python python-data)"
-  if ! cat "$GUEST/python/warmup.py" "$data/warmup.py" | cmp -s - "$pkg/warmup.py"; then
-    cat "$GUEST/python/warmup.py" "$data/warmup.py" >"$pkg/warmup.py"
+  if ! cat "${PYTHON_WARMUP[@]}" "$data/warmup.py" | cmp -s - "$pkg/warmup.py"; then
+    cat "${PYTHON_WARMUP[@]}" "$data/warmup.py" >"$pkg/warmup.py"
     say "python-data: wrote warmup.py"
   fi
   local inputs=("${COMMON_INPUTS[@]}" "$ROOT/npm/guest-python/rootfs.cpio" "$data" "$CACHE/debs")

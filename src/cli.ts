@@ -66,7 +66,7 @@ Options:
       --log-directory <dir>    hyperlight: where the sandbox writes its logs
       --snapshot-dir <dir>     hyperlight: where warm snapshots are saved, so a new process's first run
                                loads one instead of booting; default:
-                               ${DEFAULT_SNAPSHOT_DIRECTORY.replace(', else ', ',\n                               else ')}
+                               ${DEFAULT_SNAPSHOT_DIRECTORY.replaceAll(', else ', ',\n                               else ')}
       --no-snapshot-cache      hyperlight: save and load no snapshots (every process boots)
       --approval <mode>        mcp: never_require (default) or always_require, shown to the client
       --warm-up <languages>    mcp: get these languages ready as the server starts (comma-separated, e.g.

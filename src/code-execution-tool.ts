@@ -13,18 +13,8 @@ import {
   type HyperlightInputSchema,
   type PythonInputSchema,
 } from './input-schema.js'
-import { LANGUAGE_ALIASES, MAX_SOCKETS, PYTHON_IMAGES, type PythonImage } from './generated/core-facts.js'
-import {
-  DEFAULT_MAX_CODE_BYTES,
-  DEFAULT_MAX_OUTPUT_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  MAX_CODE_BYTES,
-  MAX_MEMORY_MB,
-  MAX_OUTPUT_BYTES,
-  MAX_TIMEOUT_MS,
-  MIN_MEMORY_MB,
-  wholeNumber,
-} from './limits.js'
+import { LANGUAGE_ALIASES, PYTHON_IMAGES, type PythonImage } from './generated/core-facts.js'
+import { DEFAULT_MAX_CODE_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, wholeNumber } from './limits.js'
 import type { NativeAddonLoader } from './native/addon.js'
 import { describeTool } from './tool-description.js'
 
@@ -53,11 +43,11 @@ export interface CodeExecutionToolOptions {
   name?: string
   /** Whether each call needs a person's approval first. Default `never_require`. */
   approvalMode?: ApprovalMode
-  /** Time limit per call, in milliseconds. Default 30,000. */
+  /** Time limit per call, in milliseconds. Default `DEFAULT_TIMEOUT_MS`. */
   timeoutMs?: number
-  /** Most bytes of output kept per call (beginning and end, with a marker between). Default 100,000. */
+  /** Most bytes of output kept per call (beginning and end, with a marker between). Default `DEFAULT_MAX_OUTPUT_BYTES`. */
   maxOutputBytes?: number
-  /** Largest code accepted, in bytes (UTF-8). Default 1 MiB. */
+  /** Largest code accepted, in bytes (UTF-8). Default `MAX_CODE_BYTES`, what one micro-VM run carries. */
   maxCodeBytes?: number
   /** Where temporary files go (python: each call's private directory; hyperlight: the sandbox's). */
   tmpDirectory?: string
@@ -69,8 +59,7 @@ export interface CodeExecutionToolOptions {
   memoryMb?: number
   /**
    * Where each language's warm snapshot is saved, so a new process's first call loads it instead of booting
-   * (hyperlight): a directory, or `false` for nowhere. Default `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
-   * else `~/.cache/local-code-interpreter/snapshots`.
+   * (hyperlight): a directory, or `false` for nowhere. Default: `DEFAULT_SNAPSHOT_DIRECTORY` (src/generated/core-facts.ts).
    */
   snapshotDirectory?: string | false
   /**
@@ -196,11 +185,11 @@ export class CodeExecutionTool {
     this.environment = environment
     this.approvalMode = approvalMode
     this.name = options.name ?? 'execute_code'
-    // The ranges are the micro-VM sandbox's own, so a value accepted here is never refused by a run.
-    this.timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS)
-    this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 1, MAX_OUTPUT_BYTES)
-    this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES, 1, MAX_CODE_BYTES)
-    if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
+    // The ranges are the micro-VM sandbox's own (CONFIG_RANGES), so a value accepted here is never refused by a run.
+    this.timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS)
+    this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES)
+    this.maxCodeBytes = wholeNumber('maxCodeBytes', options.maxCodeBytes, DEFAULT_MAX_CODE_BYTES)
+    if (options.memoryMb !== undefined) wholeNumber('memoryMb', options.memoryMb, undefined)
     if (options.snapshotDirectory !== undefined) {
       if (options.snapshotDirectory !== false && (typeof options.snapshotDirectory !== 'string' || options.snapshotDirectory === '')) {
         throw new InvalidConfigError(`snapshotDirectory must be a directory or false, got ${String(options.snapshotDirectory)}`)
@@ -387,7 +376,7 @@ export function networkOption(network: unknown): Readonly<NetworkOptions> | unde
   if (maxSockets === undefined) return Object.freeze({ allow: Object.freeze(entries as string[]) })
   return Object.freeze({
     allow: Object.freeze(entries as string[]),
-    maxSockets: wholeNumber('network.maxSockets', maxSockets as number, 0, 1, MAX_SOCKETS),
+    maxSockets: wholeNumber('network.maxSockets', maxSockets as number, 0),
   })
 }
 

@@ -1,4 +1,4 @@
-import { SANDBOX_ERROR_CODES, type SandboxErrorCode } from './generated/core-facts.js'
+import { EXECUTION_ERROR_CODES, SANDBOX_ERROR_CODES, type SandboxErrorCode } from './generated/core-facts.js'
 
 /** The sandbox's own codes (`WorkloadResult.errorCode`), by name: `{ ERR_NO_HYPERVISOR: 'ERR_NO_HYPERVISOR', … }`. */
 const SANDBOX_CODES = Object.fromEntries(Object.keys(SANDBOX_ERROR_CODES).map((code) => [code, code])) as {
@@ -6,46 +6,13 @@ const SANDBOX_CODES = Object.fromEntries(Object.keys(SANDBOX_ERROR_CODES).map((c
 }
 
 /**
- * Stable error codes that appear in `ExecutionResult.error.code`: the tool's own, and every code of the
- * micro-VM sandbox (generated from the Rust core, passed through unchanged).
+ * Stable error codes that appear in `ExecutionResult.error.code`: every code of the micro-VM sandbox (passed
+ * through unchanged; by the code itself and by name) and the tool's own (by name) — all generated from the Rust
+ * core's one list (crates/sandbox/src/error.rs), with when each is given.
  *
  * A model (or a program) can branch on these; the accompanying message is for people and may change.
  */
-export const ExecutionErrorCode = {
-  ...SANDBOX_CODES,
-  /** The input was not an object with a string `code`. */
-  InvalidInput: 'ERR_INVALID_INPUT',
-  /** `code` was empty or only whitespace. */
-  EmptyCode: 'ERR_EMPTY_CODE',
-  /** The program ran and exited with a non-zero status (an uncaught exception, `sys.exit(3)`, a signal…). */
-  ExitStatus: 'ERR_EXIT_STATUS',
-  /** The program ran past the time limit and was killed. */
-  Timeout: 'ERR_TIMEOUT',
-  /** The caller aborted the call (an `AbortSignal` fired) and the program was killed. */
-  Aborted: 'ERR_ABORTED',
-  /** The micro-VM reported a failure without an exit status. */
-  WorkloadFailed: 'ERR_WORKLOAD_FAILED',
-  /** The Python interpreter could not be found (python environment). */
-  InterpreterNotFound: 'ERR_INTERPRETER_NOT_FOUND',
-  /** The interpreter process could not be started for another reason. */
-  SpawnFailed: 'ERR_SPAWN_FAILED',
-  /** The native addon (needed by the hyperlight environment) could not be loaded. */
-  NativeAddonUnavailable: 'ERR_NATIVE_ADDON_UNAVAILABLE',
-  /** The tool was closed with `close()`. */
-  ToolClosed: 'ERR_TOOL_CLOSED',
-  /** Anything unexpected; the message says what. */
-  Internal: 'ERR_INTERNAL',
-  /** The configuration was rejected (tool options or the native addon's `SandboxConfig`). */
-  InvalidConfig: 'ERR_INVALID_CONFIG',
-  /** `language` is not one this environment runs. */
-  UnknownLanguage: 'ERR_UNKNOWN_LANGUAGE',
-  /** `code` was larger than the tool's `maxCodeBytes`. */
-  CodeTooLarge: 'ERR_CODE_TOO_LARGE',
-  /** MCP over HTTP, persistent: the `session` named is not open on this server (expired, closed, or another replica's). */
-  UnknownSession: 'ERR_UNKNOWN_SESSION',
-  /** MCP over HTTP, persistent: as many sessions are open as the server allows; a new one cannot start. */
-  TooManySessions: 'ERR_TOO_MANY_SESSIONS',
-} as const
+export const ExecutionErrorCode = { ...SANDBOX_CODES, ...EXECUTION_ERROR_CODES } as const
 
 /** One of the stable error codes (see {@link ExecutionErrorCode}). */
 export type ExecutionErrorCode = (typeof ExecutionErrorCode)[keyof typeof ExecutionErrorCode]

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import type { EnvironmentName, Language } from './execution-result.js'
+import { LANGUAGES } from './generated/core-facts.js'
 
 /** The input of one call: the code, and for the hyperlight environment the language it is written in. */
 export interface CodeExecutionInput {
@@ -12,8 +13,14 @@ export interface CodeExecutionInput {
   stdin?: string | null
 }
 
-/** The hyperlight environment's languages, in the order the schema lists them (the default first). */
-export const HYPERLIGHT_LANGUAGES = ['python', 'javascript', 'c', 'cpp'] as const
+/** The hyperlight environment's default language: what a call without `language` runs. */
+export const DEFAULT_HYPERLIGHT_LANGUAGE: Language = 'python'
+
+/** The hyperlight environment's languages (the core's `LANGUAGES`), the default first: the order the schema lists them. */
+export const HYPERLIGHT_LANGUAGES = [DEFAULT_HYPERLIGHT_LANGUAGE, ...LANGUAGES.filter((l) => l !== DEFAULT_HYPERLIGHT_LANGUAGE)] as [
+  Language,
+  ...Language[],
+]
 
 const CODE_DESCRIPTIONS: Record<EnvironmentName, string> = {
   python: 'Complete Python 3 program to run. Print every value you want to see.',
@@ -35,7 +42,7 @@ export type PythonInputSchema = z.ZodObject<{ code: z.ZodString; stdin: z.ZodOpt
 /** The zod schema of the hyperlight environment's input: `{ code, language?, stdin? }`. */
 export type HyperlightInputSchema = z.ZodObject<{
   code: z.ZodString
-  language: z.ZodOptional<z.ZodEnum<{ python: 'python'; javascript: 'javascript'; c: 'c'; cpp: 'cpp' }>>
+  language: z.ZodOptional<z.ZodEnum<{ [L in Language]: L }>>
   stdin: z.ZodOptional<z.ZodString>
 }>
 

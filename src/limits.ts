@@ -1,28 +1,23 @@
 import { InvalidConfigError } from './errors.js'
-import { MAX_CODE_BYTES } from './generated/core-facts.js'
+import { CONFIG_RANGES, MAX_CODE_BYTES, OUT_OF_RANGE_MESSAGE, type ConfigField } from './generated/core-facts.js'
 
 // Limits are facts of the Rust core, generated into ./generated/core-facts.ts.
-export {
-  DEFAULT_MAX_OUTPUT_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  MAX_CODE_BYTES,
-  MAX_MEMORY_MB,
-  MAX_OUTPUT_BYTES,
-  MAX_TIMEOUT_MS,
-  MIN_MEMORY_MB,
-} from './generated/core-facts.js'
+export { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, MAX_CODE_BYTES } from './generated/core-facts.js'
 
 /** Default cap on the size of the code of one call: what one micro-VM run carries. */
 export const DEFAULT_MAX_CODE_BYTES = MAX_CODE_BYTES
 
 /**
- * Validates a whole-number option within `min..=max` (the core's range for it); throws
- * {@link InvalidConfigError} naming the option otherwise.
+ * Validates a whole-number option within its range (`CONFIG_RANGES`, the core's own, so a value accepted here is
+ * never refused by a run); throws {@link InvalidConfigError} naming the option, worded as the core words it.
+ * `fallback` when `value` is undefined.
  */
-export function wholeNumber(name: string, value: number | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+export function wholeNumber<F>(name: ConfigField, value: number | undefined, fallback: F): number | F {
   if (value === undefined) return fallback
+  const { min, max } = CONFIG_RANGES[name]
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidConfigError(`${name} must be a whole number from ${min} to ${max}, got ${String(value)}`)
+    const fill: Record<string, string> = { field: name, min: String(min), max: String(max), value: String(value) }
+    throw new InvalidConfigError(OUT_OF_RANGE_MESSAGE.replace(/\{(field|min|max|value)\}/g, (_, key: string) => fill[key]!))
   }
   return value
 }

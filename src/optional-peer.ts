@@ -1,3 +1,5 @@
+import { ERROR_CODES } from './generated/core-facts.js'
+
 /**
  * Loads an optional peer dependency when a feature first needs it, with an error that says what to install.
  * Loading lazily keeps the package's main entry usable without any agent framework installed.
@@ -10,7 +12,7 @@ export function requireOptionalPeer<T>(packageName: string, feature: string): T 
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
       throw Object.assign(new Error(`${feature} needs the optional peer dependency ${packageName}: npm install ${packageName}`), {
-        code: 'ERR_MISSING_PEER_DEPENDENCY',
+        code: ERROR_CODES.MissingPeerDependency,
       })
     }
     throw error

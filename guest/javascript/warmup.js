@@ -29,6 +29,7 @@ import * as std from 'qjs:std';
 import * as os from 'qjs:os';
 import './web-platform.js';
 import { blobBytes } from './web/blob.js';
+import { HOST_FUNCTIONS, REPLY, UPLOAD_PIECE_CHARS } from './generated/facts.js';
 
 const g = globalThis;
 const define = (target, name, value) =>
@@ -454,18 +455,18 @@ define(g, 'structuredClone', function structuredClone(value) {
 // than one host call carries, {"more": text} … {"last": text}: pieces of the value's JSON text, the
 // rest fetched with lci.more. An argument longer than one call goes ahead in pieces (lci.upload) and
 // the call is made without it. A refusal throws an Error saying why.
-const PIECE_CHARS = 20000; // at most 3 bytes a character once sent: within one host call
+// UPLOAD_PIECE_CHARS: at most 3 bytes a character once sent, within one host call (generated/facts.js).
 const unwrap = (reply) => {
-  if ('ok' in reply) return reply.ok;
-  let text = reply.more;
+  if (REPLY.WHOLE in reply) return reply[REPLY.WHOLE];
+  let text = reply[REPLY.MORE];
   for (;;) {
-    reply = host.call('lci.more');
-    if ('last' in reply) return JSON.parse(text + reply.last);
-    text += reply.more;
+    reply = host.call(HOST_FUNCTIONS.MORE);
+    if (REPLY.LAST in reply) return JSON.parse(text + reply[REPLY.LAST]);
+    text += reply[REPLY.MORE];
   }
 };
 const upload = (text) => {
-  for (let at = 0; at < text.length; at += PIECE_CHARS) host.call('lci.upload', text.slice(at, at + PIECE_CHARS));
+  for (let at = 0; at < text.length; at += UPLOAD_PIECE_CHARS) host.call(HOST_FUNCTIONS.UPLOAD, text.slice(at, at + UPLOAD_PIECE_CHARS));
 };
 
 // ── Code mode ─────────────────────────────────────────────────────────
@@ -481,9 +482,9 @@ define(g, 'tools', new Proxy({}, {
         throw new TypeError(`tools.${name}() takes one object of arguments`);
       }
       const text = JSON.stringify(args);
-      if (text.length <= PIECE_CHARS) return resolve(unwrap(host.call('lci.tool', name, args)));
+      if (text.length <= UPLOAD_PIECE_CHARS) return resolve(unwrap(host.call(HOST_FUNCTIONS.TOOL, name, args)));
       upload(text);
-      resolve(unwrap(host.call('lci.tool', name)));
+      resolve(unwrap(host.call(HOST_FUNCTIONS.TOOL, name)));
     });
   },
 }));
@@ -664,12 +665,12 @@ function fetch(input, init) {
     const call = { url: request.url, method: request.method, headers: [...request.headers], redirect: request.redirect, body: null };
     if (body) {
       const encoded = bytesToBase64(body);
-      if (encoded.length <= PIECE_CHARS) call.body = encoded;
+      if (encoded.length <= UPLOAD_PIECE_CHARS) call.body = encoded;
       else { upload(encoded); call.uploaded = true; }
     }
     let reply;
     try {
-      reply = unwrap(host.call('lci.fetch', call));
+      reply = unwrap(host.call(HOST_FUNCTIONS.FETCH, call));
     } catch (e) {
       throw new TypeError(`fetch failed: ${e && e.message ? e.message : e}`);
     }

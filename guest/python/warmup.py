@@ -704,28 +704,34 @@ def _lci_runner():
     import hyperlight
     import json
 
+    # The host functions and piece size of crates/sandbox/src/host_calls.rs, generated
+    # (guest/python/generated/lci_facts.py, put ahead of this file by guest/build.sh).
+    facts = _LCI_FACTS
+
     def host_call(function, *args):
-        """Calls a host function of crates/sandbox/src/host_calls.rs and unwraps its reply: whole
-        ({"ok": value}) or in pieces ({"more": text} ... {"last": text}, fetched with lci.more)."""
+        """Calls a host function of crates/sandbox/src/host_calls.rs and unwraps its reply:
+        whole, or in pieces whose rest is fetched with the more function (the envelope's keys are facts)."""
         reply = hyperlight.call(function, *args)
-        if 'ok' in reply:
-            return reply['ok']
-        pieces = [reply['more']]
+        whole, more, last = facts['REPLY_WHOLE'], facts['REPLY_MORE'], facts['REPLY_LAST']
+        if whole in reply:
+            return reply[whole]
+        pieces = [reply[more]]
         while True:
-            reply = hyperlight.call('lci.more')
-            if 'last' in reply:
-                pieces.append(reply['last'])
+            reply = hyperlight.call(facts['MORE_FUNCTION'])
+            if last in reply:
+                pieces.append(reply[last])
                 return json.loads(''.join(pieces))
-            pieces.append(reply['more'])
+            pieces.append(reply[more])
 
     def call_tool(name, args):
         """Calls the tool `name`; arguments longer than one host call go ahead in pieces (lci.upload)."""
         text = json.dumps(args)  # ASCII: at most 2 bytes a character once the call escapes it
-        if len(text) <= 20000:
-            return host_call('lci.tool', name, args)
-        for at in range(0, len(text), 20000):
-            hyperlight.call('lci.upload', text[at:at + 20000])
-        return host_call('lci.tool', name)
+        piece = facts['UPLOAD_PIECE_CHARS']
+        if len(text) <= piece:
+            return host_call(facts['TOOL_FUNCTION'], name, args)
+        for at in range(0, len(text), piece):
+            hyperlight.call(facts['UPLOAD_FUNCTION'], text[at:at + piece])
+        return host_call(facts['TOOL_FUNCTION'], name)
 
     class Tools:
         """The tools this run was given (code mode): tools.NAME(key=value, ...) or tools.NAME({...}) calls
@@ -752,4 +758,4 @@ def _lci_runner():
 
 _lci_warmup()
 _lci_runner()
-del _lci_warmup, _lci_runner
+del _lci_warmup, _lci_runner, _LCI_FACTS

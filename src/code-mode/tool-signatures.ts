@@ -4,6 +4,7 @@
  * (`tools.getWeather(city: str)`). Compact by design: nested objects past a few levels become `object`/`dict`,
  * and long descriptions are cut.
  */
+import { PYTHON_KEYWORDS } from '../generated/core-facts.js'
 import {
   isPlainObject,
   isSchemaObject,
@@ -34,12 +35,8 @@ const MAX_DESCRIPTION = 200
 /** Longest argument description kept (as a `/* … *\/` comment). */
 const MAX_ARGUMENT_DESCRIPTION = 80
 
-/** Python's keywords: not usable as keyword-argument names (nor as `tools.NAME`). */
-export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
-  'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or',
-  'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
-])
+/** Python's keywords (the core's list): not usable as keyword-argument names (nor as `tools.NAME`). */
+const PYTHON_KEYWORD_SET: ReadonlySet<string> = new Set(PYTHON_KEYWORDS)
 
 interface Context {
   /** The schema `$ref`s resolve in. */
@@ -225,7 +222,7 @@ export function describeCodeModeTools(tools: readonly SignatureSource[]): string
 
 /** Whether `name` can be a keyword argument (or an attribute) in Python: an identifier that is not a keyword. */
 export function isPythonIdentifier(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PYTHON_KEYWORDS.has(name)
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PYTHON_KEYWORD_SET.has(name)
 }
 
 function isObjectSchema(schema: JsonSchema): boolean {

@@ -13,10 +13,11 @@
 import { randomUUID } from 'node:crypto'
 
 import { InvalidConfigError } from '../errors.js'
+import { RESERVED_TOOL_NAMES, TOOL_NAME_PATTERN, TOOL_NAME_RULE } from '../generated/core-facts.js'
 import { acceptsNull, isPlainObject, isSchemaObject, requiredNames, rootObjectSchema, type JsonSchema } from './json-schema.js'
 import { requireOptionalPeer } from '../optional-peer.js'
 import { argumentSchemaOf, type ArgumentSchema } from './tool-arguments.js'
-import { PYTHON_KEYWORDS, type SignatureSource } from './tool-signatures.js'
+import type { SignatureSource } from './tool-signatures.js'
 
 /**
  * What a tool gets besides its arguments when the code calls it: `signal` aborts when the run stops (its
@@ -107,14 +108,16 @@ export interface CodeModeToolEntry extends CodeModeToolInfo {
   readonly call: (args: unknown, context?: ToolCallContext) => Promise<unknown>
 }
 
+/** The names a tool cannot have (Python's keywords and `then`), from the core. */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(RESERVED_TOOL_NAMES)
+
 /**
  * Whether `name` can be a tool's name: an identifier both guests can write after `tools.` — ASCII letters,
- * digits and `_`, not starting with a digit; not a Python keyword, not starting with `__` (Python's special
- * names), not `then` (JavaScript would take `tools` for a promise). Stricter than the addon, which also takes
- * `$` (Python cannot write `tools.$x`).
+ * digits and `_`, not starting with a digit or `__` (Python's special names); not a Python keyword, not `then`
+ * (JavaScript would take `tools` for a promise). The core's rule (`Tools::valid_name`), from the generated facts.
  */
 export function isToolName(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !name.startsWith('__') && name !== 'then' && !PYTHON_KEYWORDS.has(name)
+  return TOOL_NAME_PATTERN.test(name) && !RESERVED_NAMES.has(name)
 }
 
 /**
@@ -141,7 +144,7 @@ export function normalizeCodeModeTools(tools: unknown): CodeModeToolEntry[] {
   return named.map(([name, tool]) => {
     if (!isToolName(name)) {
       throw new InvalidConfigError(
-        `tools: ${JSON.stringify(name)} is not a valid tool name: the code calls it as tools.NAME in JavaScript and Python, so it must be an identifier (ASCII letters, digits and _, not starting with a digit or __, not a Python keyword)`,
+        `tools: ${JSON.stringify(name)} is not a valid tool name: the code calls it as tools.NAME in JavaScript and Python, so it must be ${TOOL_NAME_RULE}`,
       )
     }
     if (seen.has(name)) throw new InvalidConfigError(`tools: two tools are named ${name}`)

@@ -10,10 +10,11 @@
  * and the data it handles write freely. Then it ends the guest, as a codemode execution ends when its function
  * settles (timers and calls left behind die with it).
  *
- * One host call carries at most ~68 KiB each way (hyperlight-unikraft's host-call buffers), so arguments,
- * results and the final value larger than {@link PAYLOAD_BUDGET} travel in pieces: `put` sends one piece of a
- * text to the host, `take` fetches the next piece of a reply. Values cross as JSON; `Uint8Array`s and
- * `ArrayBuffer`s (a Node `Buffer` too) cross as base64 and arrive as what they were.
+ * Arguments, results and the final value of any size cross in one call of the tool each: the guest's `tools`
+ * and the core's host calls (crates/sandbox/src/host_calls.rs: `lci.upload`, `lci.more`) carry what does not
+ * fit one host call in pieces, so this channel has no chunking of its own. Only the code itself, when it would
+ * make the program larger than a run carries, is fetched through the channel (`take`). Values cross as JSON;
+ * `Uint8Array`s and `ArrayBuffer`s (a Node `Buffer` too) cross as base64 and arrive as what they were.
  *
  * The code could reach this tool too, through the guest's `host.call`; all it could do there is what it does
  * anyway: call its functions, and say what its result is (the first outcome sent counts).
@@ -21,9 +22,6 @@
 
 /** The name of the run's one code-mode tool. */
 export const CHANNEL_TOOL = 'lci_codemode'
-
-/** The most bytes one piece of text takes in a host call, JSON-escaped (a call carries at most 69,620). */
-export const PAYLOAD_BUDGET = 60_000
 
 /** The key that marks binary data encoded as base64 in a value crossing between guest and host. */
 export const BINARY_TAG = '__lci_binary_v1__'
@@ -53,12 +51,7 @@ const GUEST_RUNTIME = String.raw`(function (spec) {
   var stringify = JSON.stringify, parse = JSON.parse, hasOwn = Object.prototype.hasOwnProperty;
   var slice = Array.prototype.slice, fromCharCode = String.fromCharCode, isView = ArrayBuffer.isView;
   var toB64 = globalThis.btoa, fromB64 = globalThis.atob, Func = Function;
-  var TOOL = spec.tool, TAG = spec.tag, BUDGET = spec.budget;
-  var uploads = 0;
-
-  // At least the UTF-8 bytes of a string: a non-ASCII UTF-16 unit takes at most 3 (a surrogate pair, 4 for two).
-  // Counted by the regular expression engine, not a loop in JavaScript: texts here may be megabytes.
-  function bytesOf(s) { return s.length + 2 * s.replace(/[\x00-\x7f]+/g, '').length; }
+  var TOOL = spec.tool, TAG = spec.tag;
   function base64(bytes) {
     var s = '';
     for (var i = 0; i < bytes.length; i += 0x8000) s += fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
@@ -90,31 +83,8 @@ const GUEST_RUNTIME = String.raw`(function (spec) {
     }
   }
 
+  // One call of the tool; the guest's tools and the core's host calls carry a long payload or reply in pieces.
   function send(payload) { return channel[TOOL](payload); }
-  // A text as fields of a call: { text } when it fits one call, else { upload } after sending it in pieces.
-  async function carry(text) {
-    if (bytesOf(stringify(text)) <= BUDGET) return { text: text };
-    var id = ++uploads;
-    for (var i = 0; i < text.length; ) {
-      var n = Math.min(text.length - i, BUDGET);
-      while (n > 1 && bytesOf(stringify(text.slice(i, i + n))) > BUDGET) n = Math.ceil(n / 2);
-      var last = text.charCodeAt(i + n - 1);
-      if (n > 1 && last >= 0xd800 && last < 0xdc00) n--; // never split a surrogate pair
-      await send({ op: 'put', id: id, text: text.slice(i, i + n) });
-      i += n;
-    }
-    return { upload: id };
-  }
-  // The text of a reply: in it, or fetched in pieces.
-  async function receive(reply) {
-    if (!hasOwn.call(reply, 'download')) return reply.text;
-    var parts = [];
-    for (;;) {
-      var piece = await send({ op: 'take', id: reply.download });
-      parts.push(piece.text);
-      if (piece.done) return parts.join('');
-    }
-  }
 
   function namespace(ns) {
     return new Proxy({}, {
@@ -123,14 +93,9 @@ const GUEST_RUNTIME = String.raw`(function (spec) {
         // Not a thenable: awaiting a namespace gives the namespace, not a call of a tool named "then".
         if (typeof name !== 'string' || name === 'then') return undefined;
         return async function () {
-          var call = await carry(encode(slice.call(arguments)));
-          call.op = 'call';
-          call.ns = ns;
-          call.name = name;
-          var reply = await send(call);
+          var reply = await send({ op: 'call', ns: ns, name: name, text: encode(slice.call(arguments)) });
           if (hasOwn.call(reply, 'error')) throw new Error(reply.error);
-          var text = await receive(reply);
-          return text === undefined ? undefined : decode(text);
+          return reply.text === undefined ? undefined : decode(reply.text);
         };
       },
     });
@@ -151,17 +116,13 @@ const GUEST_RUNTIME = String.raw`(function (spec) {
     try {
       var fields;
       if (hasOwn.call(outcome, 'error')) {
-        fields = await carry(messageOf(outcome.error));
-        fields.error = true;
+        fields = { text: messageOf(outcome.error), error: true };
       } else {
-        var text;
         try {
-          text = outcome.value === undefined ? undefined : encode(outcome.value);
+          fields = outcome.value === undefined ? {} : { text: encode(outcome.value) };
         } catch (e) {
-          fields = await carry('The code returned a value that cannot be sent back as JSON: ' + messageOf(e));
-          fields.error = true;
+          fields = { text: 'The code returned a value that cannot be sent back as JSON: ' + messageOf(e), error: true };
         }
-        if (!fields) fields = text === undefined ? {} : await carry(text);
       }
       fields.op = 'end';
       await send(fields);
@@ -172,9 +133,9 @@ const GUEST_RUNTIME = String.raw`(function (spec) {
     exit.call(proc, 0);
   }
 
-  // The code comes in the spec, or, when it would make the program larger than a run carries, in pieces.
+  // The code comes in the spec, or, when it would make the program larger than a run carries, as a download.
   async function main() {
-    var code = hasOwn.call(spec, 'code') ? spec.code : await receive({ download: spec.codeDownload });
+    var code = hasOwn.call(spec, 'code') ? spec.code : (await send({ op: 'take', id: spec.codeDownload })).text;
     var compile = Func.apply(null, spec.namespaces.concat([spec.prelude + '\nreturn (\n' + code + '\n);']));
     var fn = compile.apply(undefined, spec.namespaces.map(namespace));
     if (typeof fn !== 'function') throw new TypeError('The code is not a function: write an async arrow function, async () => { ... }');
@@ -193,7 +154,7 @@ const GUEST_RUNTIME = String.raw`(function (spec) {
 
 /** The script the guest runs for one execution. */
 export function guestProgram(spec: GuestProgramSpec): string {
-  const data = { tool: CHANNEL_TOOL, tag: BINARY_TAG, budget: PAYLOAD_BUDGET, ...spec }
+  const data = { tool: CHANNEL_TOOL, tag: BINARY_TAG, ...spec }
   return `${GUEST_RUNTIME}(${JSON.stringify(data)});\n`
 }
 
@@ -220,15 +181,14 @@ const CONNECTOR_CONTROL_KEY = '__codemode_control__'
 const PAUSE_SENTINEL = '__CODEMODE_PAUSE__'
 
 /**
- * The host's end of one execution's tool: serves the code's calls of its namespaces, carries texts in pieces
- * both ways, and keeps the outcome the program reports. A payload it cannot read is refused with an error (the
- * guest program never sends one).
+ * The host's end of one execution's tool: serves the code's calls of its namespaces, hands the program its code
+ * when it is a download, and keeps the outcome the program reports. A payload it cannot read is refused with an
+ * error (the guest program never sends one).
  */
 export class CodemodeChannel {
   /** The code's result or the message of what it threw, once the program has sent it. */
   outcome: ChannelOutcome | undefined
-  private readonly uploads = new Map<number, string[]>()
-  private readonly downloads = new Map<number, string[]>()
+  private readonly downloads = new Map<number, string>()
   private downloadIds = 0
 
   /** A channel serving `namespaces`, by the names the code uses. */
@@ -239,20 +199,12 @@ export class CodemodeChannel {
     if (payload === null || typeof payload !== 'object') throw new TypeError('a codemode channel call takes an object')
     const call = payload as Record<string, unknown>
     switch (call.op) {
-      case 'put': {
-        const id = integer(call.id)
-        const parts = this.uploads.get(id) ?? []
-        parts.push(text(call.text))
-        this.uploads.set(id, parts)
-        return {}
-      }
       case 'take': {
         const id = integer(call.id)
-        const parts = this.downloads.get(id)
-        if (parts === undefined || parts.length === 0) throw new Error(`nothing is left to take for ${id}`)
-        const piece = parts.shift()!
-        if (parts.length === 0) this.downloads.delete(id)
-        return { text: piece, done: parts.length === 0 }
+        const download = this.downloads.get(id)
+        if (download === undefined) throw new Error(`nothing is left to take for ${id}`)
+        this.downloads.delete(id)
+        return { text: download }
       }
       case 'call':
         return this.call(text(call.ns), text(call.name), this.carried(call))
@@ -268,15 +220,14 @@ export class CodemodeChannel {
     }
   }
 
-  /** Makes `text` a download the guest takes in pieces (`take`); returns its id. */
+  /** Makes `text` a download the guest takes once (`take`); returns its id. */
   offer(text: string): number {
     const id = ++this.downloadIds
-    const parts = pieces(text, PAYLOAD_BUDGET)
-    this.downloads.set(id, parts.length > 0 ? parts : [''])
+    this.downloads.set(id, text)
     return id
   }
 
-  /** Runs `ns.name(...args)` and replies with its result's JSON text (or a download of it), or `{ error }`. */
+  /** Runs `ns.name(...args)` and replies with its result's JSON text (`{ text }`, none for undefined), or `{ error }`. */
   private async call(ns: string, name: string, argsText: string | undefined): Promise<Record<string, unknown>> {
     const namespace = this.namespaces.get(ns)
     if (namespace === undefined) return { error: `Namespace "${ns}" not found` }
@@ -300,25 +251,11 @@ export class CodemodeChannel {
     } catch (error) {
       return { error: `${ns}.${name} returned a value that cannot be sent to the code as JSON: ${messageOf(error)}` }
     }
-    return this.reply(encoded)
+    return encoded === undefined ? {} : { text: encoded }
   }
 
-  /** A reply carrying `encoded`: in one call when it fits, else as a download taken in pieces. */
-  private reply(encoded: string | undefined): Record<string, unknown> {
-    if (encoded === undefined) return {}
-    if (jsonBytes(encoded) <= PAYLOAD_BUDGET) return { text: encoded }
-    return { download: this.offer(encoded) }
-  }
-
-  /** The text a call carries: in it (`text`), or sent before in pieces (`upload`); undefined when neither. */
+  /** The text a call carries (`text`); undefined when it has none. */
   private carried(call: Record<string, unknown>): string | undefined {
-    if (call.upload !== undefined) {
-      const id = integer(call.upload)
-      const parts = this.uploads.get(id)
-      if (parts === undefined) throw new Error(`nothing was uploaded as ${id}`)
-      this.uploads.delete(id)
-      return parts.join('')
-    }
     return call.text === undefined ? undefined : text(call.text)
   }
 }
@@ -350,31 +287,12 @@ export function decodeValue(json: string): unknown {
   })
 }
 
-/** `text` in consecutive pieces, each at most `budget` bytes once JSON-escaped, none splitting a surrogate pair. */
-export function pieces(text: string, budget: number): string[] {
-  const out: string[] = []
-  for (let i = 0; i < text.length; ) {
-    let n = Math.min(text.length - i, budget)
-    while (n > 1 && jsonBytes(text.slice(i, i + n)) > budget) n = Math.ceil(n / 2)
-    const last = text.charCodeAt(i + n - 1)
-    if (n > 1 && last >= 0xd800 && last < 0xdc00) n--
-    out.push(text.slice(i, i + n))
-    i += n
-  }
-  return out
-}
-
 /** The lines of an output, without the newline after the last one. */
 export function linesOf(output: string): string[] {
   if (output === '') return []
   const lines = output.split('\n')
   if (lines[lines.length - 1] === '') lines.pop()
   return lines
-}
-
-/** The bytes `text` takes as a JSON string in UTF-8. */
-function jsonBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text), 'utf8')
 }
 
 /** A connector's answer: a control value of codemode's connectors becomes an exception in the code. */

@@ -17,11 +17,11 @@
  * host files and no host environment; each provider is a global of the code (`codemode.*`, `github.*`, …)
  * whose functions run here, in this process (`src/codemode/channel.ts` says how).
  */
-import { InvalidConfigError, errorCodeOf, errorMessageOf } from '../errors.js'
+import { ExecutionErrorCode, InvalidConfigError, errorCodeOf, errorMessageOf } from '../errors.js'
 import { networkOption, type NetworkOptions } from '../code-execution-tool.js'
 import { lastLine } from '../environments/environment.js'
-import { MAX_CODE_BYTES, MAX_CONCURRENCY } from '../generated/core-facts.js'
-import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, MAX_MEMORY_MB, MAX_OUTPUT_BYTES, MAX_TIMEOUT_MS, MIN_MEMORY_MB, wholeNumber } from '../limits.js'
+import { MAX_CODE_BYTES } from '../generated/core-facts.js'
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, wholeNumber } from '../limits.js'
 import { loadNativeAddon, type NativeAddonLoader, type NativeSandbox, type NativeSandboxConfig, type NativeWorkloadResult } from '../native/addon.js'
 import {
   CHANNEL_TOOL,
@@ -94,12 +94,12 @@ export interface CodemodeExecuteResult {
 export interface MicroVmExecutorOptions {
   /**
    * Time limit of one execution in milliseconds, the time its functions take included (the micro-VM's first
-   * boot is not). Default 30,000.
+   * boot is not). Default `DEFAULT_TIMEOUT_MS`.
    */
   timeoutMs?: number
   /** Guest memory in MiB. Default: the JavaScript image's (64). */
   memoryMb?: number
-  /** Most bytes of output kept per execution for `logs` (its beginning and end). Default 100,000. */
+  /** Most bytes of output kept per execution for `logs` (its beginning and end). Default `DEFAULT_MAX_OUTPUT_BYTES`. */
   maxOutputBytes?: number
   /**
    * What the code may reach on the network, as `SandboxConfig.network` of the package: `{ allow: [...] }`.
@@ -136,11 +136,10 @@ export class MicroVmExecutor {
 
   /** Creates the executor; the micro-VM boots at the first execution. */
   constructor(options: MicroVmExecutorOptions = {}) {
-    this.timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS)
-    this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 1, MAX_OUTPUT_BYTES)
-    const memoryMb = options.memoryMb === undefined ? undefined : wholeNumber('memoryMb', options.memoryMb, 0, MIN_MEMORY_MB, MAX_MEMORY_MB)
-    const maxConcurrency =
-      options.maxConcurrency === undefined ? undefined : wholeNumber('maxConcurrency', options.maxConcurrency, 0, 1, MAX_CONCURRENCY)
+    this.timeoutMs = wholeNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS)
+    this.maxOutputBytes = wholeNumber('maxOutputBytes', options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES)
+    const memoryMb = wholeNumber('memoryMb', options.memoryMb, undefined)
+    const maxConcurrency = wholeNumber('maxConcurrency', options.maxConcurrency, undefined)
     this.network = networkOption(options.network)
     const config: NativeSandboxConfig = {
       timeoutMs: this.timeoutMs,
@@ -156,7 +155,7 @@ export class MicroVmExecutor {
       addon = (options.loadNativeAddon ?? loadNativeAddon)()
     } catch (error) {
       // Where the addon cannot load, executions say why (codemode's executors report, they do not throw).
-      this.unavailable = `The micro-VM sandbox needs the native addon of local-code-interpreter, and it could not be loaded: ${errorMessageOf(error)} (ERR_NATIVE_ADDON_UNAVAILABLE)`
+      this.unavailable = `The micro-VM sandbox needs the native addon of local-code-interpreter, and it could not be loaded: ${errorMessageOf(error)} (${ExecutionErrorCode.NativeAddonUnavailable})`
       return
     }
     try {

@@ -10,6 +10,7 @@ import {
   type Language,
 } from '../execution-result.js'
 import type { PythonImage } from '../generated/core-facts.js'
+import { HYPERLIGHT_LANGUAGES } from '../input-schema.js'
 import {
   loadNativeAddon,
   type NativeAddon,
@@ -55,15 +56,15 @@ export interface HyperlightEnvironmentOptions {
 
 /** Advice for the model, appended to the addon's message for setup problems that retrying will not fix. */
 const SETUP_ADVICE: Partial<Record<string, string>> = {
-  ERR_NO_HYPERVISOR:
+  [ExecutionErrorCode.NoHypervisor]:
     'Retrying will not help: this machine cannot run micro-VMs (the hyperlight environment needs Linux with KVM); tell the user.',
-  ERR_HYPERVISOR_UNUSABLE: 'Retrying will not help: this machine cannot run micro-VMs; tell the user.',
-  ERR_GUEST_IMAGE_MISSING:
+  [ExecutionErrorCode.HypervisorUnusable]: 'Retrying will not help: this machine cannot run micro-VMs; tell the user.',
+  [ExecutionErrorCode.GuestImageMissing]:
     'Retrying will not help: the guest image for this language is not installed; use another language or tell the user.',
-  ERR_NOT_SUPPORTED: 'This language is not available in this version; use python or javascript.',
-  ERR_NATIVE_ADDON_UNAVAILABLE: 'Retrying will not help; tell the user.',
+  [ExecutionErrorCode.NotSupported]: 'This language is not available in this version; use python or javascript.',
+  [ExecutionErrorCode.NativeAddonUnavailable]: 'Retrying will not help; tell the user.',
   // A sandbox setting the core refused (a malformed network.allow entry, a directory it cannot create…).
-  ERR_INVALID_CONFIG: 'Retrying will not help: the tool is configured wrongly; tell the user.',
+  [ExecutionErrorCode.InvalidConfig]: 'Retrying will not help: the tool is configured wrongly; tell the user.',
 }
 
 interface OpenSession {
@@ -80,8 +81,8 @@ interface OpenSession {
 export class HyperlightEnvironment implements ExecutionEnvironment {
   /** Always `hyperlight`. */
   readonly name = 'hyperlight' as const
-  /** Python first: it is the default language. */
-  readonly languages: readonly Language[] = ['python', 'javascript', 'c', 'cpp']
+  /** Every language of the core, the default (Python) first. */
+  readonly languages: readonly Language[] = HYPERLIGHT_LANGUAGES
   /** Whether calls share state through sessions. */
   readonly persistent: boolean
   private readonly config: NativeSandboxConfig
@@ -285,7 +286,7 @@ export class HyperlightEnvironment implements ExecutionEnvironment {
       // An aborted run was stopped and its session restored, clean, by the addon.
       return abortedResult(error, language, elapsed(), ' The session was reset: earlier state is gone.') ?? this.setupErrorResult(error, language, elapsed())
     }
-    if (workload.errorCode && workload.errorCode !== ExecutionErrorCode.ERR_INVALID_PATH) {
+    if (workload.errorCode && workload.errorCode !== ExecutionErrorCode.InvalidPath) {
       // The session's guest could not serve the run: the next call starts a new session.
       await this.dropSession(language, entry)
       const result = this.toResult(workload, language, elapsed())

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process'
 
+import { ExecutionErrorCode } from '../errors.js'
+
 /** Why an interpreter could not be resolved: `ENOENT` when it does not exist, otherwise the failure text. */
 export class InterpreterResolutionError extends Error {
   /** `ENOENT` when the command was not found; `ERR_SPAWN_FAILED` otherwise. */
-  readonly code: 'ENOENT' | 'ERR_SPAWN_FAILED'
+  readonly code: 'ENOENT' | typeof ExecutionErrorCode.SpawnFailed
 
-  constructor(code: 'ENOENT' | 'ERR_SPAWN_FAILED', message: string) {
+  constructor(code: 'ENOENT' | typeof ExecutionErrorCode.SpawnFailed, message: string) {
     super(message)
     this.name = 'InterpreterResolutionError'
     this.code = code
@@ -46,7 +48,7 @@ function askForExecutable(command: string): Promise<string> {
             reject(new InterpreterResolutionError('ENOENT', `Python interpreter "${command}" was not found on PATH`))
           } else {
             const detail = (stderr || error.message).trim().split('\n').slice(-3).join('\n')
-            reject(new InterpreterResolutionError('ERR_SPAWN_FAILED', `"${command}" could not start: ${detail}`))
+            reject(new InterpreterResolutionError(ExecutionErrorCode.SpawnFailed, `"${command}" could not start: ${detail}`))
           }
           return
         }

@@ -22,7 +22,6 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { z } from 'zod'
 
 import { CodeExecutionTool } from '../code-execution-tool.js'
-import { ExecutionErrorCode } from '../errors.js'
 import { errorResult, formatExecutionResult, LANGUAGES, ENVIRONMENTS, type ExecutionResult } from '../execution-result.js'
 import { toCodeExecutionTool, type ToolSource } from '../adapters/tool-source.js'
 import { reportProgress } from './progress.js'
@@ -147,7 +146,7 @@ export function createMcpServer(source?: ToolSource, options: McpServerOptions =
       const { session, ...call } = input
       const opened = sessions.open(session)
       if ('error' in opened) {
-        return toCallToolResult(errorResult(codeTool.environment, codeTool.languages[0], ExecutionErrorCode[opened.error === 'ERR_UNKNOWN_SESSION' ? 'UnknownSession' : 'TooManySessions'], opened.message))
+        return toCallToolResult(errorResult(codeTool.environment, codeTool.languages[0], opened.error, opened.message))
       }
       const answer = await runToolCall(opened.tool, call, extra)
       answer.content[0] = { type: 'text', text: `${(answer.content[0] as { text: string }).text}\n[session ${opened.id}]` }

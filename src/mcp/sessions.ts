@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 
 import type { CodeExecutionTool } from '../code-execution-tool.js'
+import { ExecutionErrorCode } from '../errors.js'
 
 /** Sessions open at once by default, per server. */
 export const DEFAULT_MAX_SESSIONS = 16
@@ -28,7 +29,7 @@ export interface McpSessionsOptions {
 /** What {@link McpSessions.open} found: a session, or why there is none. */
 export type OpenedSession =
   | { id: string; tool: CodeExecutionTool }
-  | { error: 'ERR_UNKNOWN_SESSION' | 'ERR_TOO_MANY_SESSIONS'; message: string }
+  | { error: typeof ExecutionErrorCode.UnknownSession | typeof ExecutionErrorCode.TooManySessions; message: string }
 
 interface Entry {
   tool: CodeExecutionTool
@@ -58,7 +59,7 @@ export class McpSessions {
       const entry = this.entries.get(id)
       if (entry === undefined) {
         return {
-          error: 'ERR_UNKNOWN_SESSION',
+          error: ExecutionErrorCode.UnknownSession,
           message: `No session ${JSON.stringify(id)} is open here: it expired after ${Math.round(this.idleMs / 1000)} s unused, was reset, or lives on another server. Call without \`session\` to start a new one.`,
         }
       }
@@ -67,7 +68,7 @@ export class McpSessions {
     }
     if (this.closed || this.entries.size >= this.maxSessions) {
       return {
-        error: 'ERR_TOO_MANY_SESSIONS',
+        error: ExecutionErrorCode.TooManySessions,
         message: `${this.maxSessions} sessions are open, the most this server keeps; reuse one with \`session\`, or try again when one has expired.`,
       }
     }

@@ -8,7 +8,7 @@ use lci_sandbox::{Language, SandboxError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::coded_error::coded;
+use crate::coded_error::{coded, SandboxErrorCode};
 use crate::location;
 use crate::types::{ClearedSnapshot, ClearedSnapshots, HypervisorProbe};
 
@@ -21,16 +21,15 @@ pub async fn probe_hypervisor() -> HypervisorProbe {
   match probe {
     Ok(p) => HypervisorProbe {
       usable: p.usable,
-      code: p.error.map(|e| e.code.as_str().to_string()),
+      code: p.error.map(|e| e.code.into()),
       message: p.message,
     },
-    Err(e) => HypervisorProbe { usable: false, code: Some("ERR_ENGINE".into()), message: e.to_string() },
+    Err(e) => HypervisorProbe { usable: false, code: Some(SandboxErrorCode::Engine), message: e.to_string() },
   }
 }
 
-/// The snapshot directory a sandbox uses when `snapshotDirectory` is not given:
-/// `$XDG_CACHE_HOME/local-code-interpreter/snapshots`, else `~/.cache/local-code-interpreter/snapshots`;
-/// `null` when neither variable is set.
+/// The snapshot directory a sandbox uses when `snapshotDirectory` is not given, as
+/// `DEFAULT_SNAPSHOT_DIRECTORY` (the generated facts) describes it; `null` when there is none.
 #[napi]
 pub fn default_snapshot_directory() -> Option<String> {
   lci_sandbox::snapshot_cache::default_directory().map(|d| d.display().to_string())

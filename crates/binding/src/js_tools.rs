@@ -21,7 +21,7 @@ struct JsTools {
 
 impl ToolHandler for JsTools {
   fn call(&self, name: &str, args: &str, stopped: &dyn Fn() -> bool) -> std::result::Result<String, String> {
-    let call = format!("{{\"name\":{},\"args\":{args}}}", serde_json_string(name));
+    let call = format!("{{\"name\":{},\"args\":{args}}}", serde_json::Value::from(name));
     match call_and_wait(&self.call, call, stopped) {
       Ok(result) => Ok(result),
       Err(CallError::Failed(reason)) => Err(format!("the tool {name:?} failed: {reason}")),
@@ -44,26 +44,10 @@ pub fn gather_tools(env: &Env, sandbox_tools: Option<&Object>, run_tools: Option
   let gathered = gather.call(FnArgs::from((sandbox_tools.copied(), run_tools.copied()))).map_err(|e| e.reason.clone())?;
   let names: Vec<String> = gathered.get("names").map_err(|e| e.to_string())?.unwrap_or_default();
   if let Some(bad) = names.iter().find(|n| !Tools::valid_name(n)) {
-    return Err(format!("tools: {bad:?} is not a valid tool name (an identifier: letters, digits, _ or $)"));
+    return Err(Tools::invalid_name_message(bad));
   }
   let call: Function<String, Promise<String>> = gathered.get("call").map_err(|e| e.to_string())?.ok_or("tools: no call")?;
   let abort: Function<String, ()> = gathered.get("abort").map_err(|e| e.to_string())?.ok_or("tools: no abort")?;
   let handler = JsTools { call: async_fn(call).map_err(|e| e.to_string())?, abort: plain_fn(abort).map_err(|e| e.to_string())? };
   Ok(Some(Tools::new(names, Arc::new(handler))))
-}
-
-/// `text` as a JSON string literal.
-fn serde_json_string(text: &str) -> String {
-  let mut out = String::with_capacity(text.len() + 2);
-  out.push('"');
-  for c in text.chars() {
-    match c {
-      '"' => out.push_str("\\\""),
-      '\\' => out.push_str("\\\\"),
-      c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-      c => out.push(c),
-    }
-  }
-  out.push('"');
-  out
 }

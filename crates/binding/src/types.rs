@@ -7,6 +7,7 @@ use lci_sandbox::{RunOutcome, SandboxError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::coded_error::SandboxErrorCode;
 use crate::sandbox_tools::SandboxTools;
 
 /// How a sandbox is set up. Every field is optional.
@@ -19,13 +20,13 @@ pub struct SandboxConfig {
   /// Directory where runs stage files. Default: a unique per-instance directory, removed with the
   /// sandbox.
   pub tmp_directory: Option<String>,
-  /// Wall-clock limit of one run in milliseconds (boot excluded). Default 30000.
+  /// Wall-clock limit of one run in milliseconds (boot excluded). Default `DEFAULT_TIMEOUT_MS`.
   pub timeout_ms: Option<f64>,
   /// Guest memory in MiB, for every language. Default: each image's own (Python 256, JavaScript 64,
   /// the data Python image `DATA_IMAGE_MEMORY_MB`).
   pub memory_mb: Option<f64>,
   /// Bytes of output kept per stream; the rest is dropped and the run marked `truncated`.
-  /// Default 1 MiB.
+  /// Default `SANDBOX_DEFAULT_MAX_OUTPUT_BYTES`.
   pub max_output_bytes: Option<f64>,
   /// How many runs may be in flight at once (each in its own micro-VM); more wait their turn.
   /// Default: the number of CPUs.
@@ -55,8 +56,8 @@ pub struct SandboxConfig {
   pub max_tool_bytes: Option<f64>,
   /// Where each language's warm snapshot is saved for later processes, whose first run then loads
   /// it instead of booting (entries are keyed by the image's content, its warm-up and the guest
-  /// memory, written atomically and checked before use). Default: `$XDG_CACHE_HOME/local-code-interpreter/snapshots`,
-  /// else `~/.cache/local-code-interpreter/snapshots` (none when it cannot be made); `false`: nowhere,
+  /// memory, written atomically and checked before use). Default: `DEFAULT_SNAPSHOT_DIRECTORY` (the
+  /// generated facts; `defaultSnapshotDirectory()` says which it is here; none when it cannot be made); `false`: nowhere,
   /// every process boots. A given directory that cannot be made throws `ERR_INVALID_CONFIG`.
   #[napi(ts_type = "string | false")]
   pub snapshot_directory: Option<Either<String, bool>>,
@@ -124,7 +125,7 @@ pub struct WorkloadResult {
   /// `ERR_UNKNOWN_LANGUAGE`, `ERR_NO_HYPERVISOR`, `ERR_GUEST_IMAGE_MISSING`, … — every one is in
   /// `SANDBOX_ERROR_CODES` of `local-code-interpreter`). Unset when the program ran, successfully or
   /// not.
-  pub error_code: Option<String>,
+  pub error_code: Option<SandboxErrorCode>,
   /// The program's exit status; -1 when it produced none (stopped at the time limit, say).
   pub exit_code: i32,
   /// Standard output and standard error in the order written, as a terminal shows them.
@@ -196,7 +197,7 @@ impl From<SandboxError> for WorkloadResult {
     WorkloadResult {
       success: false,
       error: Some(e.message),
-      error_code: Some(e.code.as_str().to_string()),
+      error_code: Some(e.code.into()),
       exit_code: lci_sandbox::outcome::NO_EXIT_CODE,
       output: String::new(),
       stderr: String::new(),
@@ -246,7 +247,7 @@ pub struct HypervisorProbe {
   pub usable: bool,
   /// Why not, as an error code (`ERR_NO_HYPERVISOR`, `ERR_HYPERVISOR_UNUSABLE`,
   /// `ERR_GUEST_IMAGE_MISSING`, …), when it did not.
-  pub code: Option<String>,
+  pub code: Option<SandboxErrorCode>,
   /// What was tried and what happened.
   pub message: String,
 }

@@ -24,6 +24,27 @@ pub const MAX_CONCURRENCY: usize = 1024;
 /// The guest memory range `memoryMb` may ask for, in MiB.
 pub const MEMORY_MB_RANGE: (f64, f64) = (16.0, 16384.0);
 
+/// The range of every whole-number option, by its JavaScript name: the one table [`whole`] checks
+/// against, generated into the TypeScript facts (`CONFIG_RANGES`) so the tool checks the same ranges
+/// before any sandbox is made.
+pub const RANGES: &[(&str, f64, f64)] = &[
+    ("timeoutMs", 1.0, MAX_TIMEOUT_MS),
+    ("memoryMb", MEMORY_MB_RANGE.0, MEMORY_MB_RANGE.1),
+    ("maxOutputBytes", 1.0, MAX_OUTPUT_BYTES_LIMIT),
+    ("maxToolCalls", 1.0, MAX_TOOL_CALLS_LIMIT as f64),
+    ("maxToolBytes", 1.0, MAX_TOOL_BYTES_LIMIT as f64),
+    ("maxConcurrency", 1.0, MAX_CONCURRENCY as f64),
+    // guest::pool::MAX_POOL_SIZE is MAX_CONCURRENCY (named here, not imported: the pool imports this module).
+    ("poolSize", 1.0, MAX_CONCURRENCY as f64),
+    ("network.maxSockets", 1.0, MAX_SOCKETS_LIMIT as f64),
+    // Each port of `network.expose`.
+    ("network.expose", 1.0, 65535.0),
+];
+
+/// The message of a value out of its range, with `{field}`, `{min}`, `{max}` and `{value}` to fill in:
+/// generated into the TypeScript facts, so both sides word it alike.
+pub const OUT_OF_RANGE_MESSAGE: &str = "{field} must be a whole number from {min} to {max}, got {value}";
+
 /// Limits for every run of one sandbox.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
@@ -66,13 +87,13 @@ impl Limits {
     ) -> Result<Limits, SandboxError> {
         let mut limits = Limits::default();
         if let Some(ms) = timeout_ms {
-            limits.timeout = Duration::from_millis(whole("timeoutMs", ms, 1.0, MAX_TIMEOUT_MS)?);
+            limits.timeout = Duration::from_millis(whole("timeoutMs", ms)?);
         }
         if let Some(mb) = memory_mb {
-            limits.memory_mb = Some(whole("memoryMb", mb, MEMORY_MB_RANGE.0, MEMORY_MB_RANGE.1)? as usize);
+            limits.memory_mb = Some(whole("memoryMb", mb)? as usize);
         }
         if let Some(bytes) = max_output_bytes {
-            limits.max_output_bytes = whole("maxOutputBytes", bytes, 1.0, MAX_OUTPUT_BYTES_LIMIT)? as usize;
+            limits.max_output_bytes = whole("maxOutputBytes", bytes)? as usize;
         }
         Ok(limits)
     }
@@ -81,22 +102,26 @@ impl Limits {
     /// out of range is [`ErrorCode::InvalidConfig`], naming the field.
     pub fn with_tool_limits(mut self, max_calls: Option<f64>, max_bytes: Option<f64>) -> Result<Limits, SandboxError> {
         if let Some(n) = max_calls {
-            self.tools.max_calls = whole("maxToolCalls", n, 1.0, MAX_TOOL_CALLS_LIMIT as f64)? as usize;
+            self.tools.max_calls = whole("maxToolCalls", n)? as usize;
         }
         if let Some(n) = max_bytes {
-            self.tools.max_bytes = whole("maxToolBytes", n, 1.0, MAX_TOOL_BYTES_LIMIT as f64)? as usize;
+            self.tools.max_bytes = whole("maxToolBytes", n)? as usize;
         }
         Ok(self)
     }
 }
 
-/// `value` as a whole number within `min..=max`, or an [`ErrorCode::InvalidConfig`] naming `field`.
-pub fn whole(field: &str, value: f64, min: f64, max: f64) -> Result<u64, SandboxError> {
+/// `value` as a whole number within `field`'s range ([`RANGES`]), or an [`ErrorCode::InvalidConfig`]
+/// naming `field`. Panics for a field [`RANGES`] does not have (a bug, not a caller's mistake).
+pub fn whole(field: &str, value: f64) -> Result<u64, SandboxError> {
+    let &(_, min, max) = RANGES.iter().find(|(name, ..)| *name == field).unwrap_or_else(|| panic!("{field} has no range in config::RANGES"));
     if !value.is_finite() || value.fract() != 0.0 || value < min || value > max {
-        return Err(SandboxError::new(
-            ErrorCode::InvalidConfig,
-            format!("{field} must be a whole number from {min} to {max}, got {value}"),
-        ));
+        let message = OUT_OF_RANGE_MESSAGE
+            .replace("{field}", field)
+            .replace("{min}", &min.to_string())
+            .replace("{max}", &max.to_string())
+            .replace("{value}", &value.to_string());
+        return Err(SandboxError::new(ErrorCode::InvalidConfig, message));
     }
     Ok(value as u64)
 }
@@ -109,7 +134,7 @@ impl SocketPolicy {
     pub fn from_numbers(max_sockets: Option<f64>, expose: Option<&[f64]>) -> Result<SocketPolicy, SandboxError> {
         let mut policy = SocketPolicy::default();
         if let Some(n) = max_sockets {
-            policy.max_sockets = whole("network.maxSockets", n, 1.0, MAX_SOCKETS_LIMIT as f64)? as usize;
+            policy.max_sockets = whole("network.maxSockets", n)? as usize;
         }
         if let Some(ports) = expose {
             if ports.len() > MAX_EXPOSED_PORTS {
@@ -119,7 +144,7 @@ impl SocketPolicy {
                 ));
             }
             for &port in ports {
-                policy.expose.push(whole("network.expose", port, 1.0, 65535.0)? as u16);
+                policy.expose.push(whole("network.expose", port)? as u16);
             }
             policy.expose.sort_unstable();
             policy.expose.dedup();
@@ -131,6 +156,18 @@ impl SocketPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_range_is_named_once_and_worded_as_typescript_words_it() {
+        let mut names: Vec<&str> = RANGES.iter().map(|(name, ..)| *name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), RANGES.len());
+        // The tool (src/limits.ts) fills the same placeholders; a value is shown as JavaScript's String() does.
+        let e = whole("memoryMb", 8.0).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::InvalidConfig, "memoryMb must be a whole number from 16 to 16384, got 8"));
+        assert_eq!(whole("timeoutMs", 1.5).unwrap_err().message, "timeoutMs must be a whole number from 1 to 86400000, got 1.5");
+    }
 
     #[test]
     fn defaults_apply_when_nothing_is_given() {

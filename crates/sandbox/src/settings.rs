@@ -5,10 +5,9 @@
 
 use std::path::PathBuf;
 
-use crate::config::{whole, Limits, MAX_CONCURRENCY};
+use crate::config::{whole, Limits};
 use crate::error::SandboxError;
 use crate::guest::images::PythonImage;
-use crate::guest::pool::MAX_POOL_SIZE;
 use crate::host::network::AllowList;
 use crate::host::sockets::SocketPolicy;
 use crate::sandbox::{SandboxOptions, SnapshotDirectory};
@@ -56,15 +55,16 @@ impl Settings {
             limits.network = AllowList::parse(allow)?;
         }
         limits.sockets = SocketPolicy::from_numbers(self.network_max_sockets, self.network_expose.as_deref())?;
-        let count = |field: &str, value: Option<f64>, max: usize| -> Result<Option<usize>, SandboxError> {
-            value.map(|n| whole(field, n, 1.0, max as f64).map(|n| n as usize)).transpose()
+        // The ranges are config::RANGES' (generated for TypeScript too), by the field's name.
+        let count = |field: &str, value: Option<f64>| -> Result<Option<usize>, SandboxError> {
+            value.map(|n| whole(field, n).map(|n| n as usize)).transpose()
         };
         Ok(SandboxOptions {
             log_directory: self.log_directory.clone().map(PathBuf::from),
             tmp_directory: self.tmp_directory.clone().map(PathBuf::from),
             limits,
-            max_concurrency: count("maxConcurrency", self.max_concurrency, MAX_CONCURRENCY)?,
-            pool_size: count("poolSize", self.pool_size, MAX_POOL_SIZE)?,
+            max_concurrency: count("maxConcurrency", self.max_concurrency)?,
+            pool_size: count("poolSize", self.pool_size)?,
             python_image: self.python_image.as_deref().map(PythonImage::from_name).transpose()?,
             snapshot_directory: self.snapshot_directory.clone(),
             ..SandboxOptions::default()
@@ -76,6 +76,7 @@ impl Settings {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+    use crate::guest::pool::MAX_POOL_SIZE;
 
     fn refused(settings: Settings) -> String {
         let e = settings.options().err().expect("refused");

@@ -39,7 +39,8 @@ pub const CACHE_FOLDER: &str = "local-code-interpreter";
 /// The folder under [`CACHE_FOLDER`] that holds the snapshots: the default snapshot directory.
 pub const SNAPSHOTS_FOLDER: &str = "snapshots";
 /// [`default_directory`] in words, for help texts.
-pub const DEFAULT_DIRECTORY_TEXT: &str = "$XDG_CACHE_HOME/local-code-interpreter/snapshots, else ~/.cache/local-code-interpreter/snapshots";
+pub const DEFAULT_DIRECTORY_TEXT: &str =
+    "$LCI_SNAPSHOT_DIRECTORY (off: none), else $XDG_CACHE_HOME/local-code-interpreter/snapshots, else ~/.cache/local-code-interpreter/snapshots";
 /// Bumped when what an entry holds, or what its key covers, changes: older entries are then
 /// mismatched and rebuilt.
 const FORMAT: u32 = 1;
@@ -573,7 +574,7 @@ mod tests {
 
     #[test]
     fn the_default_directory_in_words_names_the_folders() {
-        assert!(DEFAULT_DIRECTORY_TEXT.starts_with(&format!("$XDG_CACHE_HOME/{CACHE_FOLDER}/{SNAPSHOTS_FOLDER}, ")));
+        assert!(DEFAULT_DIRECTORY_TEXT.starts_with(&format!("${DIRECTORY_VARIABLE} (off: none), else $XDG_CACHE_HOME/{CACHE_FOLDER}/{SNAPSHOTS_FOLDER}, ")));
         assert!(DEFAULT_DIRECTORY_TEXT.ends_with(&format!("~/.cache/{CACHE_FOLDER}/{SNAPSHOTS_FOLDER}")));
     }
 

@@ -361,7 +361,7 @@ fn normalize_method(method: &str) -> Result<String, String> {
     match method.as_str() {
         "" => Ok("GET".into()),
         "CONNECT" | "TRACE" | "TRACK" => Err(format!("{method} is a forbidden method")),
-        m if !m.bytes().all(is_token) => Err(format!("{m:?} is not a valid HTTP method")),
+        m if http::Method::from_bytes(m.as_bytes()).is_err() => Err(format!("{m:?} is not a valid HTTP method")),
         _ => Ok(method),
     }
 }
@@ -369,7 +369,7 @@ fn normalize_method(method: &str) -> Result<String, String> {
 fn allowed_headers(headers: Vec<(String, String)>) -> Result<Vec<(String, String)>, String> {
     let mut kept = Vec::with_capacity(headers.len());
     for (name, value) in headers {
-        if name.is_empty() || !name.bytes().all(is_token) {
+        if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
             return Err(format!("{name:?} is not a valid header name"));
         }
         if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
@@ -381,10 +381,6 @@ fn allowed_headers(headers: Vec<(String, String)>) -> Result<Vec<(String, String
         }
     }
     Ok(kept)
-}
-
-fn is_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 fn string_pairs(v: &Value) -> Option<Vec<(String, String)>> {
@@ -574,6 +570,9 @@ mod tests {
             (get("http://user:pw@a.example.test/"), "credentials"),
             (FetchRequest { method: "CONNECT".into(), ..get("http://a.example.test/") }, "forbidden method"),
             (FetchRequest { headers: vec![("X".into(), "a\r\nInjected: 1".into())], ..get("http://a.example.test/") }, "not valid"),
+            (FetchRequest { method: "GE T".into(), ..get("http://a.example.test/") }, "not a valid HTTP method"),
+            (FetchRequest { headers: vec![("X Y".into(), "1".into())], ..get("http://a.example.test/") }, "not a valid header name"),
+            (FetchRequest { headers: vec![("".into(), "1".into())], ..get("http://a.example.test/") }, "not a valid header name"),
         ] {
             let e = fetch(&f, req).unwrap_err();
             assert!(e.contains(says), "{e} should say {says}");

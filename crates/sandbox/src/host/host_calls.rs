@@ -8,7 +8,7 @@
 //! runs never see each other's.
 //!
 //! A reply is an envelope the guests unwrap (`guest/javascript/warmup.js`, `guest/python/warmup.py`):
-//! `{"ok": VALUE}` when it fits in one host call (the engine carries at most 69,619 bytes back), or
+//! `{"ok": VALUE}` when it fits in one host call (the engine carries at most [`HOST_REPLY_MAX`] bytes back), or
 //! `{"more": TEXT}` with the first piece of VALUE's JSON text, the guest then calling [`MORE_FUNCTION`]
 //! for `{"more": TEXT}` … `{"last": TEXT}` and parsing the pieces joined.
 
@@ -27,12 +27,31 @@ pub const MORE_FUNCTION: &str = "lci.more";
 /// The host function a guest calls with the next piece (text) of an argument too long for one call;
 /// the call that follows takes the pieces joined instead of that argument.
 pub const UPLOAD_FUNCTION: &str = "lci.upload";
+/// The envelope of a reply sent whole: `{"ok": VALUE}`.
+pub const REPLY_WHOLE: &str = "ok";
+/// The envelope of a piece of a long reply that more pieces follow: `{"more": TEXT}`.
+pub const REPLY_MORE: &str = "more";
+/// The envelope of the last piece of a long reply: `{"last": TEXT}`.
+pub const REPLY_LAST: &str = "last";
 /// The most text a run may have uploaded and not yet used.
 pub const UPLOAD_MAX: usize = 24 * 1024 * 1024;
-/// The longest reply sent whole: the engine's 69,619 bytes, less room for the envelope.
+/// The most bytes one host call carries from the guest: hyperlight-unikraft's `HOST_CALL_MAX` (its
+/// `G2H` buffer less the message's framing; crate-private there, so stated here once).
+pub const HOST_CALL_MAX: usize = 69_620;
+/// The most bytes a host function's reply carries back: [`HOST_CALL_MAX`] less the engine's one tag
+/// byte (ok or error).
+pub const HOST_REPLY_MAX: usize = HOST_CALL_MAX - 1;
+/// The longest reply sent whole: [`HOST_REPLY_MAX`] less room for the envelope.
 const WHOLE_REPLY_MAX: usize = 64 * 1024;
 /// The most bytes one piece of a long reply takes once escaped as a JSON string.
-const PIECE_MAX: usize = 60_000;
+pub const PIECE_MAX: usize = 60_000;
+/// The most characters of an argument the guests send in one [`UPLOAD_FUNCTION`] call (and the
+/// longest argument they send inline): a character takes at most 3 bytes once sent, so a piece stays
+/// within [`HOST_CALL_MAX`].
+pub const UPLOAD_PIECE_CHARS: usize = 20_000;
+
+const _: () = assert!(WHOLE_REPLY_MAX + 16 <= HOST_REPLY_MAX && PIECE_MAX + 16 <= HOST_REPLY_MAX);
+const _: () = assert!(UPLOAD_PIECE_CHARS * 3 + 64 <= HOST_CALL_MAX);
 
 /// What a run's code may call on the host.
 #[derive(Clone, Default)]
@@ -153,14 +172,14 @@ fn call_fetch(call: &str) -> Result<String, String> {
 pub(crate) fn envelope(value: Result<String, String>) -> Result<String, String> {
     let value = value?;
     if value.len() <= WHOLE_REPLY_MAX {
-        return Ok(format!("{{\"ok\":{value}}}"));
+        return Ok(format!("{{\"{REPLY_WHOLE}\":{value}}}"));
     }
     let mut pieces: VecDeque<String> = split_escaped(&value, PIECE_MAX).into();
     let first = pieces.pop_front().unwrap_or_default();
     with_active(|run| match run {
         Some(run) => {
             run.pending = pieces;
-            Ok(format!("{{\"more\":{first}}}"))
+            Ok(format!("{{\"{REPLY_MORE}\":{first}}}"))
         }
         None => Err("this reply is too long to send outside a run".into()),
     })
@@ -171,7 +190,8 @@ fn next_piece() -> Result<String, String> {
     with_active(|run| {
         let run = run.ok_or("no run is in progress")?;
         let piece = run.pending.pop_front().ok_or("there is no reply to continue")?;
-        Ok(if run.pending.is_empty() { format!("{{\"last\":{piece}}}") } else { format!("{{\"more\":{piece}}}") })
+        let key = if run.pending.is_empty() { REPLY_LAST } else { REPLY_MORE };
+        Ok(format!("{{\"{key}\":{piece}}}"))
     })
 }
 
@@ -186,7 +206,7 @@ fn upload_piece(call: &str) -> Result<(), String> {
         let piece = piece.as_str().unwrap_or_default();
         if run.upload.len() + piece.len() > UPLOAD_MAX {
             run.upload.clear();
-            return Err(format!("ERR_TOOL_LIMIT: an argument may be at most {UPLOAD_MAX} bytes"));
+            return Err(format!("{}: an argument may be at most {UPLOAD_MAX} bytes", crate::error::ErrorCode::ToolLimit));
         }
         run.upload.push_str(piece);
         Ok(())
@@ -250,7 +270,7 @@ mod tests {
         let s: String = (0..150_000).map(|i| ["\"", "\\", "\n", "\u{1}", "é", "𝄞", "x"][i % 7]).collect();
         let value = serde_json::json!({ "s": s, "n": [1, 2, 3] });
         let first = envelope(Ok(value.to_string())).unwrap();
-        assert!(first.len() < 69_619);
+        assert!(first.len() <= HOST_REPLY_MAX);
         assert_eq!(reassemble(&first), value);
         assert!(next_piece().is_err(), "nothing is left to take");
     }

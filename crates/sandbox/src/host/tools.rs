@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::error::ErrorCode;
 use crate::outcome::ToolCall;
 
 /// The host function the guests' `tools` object calls, with the tool's name and its argument object.
@@ -63,14 +64,55 @@ impl Tools {
         &self.names
     }
 
-    /// Whether `name` can be a tool's name in both guests: an identifier (letters, digits, `_`, `$`, not
-    /// starting with a digit).
+    /// Whether `name` can be a tool's name: an identifier both guests can write after `tools.` —
+    /// ASCII letters, digits and `_`, not starting with a digit ([`TOOL_NAME_PATTERN`]); not starting
+    /// with `__` (Python's special names); not one of [`reserved_tool_names`] (Python's keywords, which
+    /// Python cannot write after `tools.`, and `then`, which would make JavaScript take `tools` for a
+    /// promise). The TypeScript side checks the same rule from the generated facts.
     pub fn valid_name(name: &str) -> bool {
         let mut chars = name.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with("__")
+            && !reserved_tool_names().any(|r| r == name)
+    }
+
+    /// Why `name` (refused by [`Tools::valid_name`]) cannot be a tool's name, as the error says it.
+    pub fn invalid_name_message(name: &str) -> String {
+        format!("tools: {name:?} is not a valid tool name: the code calls it as tools.NAME in JavaScript and Python, so it must be {TOOL_NAME_RULE}")
     }
 }
+
+/// [`Tools::valid_name`]'s rule in words, for error messages (generated for TypeScript's too).
+pub const TOOL_NAME_RULE: &str = "an identifier (ASCII letters, digits and _, not starting with a digit or __, not a Python keyword, not then)";
+
+/// [`Tools::valid_name`]'s character rule as a regular expression (JavaScript's syntax), for the
+/// TypeScript side; [`reserved_tool_names`] are refused besides.
+pub const TOOL_NAME_PATTERN: &str = "^(?!__)[A-Za-z_][A-Za-z0-9_]*$";
+
+/// Python's keywords: not usable as a tool's name (Python cannot write `tools.class`) nor as a keyword
+/// argument's.
+pub const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
+    "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+    "return", "try", "while", "with", "yield",
+];
+
+/// The one identifier besides [`PYTHON_KEYWORDS`] that cannot be a tool's name: JavaScript would take
+/// a `tools` object with a `then` for a promise.
+pub const THEN: &str = "then";
+
+/// Every identifier that cannot be a tool's name: [`PYTHON_KEYWORDS`] and [`THEN`].
+pub fn reserved_tool_names() -> impl Iterator<Item = &'static str> {
+    PYTHON_KEYWORDS.iter().copied().chain([THEN])
+}
+
+/// Names [`Tools::valid_name`] takes and names it refuses: the examples both sides' tests check their
+/// rule against (generated into the TypeScript facts), so the two cannot drift apart.
+pub const TOOL_NAME_EXAMPLES: (&[&str], &[&str]) = (
+    &["lookup", "getWeather", "get_weather", "_private", "x1", "match", "type"],
+    &["", "get-weather", "get.weather", "1st", "a b", "ü", "$x", "class", "None", "lambda", "__init__", "__proto__", "then"],
+);
 
 impl std::fmt::Debug for Tools {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -125,9 +167,9 @@ pub fn host_function(call: &str, run: Option<CallingRun<'_>>) -> Result<String, 
         }
         let limits = run.tools.limits;
         if run.tools.calls.len() >= limits.max_calls {
-            return Err(format!("ERR_TOOL_LIMIT: this run may make at most {} tool calls", limits.max_calls));
+            return Err(format!("{}: this run may make at most {} tool calls", ErrorCode::ToolLimit, limits.max_calls));
         }
-        let too_many_bytes = || format!("ERR_TOOL_LIMIT: at most {} bytes may cross between this run and its tools", limits.max_bytes);
+        let too_many_bytes = || format!("{}: at most {} bytes may cross between this run and its tools", ErrorCode::ToolLimit, limits.max_bytes);
         let args = if args.is_null() { "{}".to_string() } else { args.to_string() };
         run.tools.bytes += args.len();
         if run.tools.bytes > limits.max_bytes {
@@ -210,19 +252,23 @@ mod tests {
         let mut run = Run::new(Some((2, 1_000)));
         run.call(r#"["echo", {}]"#).unwrap();
         run.call(r#"["echo", {}]"#).unwrap();
-        assert!(run.call(r#"["echo", {}]"#).unwrap_err().starts_with("ERR_TOOL_LIMIT"));
+        assert!(run.call(r#"["echo", {}]"#).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
         let mut run = Run::new(Some((100, 40)));
         let big = format!(r#"["echo", {{"s": "{}"}}]"#, "x".repeat(50));
-        assert!(run.call(&big).unwrap_err().starts_with("ERR_TOOL_LIMIT"));
+        assert!(run.call(&big).unwrap_err().starts_with(ErrorCode::ToolLimit.as_str()));
     }
 
     #[test]
-    fn tool_names_must_be_identifiers() {
-        for ok in ["lookup", "get_weather", "$x", "_a1"] {
+    fn tool_names_follow_the_one_rule_both_sides_check() {
+        let (valid, invalid) = TOOL_NAME_EXAMPLES;
+        for ok in valid {
             assert!(Tools::valid_name(ok), "{ok}");
         }
-        for bad in ["", "1a", "a-b", "a.b", "a b", "ü"] {
+        for bad in invalid {
             assert!(!Tools::valid_name(bad), "{bad}");
+        }
+        for reserved in reserved_tool_names() {
+            assert!(!Tools::valid_name(reserved), "{reserved}");
         }
     }
 }
