@@ -126,7 +126,7 @@ function pathExists(path: string, all: string[]): boolean {
   return all.some((candidate) => regex.test(candidate))
 }
 
-/** The repository paths a page writes in inline code spans, with their line: `crates/…`, `src/…`, `guest/…`… */
+/** The repository paths a page writes in inline code spans (with their line) and in its diagrams (line 0). */
 function citedPaths(file: string): { line: number; path: string }[] {
   const cited: { line: number; path: string }[] = []
   const start = new RegExp(`(?:^|[\\s("'=])((?:${CITED_FOLDERS.join('|')})/[^\\s\`'")]*)`, 'g')
@@ -139,6 +139,14 @@ function citedPaths(file: string): { line: number; path: string }[] {
       }
     }
   })
+  // The diagrams (plain-text and mermaid blocks) name the files a run crosses without backticks.
+  for (const { lang, code } of codeBlocks(readFileSync(file, 'utf8'))) {
+    if (lang !== '' && lang !== 'mermaid') continue
+    for (const match of code.matchAll(start)) {
+      const path = match[1].replace(/[:#<].*$/, '').replace(/[.,;]+$/, '')
+      for (const one of expandBraces(path)) cited.push({ line: 0, path: one })
+    }
+  }
   return cited
 }
 
@@ -170,7 +178,7 @@ describe('README and docs/', () => {
   it('every repository path written in backticks names a file or folder that exists', () => {
     const all = repositoryPaths()
     const missing = pages.flatMap((page) =>
-      citedPaths(page).flatMap(({ line, path }) => (pathExists(path, all) ? [] : [`${relative(root, page)}:${line}: ${path}`])),
+      citedPaths(page).flatMap(({ line, path }) => (pathExists(path, all) ? [] : [`${relative(root, page)}${line ? `:${line}` : ' (a diagram)'}: ${path}`])),
     )
     expect(missing).toEqual([])
   })
@@ -188,6 +196,9 @@ describe('README and docs/', () => {
     expect(pathExists('__test__/**/*.nope', all)).toBe(false)
     // The pages do cite paths, so the check above cannot pass by finding none.
     expect(citedPaths(join(docsDir, 'architecture.md')).length).toBeGreaterThan(20)
+    expect(citedPaths(join(docsDir, 'architecture.md')).filter(({ line }) => line === 0).map(({ path }) => path)).toContain(
+      'crates/binding/src/scheduling.rs',
+    )
   })
 
   it('the error-code table of docs/api.md lists every code the core generates, and no other', () => {
