@@ -42,7 +42,7 @@ const weatherSchema = z.object({
 
 describe('code mode: tool names', () => {
   it('takes identifiers both guests can write after tools., and refuses the rest with InvalidConfigError', () => {
-    // The core's examples (crates/sandbox/src/tools.rs checks its Tools::valid_name against the same ones).
+    // The core's examples (crates/sandbox/src/host/tools.rs checks its Tools::valid_name against the same ones).
     for (const name of TOOL_NAME_EXAMPLES.valid) expect(isToolName(name), name).toBe(true)
     for (const name of TOOL_NAME_EXAMPLES.invalid) {
       expect(isToolName(name), name).toBe(false)

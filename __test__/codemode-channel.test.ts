@@ -1,7 +1,7 @@
 // The guest program of MicroVmExecutor and the host's end of its tool (src/codemode/channel.ts), run here in a
 // node:vm context that stands in for the JavaScript guest: a `tools` object whose one tool answers through the
 // channel with JSON on both sides, of any size, as the guest's tools and the core's host calls carry it (their
-// chunking is tested in crates/sandbox/src/host_calls.rs). The micro-VM test
+// chunking is tested in crates/sandbox/src/host/host_calls.rs). The micro-VM test
 // (__test__/microvm/codemode-executor.test.ts) runs the same program in the real guest, through that chunking.
 import { createContext, runInContext } from 'node:vm'
 

@@ -2,11 +2,15 @@
 // lines, a table of contents, the quick start as it is), every relative link reaches a file and, with a
 // #fragment, a heading of that file (as GitHub makes its anchors), every docs/ page is linked from the
 // README, and every name an example imports from this package is one the package exports. Pages move and
-// headings get reworded; this is what tells a broken link before a reader finds it.
+// headings get reworded; this is what tells a broken link before a reader finds it. Files move too: every
+// repository path a page writes in backticks (`crates/sandbox/src/guest/pool.rs`, `src/mcp/server.ts`) must name
+// one that exists, and the error-code table of docs/api.md must list every code the core generates.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
+
+import { ERROR_CODES } from '../src/generated/core-facts'
 
 const root = resolve(__dirname, '..')
 const readme = join(root, 'README.md')
@@ -82,6 +86,70 @@ function brokenLink(from: string, target: string): string | undefined {
   return anchorsOf(file).has(fragment) ? undefined : `no heading #${fragment} in ${relative(root, file)}`
 }
 
+/** The top folders whose paths the pages cite, written from the repository's root. */
+const CITED_FOLDERS = ['crates', 'src', 'guest', 'scripts', '__test__', 'bench', 'examples', 'deploy']
+
+/** Every path under the cited folders, from the root (`/` separated); build output and dependencies left out. */
+function repositoryPaths(): string[] {
+  const paths: string[] = []
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (['node_modules', 'target', 'dist', '.cache'].includes(entry.name)) continue
+      const path = `${dir}/${entry.name}`
+      paths.push(path)
+      if (entry.isDirectory()) walk(path)
+    }
+  }
+  for (const folder of CITED_FOLDERS) if (existsSync(join(root, folder))) walk(folder)
+  return paths
+}
+
+/** `a/{b,c}.rs` → `a/b.rs`, `a/c.rs` (one level of braces, as the pages write them). */
+function expandBraces(path: string): string[] {
+  const match = /\{([^{}]*)\}/.exec(path)
+  if (!match) return [path]
+  return match[1].split(',').flatMap((part) => expandBraces(path.slice(0, match.index) + part + path.slice(match.index + match[0].length)))
+}
+
+/**
+ * Whether a cited path names something that exists: as written, or, for a pattern, at least one path it matches
+ * (`*` within a name, `**` across folders, an upper-case placeholder such as `FILE` as `*`).
+ */
+function pathExists(path: string, all: string[]): boolean {
+  const bare = path.replace(/\/$/, '')
+  if (!/[*]|\b[A-Z]{3,}\b/.test(bare)) return existsSync(join(root, bare))
+  const pattern = bare
+    .split(/(\*\*\/|\*|\b[A-Z]{3,}\b)/)
+    .map((part) => (part === '**/' ? '(?:[^/]+/)*' : part === '*' || /^[A-Z]{3,}$/.test(part) ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  const regex = new RegExp(`^${pattern}$`)
+  return all.some((candidate) => regex.test(candidate))
+}
+
+/** The repository paths a page writes in inline code spans (with their line) and in its diagrams (line 0). */
+function citedPaths(file: string): { line: number; path: string }[] {
+  const cited: { line: number; path: string }[] = []
+  const start = new RegExp(`(?:^|[\\s("'=])((?:${CITED_FOLDERS.join('|')})/[^\\s\`'")]*)`, 'g')
+  proseLines(readFileSync(file, 'utf8')).forEach((line, index) => {
+    for (const span of line.matchAll(/`([^`]+)`/g)) {
+      for (const match of span[1].matchAll(start)) {
+        // A line number, an anchor or the punctuation of a sentence is not part of the path.
+        const path = match[1].replace(/[:#].*$/, '').replace(/[.,;]+$/, '')
+        for (const one of expandBraces(path)) cited.push({ line: index + 1, path: one })
+      }
+    }
+  })
+  // The diagrams (plain-text and mermaid blocks) name the files a run crosses without backticks.
+  for (const { lang, code } of codeBlocks(readFileSync(file, 'utf8'))) {
+    if (lang !== '' && lang !== 'mermaid') continue
+    for (const match of code.matchAll(start)) {
+      const path = match[1].replace(/[:#<].*$/, '').replace(/[.,;]+$/, '')
+      for (const one of expandBraces(path)) cited.push({ line: 0, path: one })
+    }
+  }
+  return cited
+}
+
 describe('README and docs/', () => {
   it(`the README is at most ${MAX_README_LINES} lines, with a table of contents`, () => {
     const text = readFileSync(readme, 'utf8')
@@ -105,6 +173,45 @@ describe('README and docs/', () => {
       }),
     )
     expect(broken).toEqual([])
+  })
+
+  it('every repository path written in backticks names a file or folder that exists', () => {
+    const all = repositoryPaths()
+    const missing = pages.flatMap((page) =>
+      citedPaths(page).flatMap(({ line, path }) => (pathExists(path, all) ? [] : [`${relative(root, page)}${line ? `:${line}` : ' (a diagram)'}: ${path}`])),
+    )
+    expect(missing).toEqual([])
+  })
+
+  it('the path check reads code spans and would fail on a stale path', () => {
+    const all = repositoryPaths()
+    // The flat layout's files, gone since the core and src/ moved into folders.
+    expect(pathExists('crates/sandbox/src/pool.rs', all)).toBe(false)
+    expect(pathExists('src/mcp-server.ts', all)).toBe(false)
+    expect(pathExists('crates/sandbox/src/guest/pool.rs', all)).toBe(true)
+    expect(pathExists('src/mcp/', all)).toBe(true)
+    expect(expandBraces('crates/sandbox/src/{guest,host}/mod.rs')).toEqual(['crates/sandbox/src/guest/mod.rs', 'crates/sandbox/src/host/mod.rs'])
+    expect(pathExists('__test__/**/*.test.ts', all)).toBe(true)
+    expect(pathExists('__test__/FILE.test.ts', all)).toBe(true)
+    expect(pathExists('__test__/**/*.nope', all)).toBe(false)
+    // The pages do cite paths, so the check above cannot pass by finding none.
+    expect(citedPaths(join(docsDir, 'architecture.md')).length).toBeGreaterThan(20)
+    expect(citedPaths(join(docsDir, 'architecture.md')).filter(({ line }) => line === 0).map(({ path }) => path)).toContain(
+      'crates/binding/src/scheduling.rs',
+    )
+  })
+
+  it('the error-code table of docs/api.md lists every code the core generates, and no other', () => {
+    const api = readFileSync(join(docsDir, 'api.md'), 'utf8')
+    const tableCodes = new Set(
+      api
+        .split('\n')
+        .filter((line) => line.startsWith('|'))
+        .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`(ERR_[A-Z_]+)`/g)].map((m) => m[1])),
+    )
+    const generated = Object.values(ERROR_CODES) as string[]
+    expect(generated.filter((code) => !tableCodes.has(code))).toEqual([])
+    expect([...tableCodes].filter((code) => !generated.includes(code))).toEqual([])
   })
 
   it('every page under docs/ is linked from the README', () => {

@@ -11,7 +11,7 @@
  * settles (timers and calls left behind die with it).
  *
  * Arguments, results and the final value of any size cross in one call of the tool each: the guest's `tools`
- * and the core's host calls (crates/sandbox/src/host_calls.rs: `lci.upload`, `lci.more`) carry what does not
+ * and the core's host calls (crates/sandbox/src/host/host_calls.rs: `lci.upload`, `lci.more`) carry what does not
  * fit one host call in pieces, so this channel has no chunking of its own. Only the code itself, when it would
  * make the program larger than a run carries, is fetched through the channel (`take`). Values cross as JSON;
  * `Uint8Array`s and `ArrayBuffer`s (a Node `Buffer` too) cross as base64 and arrive as what they were.
