@@ -23,7 +23,7 @@
 // (getRandomValues, randomUUID, subtle.digest), Event, CustomEvent, EventTarget, AbortController,
 // AbortSignal, Blob, File, Intl (en-US) with the toLocaleString family, navigator, reportError, and
 // performance.timeOrigin as a Unix time.
-// fetch, Headers, Request and Response (below) are the host's fetch (crates/sandbox/src/fetch.rs).
+// fetch, Headers, Request and Response (below) are the host's fetch (crates/sandbox/src/host/fetch.rs).
 // queueMicrotask, atob/btoa, DOMException, performance.now and ES2023 are QuickJS's own.
 import * as std from 'qjs:std';
 import * as os from 'qjs:os';
@@ -451,7 +451,7 @@ define(g, 'structuredClone', function structuredClone(value) {
 
 // ── Host calls ────────────────────────────────────────────────────────
 
-// The host functions of crates/sandbox/src/host_calls.rs. A reply is {"ok": value}, or, when longer
+// The host functions of crates/sandbox/src/host/host_calls.rs. A reply is {"ok": value}, or, when longer
 // than one host call carries, {"more": text} … {"last": text}: pieces of the value's JSON text, the
 // rest fetched with lci.more. An argument longer than one call goes ahead in pieces (lci.upload) and
 // the call is made without it. A refusal throws an Error saying why.
@@ -472,7 +472,7 @@ const upload = (text) => {
 // ── Code mode ─────────────────────────────────────────────────────────
 
 // The tools the run was given: `await tools.lookup({ id: 7 })` calls the host function lci.tool with the
-// name and the one argument object (crates/sandbox/src/tools.rs); a refusal or a tool's failure rejects
+// name and the one argument object (crates/sandbox/src/host/tools.rs); a refusal or a tool's failure rejects
 // with an Error saying why. `then` is not a tool, so awaiting `tools` itself is harmless.
 define(g, 'tools', new Proxy({}, {
   get(_, name) {
@@ -492,7 +492,7 @@ define(g, 'tools', new Proxy({}, {
 // ── fetch ─────────────────────────────────────────────────────────────
 
 // fetch(url, init), Headers, Request and Response as the fetch standard has them, for what code sends
-// and reads: the host makes the request (crates/sandbox/src/fetch.rs) under the sandbox's network
+// and reads: the host makes the request (crates/sandbox/src/host/fetch.rs) under the sandbox's network
 // allow list, follows redirects, and hands back the whole body, decoded. The guest waits while it
 // does, so requests made together are made one after another. No streams: `body` is null, and
 // text()/json()/arrayBuffer()/bytes()/blob() read the whole body.

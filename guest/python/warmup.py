@@ -1,4 +1,4 @@
-# Runs once in the Python guest, before the snapshot every run restores (crates/sandbox/src/images.rs).
+# Runs once in the Python guest, before the snapshot every run restores (crates/sandbox/src/guest/images.rs).
 # The guest has no processes to start: CPython on such platforms (WASI, Emscripten) has no os.fork and
 # refuses subprocess at once, and code that checks (test.support, multiprocessing, libraries probing
 # hasattr(os, "fork")) then takes its other path. Make this guest say so the same way, with a message
@@ -521,7 +521,7 @@ def _lci_warmup():
 # caps on what comes back; it runs the code in __main__ as a notebook runs a cell and answers with the
 # exit status, the repr of the last expression's value and the images the code showed (matplotlib figures,
 # display() of a PIL image), written as files under the results mount the host reads
-# (crates/sandbox/src/rich.rs). Its helpers live in the module `_lci`, not in __main__.
+# (crates/sandbox/src/lang/rich.rs). Its helpers live in the module `_lci`, not in __main__.
 def _lci_runner():
     import ast
     import builtins
@@ -663,7 +663,7 @@ def _lci_runner():
 
     def run(request):
         if request.get('touch'):
-            # The host's touch run of a guest restored ahead of a request (crates/sandbox/src/engine.rs):
+            # The host's touch run of a guest restored ahead of a request (crates/sandbox/src/guest/engine.rs):
             # it maps in the pages a run needs, and leaves the cell count as it found it.
             counted = cells[0]
             try:
@@ -704,12 +704,12 @@ def _lci_runner():
     import hyperlight
     import json
 
-    # The host functions and piece size of crates/sandbox/src/host_calls.rs, generated
+    # The host functions and piece size of crates/sandbox/src/host/host_calls.rs, generated
     # (guest/python/generated/lci_facts.py, put ahead of this file by guest/build.sh).
     facts = _LCI_FACTS
 
     def host_call(function, *args):
-        """Calls a host function of crates/sandbox/src/host_calls.rs and unwraps its reply:
+        """Calls a host function of crates/sandbox/src/host/host_calls.rs and unwraps its reply:
         whole, or in pieces whose rest is fetched with the more function (the envelope's keys are facts)."""
         reply = hyperlight.call(function, *args)
         whole, more, last = facts['REPLY_WHOLE'], facts['REPLY_MORE'], facts['REPLY_LAST']

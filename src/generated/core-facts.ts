@@ -298,7 +298,7 @@ export const TOOL_NAME_RULE = 'an identifier (ASCII letters, digits and _, not s
 /** Names the rule takes and names it refuses: what the Rust and the TypeScript tests both check. */
 export const TOOL_NAME_EXAMPLES = { valid: ['lookup', 'getWeather', 'get_weather', '_private', 'x1', 'match', 'type'], invalid: ['', 'get-weather', 'get.weather', '1st', 'a b', 'ü', '$x', 'class', 'None', 'lambda', '__init__', '__proto__', 'then'] } as const
 
-/** The host functions every guest may call (crates/sandbox/src/host_calls.rs). */
+/** The host functions every guest may call (crates/sandbox/src/host/host_calls.rs). */
 export const HOST_FUNCTIONS = {
   TOOL: 'lci.tool',
   FETCH: 'lci.fetch',

@@ -49,7 +49,7 @@ pub fn javascript_guest() -> String {
     let _ = writeln!(w, "// Generated from the Rust core (crates/sandbox/src/facts.rs) by");
     let _ = writeln!(w, "// `LCI_UPDATE_GENERATED=1 cargo test -p lci-sandbox generated`. Do not edit: `cargo test` fails when");
     let _ = writeln!(w, "// this file and the core disagree. The warm-up (warmup.js) imports it; the bundle carries it.\n");
-    let _ = writeln!(w, "// The host functions of crates/sandbox/src/host_calls.rs.");
+    let _ = writeln!(w, "// The host functions of crates/sandbox/src/host/host_calls.rs.");
     let _ = writeln!(w, "export const HOST_FUNCTIONS = Object.freeze({{");
     for (name, function) in host_functions() {
         let _ = writeln!(w, "  {name}: {},", quoted(function));
@@ -184,7 +184,7 @@ pub fn typescript() -> String {
     let (valid, invalid) = tools::TOOL_NAME_EXAMPLES;
     let list = |names: &[&str]| names.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(", ");
     let _ = writeln!(w, "/** Names the rule takes and names it refuses: what the Rust and the TypeScript tests both check. */\nexport const TOOL_NAME_EXAMPLES = {{ valid: [{}], invalid: [{}] }} as const\n", list(valid), list(invalid));
-    let _ = writeln!(w, "/** The host functions every guest may call (crates/sandbox/src/host_calls.rs). */\nexport const HOST_FUNCTIONS = {{");
+    let _ = writeln!(w, "/** The host functions every guest may call (crates/sandbox/src/host/host_calls.rs). */\nexport const HOST_FUNCTIONS = {{");
     for (name, function) in host_functions() {
         let _ = writeln!(w, "  {name}: {},", quoted(function));
     }

@@ -2,7 +2,7 @@
 // `LCI_UPDATE_GENERATED=1 cargo test -p lci-sandbox generated`. Do not edit: `cargo test` fails when
 // this file and the core disagree. The warm-up (warmup.js) imports it; the bundle carries it.
 
-// The host functions of crates/sandbox/src/host_calls.rs.
+// The host functions of crates/sandbox/src/host/host_calls.rs.
 export const HOST_FUNCTIONS = Object.freeze({
   TOOL: 'lci.tool',
   FETCH: 'lci.fetch',
