@@ -7,19 +7,10 @@ import { readdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createSocket } from 'node:dgram'
 import { connect, type AddressInfo } from 'node:net'
-import { networkInterfaces } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { localAddress } from '../helpers/local-address'
 import { native } from '../helpers/native'
 import { DEFAULT_MAX_SOCKETS } from '../../src/generated/core-facts'
-
-/** An IPv4 address of this machine outside 127/8 (the test VM's init gives `lo` 10.99.0.1). */
-function localAddress(): string {
-  const all = Object.values(networkInterfaces()).flat()
-  const ipv4 = (a: (typeof all)[number]) => a !== undefined && a.family === 'IPv4' && !a.address.startsWith('127.')
-  const found = all.find((a) => ipv4(a) && !a!.internal) ?? all.find(ipv4)
-  if (!found) throw new Error('this machine has no IPv4 address outside 127/8 to serve the guest from')
-  return found.address
-}
 
 /** How a TCP connect from this process to `host:port` ends: `connected`, or the error's code. */
 function tryConnect(host: string, port: number): Promise<string> {

@@ -5,21 +5,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import type { AddressInfo } from 'node:net'
-import { networkInterfaces } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { localAddress } from '../helpers/local-address'
 import { native } from '../helpers/native'
-
-/**
- * An IPv4 address of this machine outside 127/8: an interface's own, else one given to `lo` (the test VM's
- * init gives it 10.99.0.1).
- */
-function localAddress(): string {
-  const all = Object.values(networkInterfaces()).flat()
-  const ipv4 = (a: (typeof all)[number]) => a !== undefined && a.family === 'IPv4' && !a.address.startsWith('127.')
-  const found = all.find((a) => ipv4(a) && !a!.internal) ?? all.find(ipv4)
-  if (!found) throw new Error('this machine has no IPv4 address outside 127/8 to serve the guest from')
-  return found.address
-}
 
 function serve(host: string, body: string | RequestListener): Promise<Server> {
   const server = createServer(typeof body === 'string' ? (_, res) => res.end(body) : body)
