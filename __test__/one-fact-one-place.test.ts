@@ -98,6 +98,11 @@ describe('one fact in one place', () => {
     expect(wholeNumber('maxToolCalls', undefined, 7)).toBe(7)
   })
 
+  it('words the marker of omitted output once: in crates/sandbox/src/guest/capture.rs', () => {
+    expect(copies(['crates/sandbox/src/guest/capture.rs'], /bytes of output omitted/).length).toBeGreaterThan(0)
+    expect(copies(files, /bytes of output omitted/, ['crates/sandbox/src/guest/capture.rs'])).toEqual([])
+  })
+
   it('lists the languages in the core\'s order or from it, never in a literal of its own', () => {
     expect(copies(files.filter((f) => f.startsWith('src/')), /\[\s*'(python|javascript|c|cpp)'\s*,\s*'(python|javascript|c|cpp)'\s*,\s*'(python|javascript|c|cpp)'/)).toEqual([])
   })

@@ -1,5 +1,5 @@
 import { InvalidConfigError } from './errors.js'
-import { CONFIG_RANGES, MAX_CODE_BYTES, OUT_OF_RANGE_MESSAGE, type ConfigField } from './generated/core-facts.js'
+import { CONFIG_RANGES, MAX_CODE_BYTES, OMISSION_MARKER, OUT_OF_RANGE_MESSAGE, type ConfigField } from './generated/core-facts.js'
 
 // Limits are facts of the Rust core, generated into ./generated/core-facts.ts.
 export { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, MAX_CODE_BYTES } from './generated/core-facts.js'
@@ -24,7 +24,7 @@ export function wholeNumber<F>(name: ConfigField, value: number | undefined, fal
 
 /** The marker put where output was cut out; `omitted` is the number of bytes left out. */
 export function truncationMarker(omitted: number): string {
-  return `\n[… ${omitted} bytes of output omitted …]\n`
+  return OMISSION_MARKER.replace('{omitted}', String(omitted))
 }
 
 /**

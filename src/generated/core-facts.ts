@@ -127,6 +127,9 @@ export const MAX_LISTEN_BACKLOG = 16
 /** Where warm snapshots go when `snapshotDirectory` is not given, as the help text says it. */
 export const DEFAULT_SNAPSHOT_DIRECTORY = '$LCI_SNAPSHOT_DIRECTORY (off: none), else $XDG_CACHE_HOME/local-code-interpreter/snapshots, else ~/.cache/local-code-interpreter/snapshots'
 
+/** What is put where output was left out (beginning and end kept), `{omitted}` standing for how many bytes. */
+export const OMISSION_MARKER = '\n[… {omitted} bytes of output omitted …]\n'
+
 /** The stable codes of failures that keep a program from running (`WorkloadResult.errorCode`), each with when it is given. */
 export const SANDBOX_ERROR_CODES = {
   ERR_FILE_NOT_FOUND: 'The file given to `run` does not exist or cannot be read.',

@@ -39,7 +39,7 @@ fn reply_keys() -> [(&'static str, &'static str); 3] {
 
 /// `text` as a single-quoted string literal of JavaScript and Python (the same escapes serve both).
 fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n"))
 }
 
 /// The JavaScript guest's module: an ES module the warm-up imports (esbuild bundles it in).
@@ -154,6 +154,11 @@ pub fn typescript() -> String {
         w,
         "/** Where warm snapshots go when `snapshotDirectory` is not given, as the help text says it. */\nexport const DEFAULT_SNAPSHOT_DIRECTORY = {}\n",
         quoted(crate::guest::snapshot_cache::DEFAULT_DIRECTORY_TEXT)
+    );
+    let _ = writeln!(
+        w,
+        "/** What is put where output was left out (beginning and end kept), `{{omitted}}` standing for how many bytes. */\nexport const OMISSION_MARKER = {}\n",
+        quoted(crate::guest::capture::OMISSION_MARKER)
     );
     let _ = writeln!(w, "/** The stable codes of failures that keep a program from running (`WorkloadResult.errorCode`), each with when it is given. */");
     let _ = writeln!(w, "export const SANDBOX_ERROR_CODES = {{");

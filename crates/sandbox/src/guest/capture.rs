@@ -14,9 +14,13 @@ pub fn engine_window(max_bytes: usize) -> usize {
     max_bytes.max(16 << 20)
 }
 
-/// The marker put where output was left out, as the python environment writes it.
+/// The marker put where output was left out, `{omitted}` standing for how many bytes: one text for
+/// every layer (the python environment writes it too, from the generated `OMISSION_MARKER`).
+pub const OMISSION_MARKER: &str = "\n[… {omitted} bytes of output omitted …]\n";
+
+/// [`OMISSION_MARKER`] for `omitted` bytes.
 pub fn omission_marker(omitted: u64) -> String {
-    format!("\n[… {omitted} bytes of output omitted …]\n")
+    OMISSION_MARKER.replace("{omitted}", &omitted.to_string())
 }
 
 /// One stream capped at `cap` bytes: its first half and its most recent half, and how much of the
